@@ -1,0 +1,53 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Dependencies point downward only: each pipeline stage is its own module
+// (load → resolve → render → emit → diff), the runner stands apart and never
+// sees the team format, and the `pedregal` executable only parses arguments.
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "pedregal",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pedregal", targets: ["pedregal"]),
+        .library(name: "PedregalCompiler", targets: ["PedregalCompiler"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]),
+
+        .target(name: "PedregalDiagnostics", swiftSettings: strict),
+        .target(name: "PedregalYAML", dependencies: ["CYAML", "PedregalDiagnostics"], swiftSettings: strict),
+        .target(name: "PedregalSpec", dependencies: ["PedregalDiagnostics"], swiftSettings: strict),
+        .target(name: "PedregalLoader", dependencies: ["PedregalSpec", "PedregalYAML"], swiftSettings: strict),
+        .target(name: "PedregalResolver", dependencies: ["PedregalSpec"], swiftSettings: strict),
+        .target(name: "PedregalManifests", dependencies: ["PedregalYAML"], swiftSettings: strict),
+        .target(name: "PedregalRenderers", dependencies: ["PedregalResolver", "PedregalManifests"], swiftSettings: strict),
+        .target(name: "PedregalEmitter", dependencies: ["PedregalManifests"], swiftSettings: strict),
+        .target(
+            name: "PedregalCompiler",
+            dependencies: ["PedregalLoader", "PedregalResolver", "PedregalRenderers", "PedregalEmitter"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "pedregal",
+            dependencies: [
+                "PedregalCompiler",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+
+        .target(name: "PedregalTestSupport", dependencies: ["PedregalCompiler"], path: "Tests/PedregalTestSupport"),
+        .testTarget(name: "PedregalYAMLTests", dependencies: ["PedregalYAML", "PedregalTestSupport"]),
+        .testTarget(name: "PedregalLoaderTests", dependencies: ["PedregalLoader", "PedregalTestSupport"]),
+        .testTarget(name: "PedregalResolverTests", dependencies: ["PedregalCompiler", "PedregalTestSupport"]),
+        .testTarget(
+            name: "PedregalCompilerTests", dependencies: ["PedregalCompiler", "PedregalTestSupport"],
+            exclude: ["Fixtures"]),
+        .testTarget(name: "PedregalCLITests", dependencies: ["PedregalTestSupport"]),
+    ]
+)

@@ -1,0 +1,198 @@
+import PedregalSpec
+import PedregalYAML
+
+/// What the loader read: templates and teams as written, plus every problem
+/// of syntax and shape.
+public struct LoadedInput: Sendable {
+    public var templates: Templates
+    public var teams: [TeamSpec]
+    public var diagnostics: [Diagnostic]
+    /// Root-relative paths of every file read, in order.
+    public var files: [String]
+}
+
+private enum FileJob: Sendable { case template(String, String), team(String) }
+
+private enum Outcome: Sendable {
+    case template(String, Templates.Part), team(TeamSpec?), none
+}
+
+/// Reads `templates/*.yaml` and `teams/*.yaml` from a source tree. Files are
+/// parsed and decoded in parallel; results come back in sorted path order.
+public struct Loader: Sendable {
+    /// The template files, in the order they are reported.
+    public static let templateNames = ["platform", "environments", "regions", "sizes", "catalogs", "engines"]
+    /// Template files that may be left out.
+    public static let optionalTemplates: Set<String> = ["catalogs"]
+
+    public var parser: YAMLParser
+
+    public init(parser: YAMLParser = YAMLParser()) {
+        self.parser = parser
+    }
+
+    /// Loads everything below the root of `tree`.
+    public func load(from tree: any SourceTree) -> LoadedInput {
+        var diagnostics: [Diagnostic] = []
+        let templateFiles = locateTemplates(in: tree, diagnostics: &diagnostics)
+        let teamFiles = listYAML(in: "teams", tree: tree, diagnostics: &diagnostics)
+
+        let jobs = templateFiles.map { FileJob.template($0.name, $0.path) } + teamFiles.map { FileJob.team($0) }
+        let results: [(Outcome, [Diagnostic])] = jobs.parallelMap { job in
+            let path: String
+            switch job {
+            case .template(_, let p), .team(let p): path = p
+            }
+            let decoder = FileDecoder(file: path)
+            guard let root = readDocument(path, tree: tree, decoder: decoder) else {
+                if case .team = job { return (.team(nil), decoder.diagnostics) }
+                return (.none, decoder.diagnostics)
+            }
+            switch job {
+            case .template(let name, _):
+                return (.template(name, decoder.templatePart(name, root)), decoder.diagnostics)
+            case .team:
+                return (.team(decoder.team(root)), decoder.diagnostics)
+            }
+        }
+
+        var templates = Templates(platform: PlatformTemplate(file: "templates/platform.yaml"))
+        var teams: [TeamSpec] = []
+        for (outcome, found) in results {
+            diagnostics += found
+            switch outcome {
+            case .template(_, let part): templates.merge(part)
+            case .team(let team?): teams.append(team)
+            case .team(nil), .none: break
+            }
+        }
+        return LoadedInput(
+            templates: templates, teams: teams, diagnostics: diagnostics,
+            files: templateFiles.map(\.path) + teamFiles)
+    }
+
+    private func readDocument(_ path: String, tree: any SourceTree, decoder: FileDecoder) -> YAMLNode? {
+        let bytes: [UInt8]
+        do {
+            guard let read = try tree.contents(of: path) else {
+                decoder.error(.unreadableFile, "cannot read the file", at: .startOf(path))
+                return nil
+            }
+            bytes = read
+        } catch {
+            decoder.error(.unreadableFile, "cannot read the file: \(error)", at: .startOf(path))
+            return nil
+        }
+        let result = parser.parse(bytes, file: path)
+        decoder.append(result.diagnostics)
+        if result.diagnostics.containsErrors && result.documents.isEmpty { return nil }
+        guard let first = result.documents.first else {
+            decoder.error(.missingKey, "the file is empty; it must hold a YAML mapping", at: .startOf(path))
+            return nil
+        }
+        if result.documents.count > 1 {
+            decoder.error(.unsupportedYAML,
+                          "the file holds \(result.documents.count) YAML documents; keep one (remove the '---' separators)",
+                          at: result.documents[1].location)
+        }
+        return first
+    }
+
+    private func locateTemplates(
+        in tree: any SourceTree, diagnostics: inout [Diagnostic]
+    ) -> [(name: String, path: String)] {
+        let names: [String]
+        do {
+            names = try tree.fileNames(in: "templates") ?? []
+        } catch {
+            diagnostics.append(.error(.unreadableFile, "cannot list templates/: \(error)", at: .startOf("templates")))
+            return []
+        }
+        var found: [(name: String, path: String)] = []
+        let yamlNames = names.filter(Self.isYAML).sorted(by: Self.byteOrder)
+        for name in yamlNames {
+            let stem = Self.stem(name)
+            let path = "templates/\(name)"
+            if !Self.templateNames.contains(stem) {
+                diagnostics.append(.error(
+                    .unknownFile,
+                    "unknown template file '\(name)'\(Suggestion.hint(for: stem, in: Self.templateNames)); "
+                        + "templates/ holds \(Self.templateNames.map { "\($0).yaml" }.joined(separator: ", "))",
+                    at: .startOf(path)))
+            } else if let earlier = found.first(where: { $0.name == stem }) {
+                diagnostics.append(.error(
+                    .unknownFile, "'\(path)' and '\(earlier.path)' both define \(stem); keep one",
+                    at: .startOf(path)))
+            } else {
+                found.append((stem, path))
+            }
+        }
+        for name in Self.templateNames where !Self.optionalTemplates.contains(name)
+            && !found.contains(where: { $0.name == name })
+        {
+            diagnostics.append(.error(
+                .missingFile, "missing template file templates/\(name).yaml", at: .startOf("templates/\(name).yaml")))
+        }
+        return Self.templateNames.compactMap { name in found.first { $0.name == name } }
+    }
+
+    private func listYAML(in directory: String, tree: any SourceTree, diagnostics: inout [Diagnostic]) -> [String] {
+        do {
+            return (try tree.fileNames(in: directory) ?? []).filter(Self.isYAML).sorted(by: Self.byteOrder)
+                .map { "\(directory)/\($0)" }
+        } catch {
+            diagnostics.append(.error(.unreadableFile, "cannot list \(directory)/: \(error)", at: .startOf(directory)))
+            return []
+        }
+    }
+
+    static func isYAML(_ name: String) -> Bool {
+        !name.hasPrefix(".") && (name.hasSuffix(".yaml") || name.hasSuffix(".yml"))
+    }
+
+    static func stem(_ name: String) -> String {
+        name.hasSuffix(".yaml") ? String(name.dropLast(5)) : String(name.dropLast(4))
+    }
+
+    /// Byte order, not the locale's collation: output must not depend on
+    /// the machine.
+    static func byteOrder(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+}
+
+extension Templates {
+    /// One decoded template file.
+    public enum Part: Sendable {
+        case platform(PlatformTemplate)
+        case environments([EnvironmentTemplate])
+        case regions([RegionTemplate])
+        case sizes([SizeTemplate])
+        case catalogs([CatalogTemplate])
+        case engines(EngineTemplates)
+    }
+
+    mutating func merge(_ part: Part) {
+        switch part {
+        case .platform(let p): platform = p
+        case .environments(let e): environments = e
+        case .regions(let r): regions = r
+        case .sizes(let s): sizes = s
+        case .catalogs(let c): catalogs = c
+        case .engines(let e): engines = e
+        }
+    }
+}
+
+extension FileDecoder {
+    func templatePart(_ name: String, _ root: YAMLNode) -> Templates.Part {
+        switch name {
+        case "platform": return .platform(platform(root))
+        case "environments": return .environments(environments(root))
+        case "regions": return .regions(regions(root))
+        case "sizes": return .sizes(sizes(root))
+        case "catalogs": return .catalogs(catalogs(root))
+        default: return .engines(engines(root))
+        }
+    }
+}

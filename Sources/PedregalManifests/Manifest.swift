@@ -1,0 +1,82 @@
+/// One Kubernetes object bound for one cluster, with the input file it came from.
+public struct Manifest: Sendable {
+    /// The target cluster: the first folder of its path under generated/.
+    public var cluster: String
+    /// The whole object: apiVersion, kind, metadata, and the rest.
+    public var object: YAMLValue
+    /// Root-relative path of the input the object was made from.
+    public var source: String
+    public var id: ResourceID
+
+    /// Wraps an object; `object` must carry apiVersion, kind and metadata.name.
+    public init(cluster: String, object: YAMLValue, source: String) {
+        self.cluster = cluster
+        self.object = object
+        self.source = source
+        let metadata = object["metadata"]
+        self.id = ResourceID(
+            apiVersion: object["apiVersion"]?.string ?? "", kind: object["kind"]?.string ?? "",
+            namespace: metadata?["namespace"]?.string, name: metadata?["name"]?.string ?? "")
+    }
+}
+
+/// Labels and annotations pedregal puts on objects.
+public enum Vocabulary {
+    public static let managedBy = "app.kubernetes.io/managed-by"
+    public static let managedByValue = "pedregal"
+    public static let team = "pedregal.io/team"
+    public static let environment = "pedregal.io/environment"
+    public static let region = "pedregal.io/region"
+    public static let backend = "pedregal.io/backend"
+    public static let component = "pedregal.io/component"
+    public static let job = "pedregal.io/job"
+    public static let sparkConnect = "pedregal.io/spark-connect"
+    public static let runToken = "pedregal.io/run-token"
+    /// Where the object came from: `teams/<team>.yaml`.
+    public static let source = "pedregal.io/source"
+    public static let expiresAt = "pedregal.io/expires-at"
+    public static let contact = "pedregal.io/contact"
+    public static let syncWave = "argocd.argoproj.io/sync-wave"
+    public static let syncOptions = "argocd.argoproj.io/sync-options"
+}
+
+/// Builds objects with the metadata every pedregal object carries.
+public struct ObjectBuilder: Sendable {
+    /// The target cluster.
+    public var cluster: String
+    /// The input file.
+    public var source: String
+    /// Labels every object gets besides `managed-by` (team, environment, …).
+    public var labels: [String: String]
+
+    public init(cluster: String, source: String, labels: [String: String] = [:]) {
+        self.cluster = cluster
+        self.source = source
+        self.labels = labels
+    }
+
+    /// A manifest with standard metadata; `body` follows metadata in order.
+    public func make(
+        _ apiVersion: String, _ kind: String, name: String, namespace: String?,
+        labels extraLabels: [String: String] = [:], annotations extraAnnotations: [String: String] = [:],
+        _ body: YAMLMap = [:]
+    ) -> Manifest {
+        var allLabels = labels.merging(extraLabels) { _, new in new }
+        allLabels[Vocabulary.managedBy] = Vocabulary.managedByValue
+        var annotations = extraAnnotations
+        annotations[Vocabulary.source] = source
+        annotations[Vocabulary.syncWave] = String(KindOrder.syncWave(kind))
+        var object: YAMLMap = [
+            "apiVersion": .string(apiVersion),
+            "kind": .string(kind),
+            "metadata": [
+                "name": .string(name),
+                "namespace": .optional(namespace),
+                "labels": .sortedStrings(allLabels),
+                "annotations": .sortedStrings(annotations),
+            ],
+        ]
+        object.entries += body.entries
+        return Manifest(cluster: cluster, object: .map(object), source: source)
+    }
+}

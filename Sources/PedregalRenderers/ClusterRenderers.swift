@@ -1,0 +1,77 @@
+/// Per cluster, the operator's watched-namespace setting listing every team
+/// namespace there, so a new team is reconciled as soon as it is synced.
+///
+/// - apache: the operator's dynamic configuration ConfigMap (hot-reloaded
+///   when `spark.kubernetes.operator.dynamicConfig.enabled=true`; the Helm
+///   chart must not create its own copy: `dynamicConfig.create=false`).
+/// - kubeflow: a ConfigMap whose `namespaces` key the controller Deployment
+///   passes as `--namespaces=$(JOB_NAMESPACES)` (a restart applies it).
+public struct OperatorConfigRenderer: ClusterRenderer {
+    public init() {}
+
+    public static let apacheName = "spark-kubernetes-operator-dynamic-configuration"
+    public static let kubeflowName = "spark-operator-job-namespaces"
+    public static let watchedNamespacesKey = "spark.kubernetes.operator.watchedNamespaces"
+
+    public func render(_ platform: ResolvedPlatform, tenants: [Manifest]) -> [Manifest] {
+        var namespaces: [String: Set<String>] = [:]
+        for manifest in tenants where manifest.id.kind == "Namespace" {
+            namespaces[manifest.cluster, default: []].insert(manifest.id.name)
+        }
+        let settings = platform.settings
+        return platform.regions.filter { $0.backend == .sk8 }.map { region in
+            var list = (namespaces[region.cluster] ?? []).sorted()
+            // An empty list would mean "every namespace" to the operator.
+            if list.isEmpty { list = [settings.operatorNamespace] }
+            let joined = list.joined(separator: ",")
+            let builder = ObjectBuilder(cluster: region.cluster, source: "teams/*.yaml", labels: [Vocabulary.region: region.name])
+            switch settings.sparkOperator {
+            case .apache:
+                return builder.make(
+                    "v1", "ConfigMap", name: Self.apacheName, namespace: settings.operatorNamespace,
+                    labels: [
+                        "app.kubernetes.io/name": "spark-kubernetes-operator",
+                        "app.kubernetes.io/component": "operator-dynamic-config-overrides",
+                    ],
+                    ["data": [Self.watchedNamespacesKey: .string(joined)]])
+            case .kubeflow:
+                return builder.make(
+                    "v1", "ConfigMap", name: Self.kubeflowName, namespace: settings.operatorNamespace,
+                    labels: ["app.kubernetes.io/name": "spark-operator"],
+                    ["data": ["namespaces": .string(joined)]])
+            }
+        }
+    }
+}
+
+/// One Argo CD Application per cluster folder, pruning enabled; the folder's
+/// sync waves order namespaces and RBAC before workloads.
+public struct ArgoCDRenderer: ClusterRenderer {
+    public init() {}
+
+    public func render(_ platform: ResolvedPlatform, tenants: [Manifest]) -> [Manifest] {
+        guard let argocd = platform.settings.argocd else { return [] }
+        let builder = ObjectBuilder(cluster: ObjectNames.argocdFolder, source: platform.settings.source)
+        return platform.regions.map { region in
+            builder.make(
+                "argoproj.io/v1alpha1", "Application", name: "pedregal-\(region.cluster)", namespace: argocd.namespace,
+                labels: [Vocabulary.region: region.name, Vocabulary.backend: region.backend.rawValue], [
+                    "spec": [
+                        "project": .string(argocd.project),
+                        "source": [
+                            "repoURL": .string(argocd.repoURL),
+                            "targetRevision": .string(argocd.targetRevision),
+                            "path": .string(argocd.path.isEmpty ? region.cluster : "\(argocd.path)/\(region.cluster)"),
+                            "directory": ["recurse": true],
+                        ],
+                        "destination": ["name": .string(region.cluster)],
+                        "syncPolicy": [
+                            "automated": ["prune": true, "selfHeal": true],
+                            "syncOptions": ["ServerSideApply=true", "PruneLast=true", "CreateNamespace=false"],
+                            "retry": ["limit": 5, "backoff": ["duration": "10s", "factor": 2, "maxDuration": "5m"]],
+                        ],
+                    ],
+                ])
+        }
+    }
+}

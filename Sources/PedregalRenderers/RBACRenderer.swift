@@ -1,0 +1,69 @@
+/// ServiceAccounts, Roles and RoleBindings, all namespaced and least
+/// privilege: verbs and resources are listed, never `*`.
+///
+/// - `spark-driver`: what the operator's drivers need to run executors
+///   (pods, services, configmaps, PVCs of their own namespace).
+/// - admins: manage Spark workloads, read the rest.
+/// - members: read-only.
+/// - `pedregal-submitter`: create and read SparkApplications, for the
+///   scheduled-submit CronJobs (only where a scheduled job runs).
+public struct RBACRenderer: TenantRenderer {
+    public init() {}
+
+    static let allVerbs: YAMLValue = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
+    static let readVerbs: YAMLValue = ["get", "list", "watch"]
+    static let manageVerbs: YAMLValue = ["create", "delete", "get", "list", "patch", "update", "watch"]
+
+    static func rule(_ group: String, _ resources: [String], _ verbs: YAMLValue) -> YAMLValue {
+        ["apiGroups": [.string(group)], "resources": .list(resources.map(YAMLValue.string)), "verbs": verbs]
+    }
+
+    public func render(_ context: TenantContext) -> [Manifest] {
+        let sparkGroup = SparkFlavor(context.platform.sparkOperator).group
+        let sparkResources = context.platform.sparkOperator == .kubeflow
+            ? ["scheduledsparkapplications", "sparkapplications"] : ["sparkapplications"]
+        let rbac = "rbac.authorization.k8s.io/v1"
+
+        var manifests: [Manifest] = []
+        func role(_ name: String, _ rules: [YAMLValue], subjects: YAMLValue) {
+            manifests.append(context.object(rbac, "Role", name: name, ["rules": .list(rules)]))
+            manifests.append(context.object(rbac, "RoleBinding", name: name, [
+                "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": .string(name)],
+                "subjects": subjects,
+            ]))
+        }
+        func serviceAccount(_ name: String) -> YAMLValue {
+            manifests.append(context.object("v1", "ServiceAccount", name: name, ["automountServiceAccountToken": true]))
+            return [["kind": "ServiceAccount", "name": .string(name), "namespace": .string(context.namespace)]]
+        }
+
+        role(ObjectNames.driverServiceAccount, [
+            Self.rule("", ["configmaps", "persistentvolumeclaims", "pods", "services"], Self.allVerbs),
+        ], subjects: serviceAccount(ObjectNames.driverServiceAccount))
+
+        role("pedregal-admin", [
+            Self.rule(sparkGroup, sparkResources, Self.manageVerbs),
+            Self.rule("", ["configmaps", "events", "pods", "pods/log", "services"], Self.readVerbs),
+            Self.rule("", ["pods"], ["delete"]),
+            Self.rule("batch", ["cronjobs", "jobs"], Self.readVerbs),
+            Self.rule("batch", ["jobs"], ["create", "delete"]),
+        ], subjects: context.groupSubjects(context.team.admins))
+
+        if !context.team.members.isEmpty {
+            role("pedregal-member", [
+                Self.rule(sparkGroup, sparkResources, Self.readVerbs),
+                Self.rule("", ["configmaps", "events", "pods", "pods/log", "services"], Self.readVerbs),
+                Self.rule("batch", ["cronjobs", "jobs"], Self.readVerbs),
+            ], subjects: context.groupSubjects(context.team.members))
+        }
+
+        if context.runsSpark, context.platform.sparkOperator == .apache,
+            context.environment.jobs.contains(where: { $0.schedule != nil && $0.regions.contains(context.region) })
+        {
+            role(ObjectNames.submitterServiceAccount, [
+                Self.rule(sparkGroup, ["sparkapplications"], ["create", "get", "list", "watch"]),
+            ], subjects: serviceAccount(ObjectNames.submitterServiceAccount))
+        }
+        return manifests
+    }
+}

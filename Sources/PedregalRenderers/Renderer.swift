@@ -1,0 +1,33 @@
+/// Runs every renderer over a resolved platform. Tenant renderers run per
+/// team environment and region, in parallel; cluster renderers run once,
+/// after them. The result is sorted by cluster and resource ID.
+public struct Renderer: Sendable {
+    public var tenantRenderers: [any TenantRenderer]
+    public var clusterRenderers: [any ClusterRenderer]
+
+    /// The renderers of every output kind.
+    public static let standard = Renderer(
+        tenantRenderers: [
+            NamespaceRenderer(), QuotaRenderer(), NetworkPolicyRenderer(), RBACRenderer(), CatalogConfigRenderer(),
+            JobRenderer(), SparkConnectRenderer(), DNSRenderer(), GatewayRouteRenderer(),
+        ],
+        clusterRenderers: [OperatorConfigRenderer(), ArgoCDRenderer()])
+
+    public init(tenantRenderers: [any TenantRenderer], clusterRenderers: [any ClusterRenderer]) {
+        self.tenantRenderers = tenantRenderers
+        self.clusterRenderers = clusterRenderers
+    }
+
+    /// Every manifest for `platform`.
+    public func render(_ platform: ResolvedPlatform) -> [Manifest] {
+        let contexts = platform.teams.flatMap { team in
+            team.environments.flatMap { environment in
+                environment.regions.map { TenantContext(platform: platform.settings, team: team, environment: environment, region: $0) }
+            }
+        }
+        let renderers = tenantRenderers
+        let tenants = contexts.parallelMap { context in renderers.flatMap { $0.render(context) } }.flatMap { $0 }
+        let clusters = clusterRenderers.flatMap { $0.render(platform, tenants: tenants) }
+        return tenants + clusters
+    }
+}

@@ -1,0 +1,196 @@
+@_exported import PedregalSpec
+
+/// The whole platform after defaults are applied and every rule checked:
+/// what renderers turn into manifests. Nothing here refers back to YAML
+/// except `source` paths, which objects carry as annotations.
+public struct ResolvedPlatform: Sendable {
+    public var settings: PlatformSettings
+    /// Every target cluster, in templates/regions.yaml order.
+    public var regions: [ResolvedRegion]
+    /// Teams in file order.
+    public var teams: [ResolvedTeam]
+
+    public init(settings: PlatformSettings, regions: [ResolvedRegion], teams: [ResolvedTeam]) {
+        self.settings = settings
+        self.regions = regions
+        self.teams = teams
+    }
+}
+
+/// `templates/platform.yaml` with defaults applied.
+public struct PlatformSettings: Sendable {
+    public var domain: String
+    public var namespacePrefix: String
+    public var sparkConnectPort: Int
+    public var gatewayNamespace: String
+    public var groupPrefix: String
+    public var sparkOperator: SparkOperatorFlavor
+    public var operatorNamespace: String
+    public var runnerImage: String
+    public var argocd: ResolvedArgoCD?
+    /// The file the settings came from, for source annotations.
+    public var source: String
+
+    public init(
+        domain: String, namespacePrefix: String, sparkConnectPort: Int, gatewayNamespace: String, groupPrefix: String,
+        sparkOperator: SparkOperatorFlavor, operatorNamespace: String, runnerImage: String, argocd: ResolvedArgoCD?,
+        source: String
+    ) {
+        self.domain = domain
+        self.namespacePrefix = namespacePrefix
+        self.sparkConnectPort = sparkConnectPort
+        self.gatewayNamespace = gatewayNamespace
+        self.groupPrefix = groupPrefix
+        self.sparkOperator = sparkOperator
+        self.operatorNamespace = operatorNamespace
+        self.runnerImage = runnerImage
+        self.argocd = argocd
+        self.source = source
+    }
+}
+
+/// Where Argo CD finds generated/.
+public struct ResolvedArgoCD: Sendable {
+    public var namespace: String
+    public var project: String
+    public var repoURL: String
+    public var targetRevision: String
+    public var path: String
+}
+
+/// A region and its cluster.
+public struct ResolvedRegion: Sendable, Hashable {
+    public var name: String
+    public var alias: String
+    public var cluster: String
+    public var backend: RegionBackend
+    public var gateway: String
+}
+
+/// A quota with every field known.
+public struct ResolvedQuota: Sendable, Hashable {
+    public var cpu: Quantity
+    public var memory: Quantity
+    public var pods: Int
+}
+
+/// Driver and executor sizes with every field known.
+public struct SparkResources: Sendable, Hashable {
+    public var driverCores: Int
+    public var driverMemory: SparkMemory
+    public var executorInstances: Int
+    public var executorCores: Int
+    public var executorMemory: SparkMemory
+
+    /// Memory Spark adds to a JVM container (spark.kubernetes.memoryOverheadFactor
+    /// 0.1, at least 384 MiB), so quota checks count what pods request.
+    public static func podMemory(_ memory: SparkMemory) -> Int {
+        memory.bytes + max(memory.bytes / 10, 384 << 20)
+    }
+
+    /// CPU the driver and all executors request, in millicores.
+    public var totalMillis: Int { (driverCores + executorInstances * executorCores) * 1000 }
+    /// Memory the driver and all executors request, overhead included.
+    public var totalBytes: Int {
+        Self.podMemory(driverMemory) + executorInstances * Self.podMemory(executorMemory)
+    }
+    /// Pods: the driver and its executors.
+    public var totalPods: Int { 1 + executorInstances }
+}
+
+/// An engine version.
+public struct ResolvedEngine: Sendable, Hashable {
+    public var version: String
+    public var image: String
+    public var sparkVersion: String
+    public var scalaVersion: String?
+    public var javaVersion: String?
+}
+
+/// A catalog as one environment sees it.
+public struct ResolvedCatalog: Sendable, Hashable {
+    public var name: String
+    public var type: CatalogType
+    public var uri: String?
+    /// The warehouse property: the UC catalog (`<name>-<suffix>`) for
+    /// per-environment catalogs, else the template's warehouse.
+    public var warehouse: String?
+    /// The credential reference (a provider name, never a secret).
+    public var credential: String?
+
+    /// Spark properties for this catalog.
+    public var sparkConf: [(String, String)] {
+        let prefix = "spark.sql.catalog.\(name)"
+        var conf: [(String, String)] = [(prefix, "org.apache.iceberg.spark.SparkCatalog"), ("\(prefix).type", type.rawValue)]
+        if let uri { conf.append(("\(prefix).uri", uri)) }
+        if let warehouse { conf.append(("\(prefix).warehouse", warehouse)) }
+        if let credential { conf.append(("\(prefix).credential", credential)) }
+        return conf
+    }
+}
+
+/// One team, all environments resolved.
+public struct ResolvedTeam: Sendable {
+    public var name: String
+    public var shortName: String
+    /// Root-relative path of the team file.
+    public var source: String
+    public var contact: String?
+    public var admins: [String]
+    public var members: [String]
+    public var environments: [ResolvedEnvironment]
+}
+
+/// A team in one environment: the namespace it gets in each region and
+/// everything that runs there.
+public struct ResolvedEnvironment: Sendable {
+    public var name: String
+    public var abbrev: String
+    public var namespace: String
+    public var podSecurity: PodSecurityLevel
+    /// Regions in the order listed; the first is primary.
+    public var regions: [ResolvedRegion]
+    public var size: String
+    public var quota: ResolvedQuota
+    public var catalogs: [ResolvedCatalog]
+    public var sparkConnectFrom: [String]
+    public var sparkConnect: [ResolvedSparkConnect]
+    public var jobs: [ResolvedJob]
+
+    /// The primary region.
+    public var primaryRegion: ResolvedRegion { regions[0] }
+}
+
+/// A Spark Connect cluster in one environment.
+public struct ResolvedSparkConnect: Sendable {
+    public var name: String
+    public var hotServers: Int
+    public var size: String
+    public var resources: SparkResources
+    public var engine: ResolvedEngine
+    /// Canonical UTC RFC 3339 time, if the cluster expires.
+    public var expiresAt: String?
+    /// Hostname without the domain, shared by every region: `feature-eng-dev`.
+    public var hostBase: String
+
+    /// The hostnames served in `region` (the plain one only in the primary region).
+    public func hostnames(in region: ResolvedRegion, primary: Bool, domain: String) -> [String] {
+        (primary ? ["\(hostBase).\(domain)"] : []) + ["\(hostBase)-\(region.alias).\(domain)"]
+    }
+}
+
+/// A job in one environment.
+public struct ResolvedJob: Sendable {
+    public var name: String
+    public var type: JobType
+    public var schedule: String?
+    public var regions: [ResolvedRegion]
+    public var engine: ResolvedEngine
+    public var mainApplicationFile: String
+    public var mainClass: String?
+    public var args: [String]
+    public var resources: SparkResources
+    /// The team's own Spark properties, in file order.
+    public var sparkConf: [(String, String)]
+    public var catalogs: [ResolvedCatalog]
+}

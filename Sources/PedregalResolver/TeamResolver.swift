@@ -1,0 +1,636 @@
+/// What a team claims that must be unique or bounded across all teams;
+/// gathered per team (in parallel), checked once in `CrossTeamChecks`.
+struct TeamClaims: Sendable {
+    var team: Located<String>?
+    var shortName: Located<String>?
+    /// (cluster, namespace) and where it comes from.
+    var namespaces: [(cluster: String, namespace: String, location: SourceLocation)] = []
+    /// Hostnames and where they come from.
+    var hostnames: [(host: String, location: SourceLocation)] = []
+    /// Quota placed in each region.
+    var quotas: [(region: String, cpuMillis: Int, memoryBytes: Int, pods: Int, location: SourceLocation)] = []
+}
+
+/// Applies template defaults to one team and checks every rule that needs
+/// only that team and the templates.
+struct TeamResolver {
+    let index: TemplateIndex
+
+    func resolve(_ spec: TeamSpec) -> (team: ResolvedTeam?, diagnostics: [Diagnostic], claims: TeamClaims) {
+        let run = TeamResolution(index: index, spec: spec)
+        let team = run.resolve()
+        // A definition shared by several environments is checked once per
+        // environment; identical findings are reported once.
+        var seen: Set<Diagnostic> = []
+        let diagnostics = run.diagnostics.filter { seen.insert($0).inserted }
+        return (team, diagnostics, run.claims)
+    }
+}
+
+/// One team's resolution, collecting diagnostics as it goes.
+private final class TeamResolution {
+    let index: TemplateIndex
+    let spec: TeamSpec
+    var diagnostics: [Diagnostic] = []
+    var claims = TeamClaims()
+
+    init(index: TemplateIndex, spec: TeamSpec) {
+        self.index = index
+        self.spec = spec
+    }
+
+    func error(_ code: DiagnosticCode, _ message: String, at location: SourceLocation, notes: [Diagnostic.Note] = []) {
+        diagnostics.append(.error(code, message, at: location, notes: notes))
+    }
+
+    func warning(_ code: DiagnosticCode, _ message: String, at location: SourceLocation, notes: [Diagnostic.Note] = []) {
+        diagnostics.append(.warning(code, message, at: location, notes: notes))
+    }
+
+    /// Reports a name that is not among `known`, with a suggestion and the list.
+    func unknown(_ what: String, _ name: Located<String>, known: [String], file: String, extra: String = "") {
+        var message = "unknown \(what) '\(name.value)'\(extra)" + Suggestion.hint(for: name.value, in: known)
+        message += known.isEmpty ? "; \(file) defines none" : "; \(file) defines: \(known.joined(separator: ", "))"
+        error(.unknownReference, message, at: name.location)
+    }
+
+    func checkLabel(_ value: Located<String>, _ what: String, dns1035: Bool = false, maxLength: Int = 63) -> Bool {
+        let problem = dns1035 ? NameRules.dns1035LabelProblem(value.value, maxLength: maxLength)
+            : NameRules.dns1123LabelProblem(value.value, maxLength: maxLength)
+        guard let problem else { return true }
+        error(.invalidName, "\(what) '\(value.value)' is not valid: \(problem)", at: value.location)
+        return false
+    }
+
+    // MARK: The team
+
+    func resolve() -> ResolvedTeam? {
+        var complete = true
+        if let team = spec.team {
+            if checkLabel(team, "team name") {
+                claims.team = team
+            } else {
+                complete = false
+            }
+            let stem = fileStem(spec.file)
+            if stem != team.value {
+                warning(.fileNameMismatch, "team '\(team.value)' is defined in '\(spec.file)'; name the file teams/\(team.value).yaml",
+                        at: team.location)
+            }
+        } else {
+            complete = false
+        }
+        let shortName = spec.shortName ?? spec.team
+        if let shortName {
+            if checkLabel(shortName, spec.shortName == nil ? "team name (used as shortName)" : "shortName") {
+                claims.shortName = shortName
+            } else {
+                complete = false
+            }
+        }
+
+        let admins = groups(spec.owners?.admins, what: "owners.admins", atLeastOne: true)
+        let members = groups(spec.owners?.members, what: "owners.members", atLeastOne: false)
+        if spec.owners == nil || admins == nil { complete = false }
+
+        let teamCatalogs = catalogList(spec.catalogs) ?? index.catalogNames.filter { index.catalogs[$0]?.isDefault?.value == true }
+
+        if spec.environments.isEmpty, let location = spec.environmentsLocation {
+            error(.missingKey, "'environments' is empty; list at least one of \(index.environmentNames.joined(separator: ", "))",
+                  at: location)
+        }
+        let peers = networkPeers()
+        let sparkConnectNames = uniqueNames(spec.sparkConnect.map(\.name), what: "Spark Connect cluster",
+                                            maxLength: ObjectNames.maxSparkConnectName)
+        let jobNames = uniqueNames(spec.jobs.map(\.name), what: "job", maxLength: ObjectNames.maxJobName)
+        checkEnvironmentLists()
+
+        var environments: [ResolvedEnvironment] = []
+        for environment in spec.environments {
+            if let resolved = resolveEnvironment(
+                environment, shortName: shortName?.value, teamCatalogs: teamCatalogs, peers: peers)
+            {
+                environments.append(resolved)
+            } else {
+                complete = false
+            }
+        }
+        if !sparkConnectNames || !jobNames { complete = false }
+        guard complete, let team = spec.team?.value, let shortName = shortName?.value, let admins else { return nil }
+        return ResolvedTeam(
+            name: team, shortName: shortName, source: spec.file, contact: spec.contact?.value, admins: admins,
+            members: members ?? [], environments: environments)
+    }
+
+    private func fileStem(_ path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if name.hasSuffix(".yaml") { return String(name.dropLast(5)) }
+        if name.hasSuffix(".yml") { return String(name.dropLast(4)) }
+        return name
+    }
+
+    private func groups(_ list: Located<[Located<String>]>?, what: String, atLeastOne: Bool) -> [String]? {
+        guard let list else { return nil }
+        if atLeastOne && list.value.isEmpty {
+            error(.missingKey, "'\(what)' is empty; name at least one Okta group", at: list.location)
+            return nil
+        }
+        var seen: Set<String> = []
+        var result: [String] = []
+        for group in list.value {
+            if group.value.trimmingSpaces.isEmpty || group.value.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+                error(.invalidName, "'\(what)' has an empty or unprintable group name", at: group.location)
+                continue
+            }
+            if !seen.insert(group.value).inserted {
+                warning(.duplicateName, "group '\(group.value)' is listed twice in '\(what)'", at: group.location)
+                continue
+            }
+            result.append(group.value)
+        }
+        return result
+    }
+
+    private func catalogList(_ list: Located<[Located<String>]>?) -> [String]? {
+        guard let list else { return nil }
+        var seen: Set<String> = []
+        var result: [String] = []
+        for name in list.value {
+            guard index.catalogs[name.value] != nil else {
+                unknown("catalog", name, known: index.catalogNames, file: "templates/catalogs.yaml")
+                continue
+            }
+            if !seen.insert(name.value).inserted {
+                error(.duplicateName, "catalog '\(name.value)' is listed twice", at: name.location)
+                continue
+            }
+            result.append(name.value)
+        }
+        return result
+    }
+
+    private func networkPeers() -> [String] {
+        var seen: Set<String> = []
+        var result: [String] = []
+        for peer in spec.network?.sparkConnectFrom ?? [] {
+            guard checkLabel(peer, "namespace in network.sparkConnectFrom") else { continue }
+            if !seen.insert(peer.value).inserted {
+                warning(.duplicateName, "namespace '\(peer.value)' is listed twice in network.sparkConnectFrom", at: peer.location)
+                continue
+            }
+            result.append(peer.value)
+        }
+        return result.sorted()
+    }
+
+    private func uniqueNames(_ names: [Located<String>?], what: String, maxLength: Int) -> Bool {
+        var seen: [String: SourceLocation] = [:]
+        var ok = true
+        for name in names.compactMap({ $0 }) {
+            if !checkLabel(name, "\(what) name", dns1035: true, maxLength: maxLength) { ok = false }
+            if let first = seen[name.value] {
+                error(.duplicateName, "\(what) '\(name.value)' is defined twice in this team; rename one",
+                      at: name.location, notes: [.init("first defined here", at: first)])
+                ok = false
+            } else {
+                seen[name.value] = name.location
+            }
+        }
+        return ok
+    }
+
+    /// `environments` lists of clusters and jobs must name the team's environments.
+    private func checkEnvironmentLists() {
+        let teamEnvironments = spec.environments.map(\.name.value)
+        let lists = spec.sparkConnect.map { ($0.environments, "Spark Connect cluster", $0.name?.value) }
+            + spec.jobs.map { ($0.environments, "job", $0.name?.value) }
+        for (list, what, name) in lists {
+            guard let list else { continue }
+            if list.value.isEmpty {
+                error(.missingKey, "'environments' of \(what) '\(name ?? "?")' is empty; list at least one, or leave it out for all",
+                      at: list.location)
+            }
+            var seen: Set<String> = []
+            for environment in list.value {
+                if !teamEnvironments.contains(environment.value) {
+                    let defined = index.environments[environment.value] != nil
+                    error(.unknownReference,
+                          "\(what) '\(name ?? "?")' runs in environment '\(environment.value)', "
+                            + (defined ? "which the team does not have; add it under 'environments' or remove it here"
+                                : "which does not exist" + Suggestion.hint(for: environment.value, in: teamEnvironments))
+                            + "; the team has: \(teamEnvironments.joined(separator: ", "))",
+                          at: environment.location)
+                }
+                if !seen.insert(environment.value).inserted {
+                    error(.duplicateName, "environment '\(environment.value)' is listed twice", at: environment.location)
+                }
+            }
+        }
+        for cluster in spec.sparkConnect {
+            let runsIn = cluster.environments.map { $0.value.map(\.value) } ?? teamEnvironments
+            for (environment, _) in cluster.hotClusters ?? [] where !runsIn.contains(environment.value) {
+                let teamHasIt = teamEnvironments.contains(environment.value)
+                error(.unknownReference,
+                      "hotClusters names environment '\(environment.value)', "
+                        + (teamHasIt ? "where Spark Connect cluster '\(cluster.name?.value ?? "?")' does not run"
+                            : "which the team does not have")
+                        + Suggestion.hint(for: environment.value, in: runsIn)
+                        + "; it runs in: \(runsIn.joined(separator: ", "))",
+                      at: environment.location)
+            }
+        }
+    }
+
+    // MARK: One environment
+
+    private func resolveEnvironment(
+        _ environment: TeamEnvironment, shortName: String?, teamCatalogs: [String], peers: [String]
+    ) -> ResolvedEnvironment? {
+        guard let template = index.environments[environment.name.value] else {
+            unknown("environment", environment.name, known: index.environmentNames, file: "templates/environments.yaml")
+            return nil
+        }
+        let regions = resolveRegions(environment.regions, environment: environment.name.value)
+        var sizeTemplate: SizeTemplate?
+        if let size = environment.size {
+            sizeTemplate = index.sizes[size.value]
+            if sizeTemplate == nil { unknown("size", size, known: index.sizeNames, file: "templates/sizes.yaml") }
+        }
+        let quota = resolveQuota(size: sizeTemplate, override: environment.quota)
+
+        var namespace: String?
+        if let settings = index.settings, let shortName, let abbrev = template.abbrev?.value {
+            let name = ObjectNames.namespace(prefix: settings.namespacePrefix, shortName: shortName, abbrev: abbrev)
+            if let problem = NameRules.dns1123LabelProblem(name) {
+                let shortLocation = spec.shortName?.location ?? spec.team?.location ?? spec.location
+                error(.nameTooLong,
+                      "namespace '\(name)' for environment '\(environment.name.value)' is not a valid namespace name: \(problem); "
+                        + "choose a shorter shortName",
+                      at: environment.name.location, notes: [.init("the namespace is built from this name", at: shortLocation)])
+            } else {
+                namespace = name
+                for region in regions ?? [] { claims.namespaces.append((region.cluster, name, environment.name.location)) }
+            }
+        }
+        if let quota, let regions {
+            for region in regions {
+                claims.quotas.append((region.name, quota.value.cpu.millis ?? 0, quota.value.memory.bytes ?? 0,
+                                      quota.value.pods, quota.location))
+            }
+        }
+        let catalogs = teamCatalogs.compactMap { resolveCatalog($0, environment: template) }
+        let sparkConnect = spec.sparkConnect.filter { runs($0.environments, in: environment.name.value) }.compactMap {
+            resolveSparkConnect($0, environment: environment, template: template, size: sizeTemplate, quota: quota,
+                                regions: regions, shortName: shortName)
+        }
+        let jobs = spec.jobs.filter { runs($0.environments, in: environment.name.value) }.compactMap {
+            resolveJob($0, environment: environment, size: sizeTemplate, quota: quota, regions: regions,
+                       teamCatalogs: teamCatalogs, template: template)
+        }
+        guard let regions, !regions.isEmpty, let sizeName = environment.size?.value, let quota, let namespace,
+            let podSecurity = template.podSecurity?.value, let abbrev = template.abbrev?.value,
+            sparkConnect.count == spec.sparkConnect.filter({ runs($0.environments, in: environment.name.value) }).count,
+            jobs.count == spec.jobs.filter({ runs($0.environments, in: environment.name.value) }).count
+        else { return nil }
+        return ResolvedEnvironment(
+            name: environment.name.value, abbrev: abbrev, namespace: namespace, podSecurity: podSecurity,
+            regions: regions, size: sizeName, quota: quota.value, catalogs: catalogs, sparkConnectFrom: peers,
+            sparkConnect: sparkConnect, jobs: jobs)
+    }
+
+    private func runs(_ environments: Located<[Located<String>]>?, in environment: String) -> Bool {
+        environments.map { $0.value.contains { $0.value == environment } } ?? true
+    }
+
+    private func resolveRegions(_ list: Located<[Located<String>]>?, environment: String) -> [ResolvedRegion]? {
+        guard let list else { return nil }
+        if list.value.isEmpty {
+            error(.missingKey, "'environments.\(environment).regions' is empty; list at least one of \(index.regionNames.joined(separator: ", "))",
+                  at: list.location)
+            return nil
+        }
+        var result: [ResolvedRegion] = []
+        var seen: Set<String> = []
+        var ok = true
+        for name in list.value {
+            guard let entry = index.regions[name.value] else {
+                unknown("region", name, known: index.regionNames, file: "templates/regions.yaml")
+                ok = false
+                continue
+            }
+            if !seen.insert(name.value).inserted {
+                error(.duplicateName, "region '\(name.value)' is listed twice", at: name.location)
+                continue
+            }
+            if let region = entry { result.append(region) } else { ok = false }
+        }
+        return ok ? result : nil
+    }
+
+    /// The size's quota with the team's override laid over it field by field;
+    /// located at the override when there is one, else at the size.
+    private func resolveQuota(size: SizeTemplate?, override: QuotaSpec?) -> Located<ResolvedQuota>? {
+        let base = size?.quota
+        if let override, override.cpu == nil && override.memory == nil && override.pods == nil {
+            warning(.invalidValue, "'quota' overrides nothing; set cpu, memory or pods, or remove it", at: override.location)
+        }
+        guard let cpu = override?.cpu ?? base?.cpu, let memory = override?.memory ?? base?.memory,
+            let pods = override?.pods ?? base?.pods
+        else { return nil }
+        return Located(ResolvedQuota(cpu: cpu.value, memory: memory.value, pods: pods.value),
+                       at: override?.location ?? base?.location ?? spec.location)
+    }
+
+    private func resolveCatalog(_ name: String, environment: EnvironmentTemplate) -> ResolvedCatalog? {
+        guard let template = index.catalogs[name], let type = template.type?.value else { return nil }
+        var warehouse = template.warehouse?.value
+        if template.perEnvironment?.value == true, let suffix = environment.catalogSuffix?.value {
+            warehouse = "\(name)-\(suffix)"
+        }
+        return ResolvedCatalog(name: name, type: type, uri: template.uri?.value, warehouse: warehouse,
+                               credential: template.credential?.value)
+    }
+
+    private func resolveEngine(_ name: Located<String>?) -> ResolvedEngine? {
+        if let name {
+            guard let engine = index.engines[name.value] else {
+                unknown("engine", name, known: index.engineNames, file: "templates/engines.yaml")
+                return nil
+            }
+            return engine
+        }
+        return index.defaultEngine
+    }
+
+    private func resources(
+        driver: DriverResources?, executor: ExecutorResources?, size: SizeTemplate?
+    ) -> SparkResources? {
+        guard let driverCores = driver?.cores ?? size?.driver?.cores,
+            let driverMemory = driver?.memory ?? size?.driver?.memory,
+            let instances = executor?.instances ?? size?.executor?.instances,
+            let executorCores = executor?.cores ?? size?.executor?.cores,
+            let executorMemory = executor?.memory ?? size?.executor?.memory
+        else { return nil }
+        return SparkResources(
+            driverCores: driverCores.value, driverMemory: driverMemory.value, executorInstances: instances.value,
+            executorCores: executorCores.value, executorMemory: executorMemory.value)
+    }
+
+    /// Reports when `resources` cannot run inside `quota`.
+    private func checkFits(
+        _ resources: SparkResources, count: Int = 1, quota: Located<ResolvedQuota>, what: String, environment: String,
+        at location: SourceLocation, notes extra: [Diagnostic.Note] = [], severity: Diagnostic.Severity = .error
+    ) {
+        var problems: [String] = []
+        let cpuQuota = quota.value.cpu.millis ?? .max
+        let memoryQuota = quota.value.memory.bytes ?? .max
+        let needCPU = resources.totalMillis * count
+        let needMemory = resources.totalBytes * count
+        let needPods = resources.totalPods * count
+        let times = count == 1 ? "" : "\(count) × "
+        if needCPU > cpuQuota {
+            problems.append("\(AmountText.cpu(millis: needCPU)) CPUs (\(times)driver \(resources.driverCores) + \(resources.executorInstances) executors × \(resources.executorCores)) but the quota allows \(AmountText.cpu(millis: cpuQuota))")
+        }
+        if needMemory > memoryQuota {
+            problems.append("\(AmountText.memory(bytes: needMemory)) of memory (\(times)driver \(resources.driverMemory) + \(resources.executorInstances) executors × \(resources.executorMemory), with Spark's memory overhead) but the quota allows \(AmountText.memory(bytes: memoryQuota))")
+        }
+        if needPods > quota.value.pods {
+            problems.append("\(needPods) pods but the quota allows \(quota.value.pods)")
+        }
+        guard !problems.isEmpty else { return }
+        let message = "\(what) cannot fit in the '\(environment)' quota: it needs " + problems.joined(separator: "; it needs ")
+            + "; lower its driver/executor resources or raise the environment's quota"
+        diagnostics.append(Diagnostic(severity, .exceedsQuota, message, at: location,
+                                      notes: extra + [.init("the '\(environment)' quota is set here", at: quota.location)]))
+    }
+
+    // MARK: Spark Connect
+
+    private func resolveSparkConnect(
+        _ cluster: SparkConnectSpec, environment: TeamEnvironment, template: EnvironmentTemplate, size envSize: SizeTemplate?,
+        quota: Located<ResolvedQuota>?, regions: [ResolvedRegion]?, shortName: String?
+    ) -> ResolvedSparkConnect? {
+        guard let name = cluster.name?.value else { return nil }
+        var size = envSize
+        if let sizeName = cluster.size {
+            size = index.sizes[sizeName.value]
+            if size == nil {
+                unknown("size", sizeName, known: index.sizeNames, file: "templates/sizes.yaml")
+                return nil
+            }
+        }
+        let engine = resolveEngine(cluster.engine)
+        var expiresAt: String?
+        if let text = cluster.expiresAt {
+            switch Timestamp.canonicalUTC(text.value) {
+            case .success(let canonical): expiresAt = canonical
+            case .failure(let problem):
+                error(.invalidTime, "expiresAt '\(text.value)' is invalid: \(problem.message)", at: text.location)
+                return nil
+            }
+        }
+        let hot = cluster.hotClusters?.first { $0.environment.value == environment.name.value }?.count.value
+            ?? template.hotClusters?.value ?? 0
+        guard let resources = resources(driver: nil, executor: nil, size: size) else { return nil }
+        let location = cluster.name?.location ?? cluster.location
+        if let quota {
+            var notes: [Diagnostic.Note] = []
+            if let sizeLocation = (cluster.size ?? environment.size)?.location {
+                notes.append(.init("the server's size is chosen here", at: sizeLocation))
+            }
+            checkFits(resources, quota: quota, what: "a server of Spark Connect cluster '\(name)'",
+                      environment: environment.name.value, at: location, notes: notes)
+            if hot > 1 {
+                checkFits(resources, count: hot, quota: quota, what: "\(hot) hot servers of Spark Connect cluster '\(name)'",
+                          environment: environment.name.value, at: location, notes: notes, severity: .warning)
+            }
+        }
+        guard let shortName, let dnsSuffix = template.dnsSuffix?.value, let settings = index.settings else { return nil }
+        let hostBase = ObjectNames.sparkConnectHostBase(shortName: shortName, cluster: name, dnsSuffix: dnsSuffix)
+        let resolved = ResolvedSparkConnect(
+            name: name, hotServers: hot, size: (cluster.size ?? environment.size)?.value ?? "", resources: resources,
+            engine: engine ?? ResolvedEngine(version: "", image: "", sparkVersion: ""), expiresAt: expiresAt,
+            hostBase: hostBase)
+        for (index, region) in (regions ?? []).enumerated() {
+            for host in resolved.hostnames(in: region, primary: index == 0, domain: settings.domain) {
+                if let problem = NameRules.hostnameProblem(host) {
+                    error(.nameTooLong, "hostname '\(host)' of Spark Connect cluster '\(name)' is not a valid DNS name: \(problem); choose a shorter name",
+                          at: location)
+                    return nil
+                }
+                claims.hostnames.append((host, location))
+            }
+        }
+        return engine == nil ? nil : resolved
+    }
+
+    // MARK: Jobs
+
+    private static let reservedConf: [String: String] = [
+        "spark.kubernetes.container.image": "set 'engine' instead",
+        "spark.kubernetes.driver.container.image": "set 'engine' instead",
+        "spark.kubernetes.executor.container.image": "set 'engine' instead",
+        "spark.kubernetes.namespace": "pedregal places the job in the team's namespace",
+        "spark.master": "pedregal sets the master",
+        "spark.submit.deployMode": "jobs run in cluster mode",
+        "spark.kubernetes.authenticate.driver.serviceAccountName": "pedregal sets the driver's ServiceAccount",
+        "spark.driver.cores": "set 'driver.cores' instead, so quota checks see it",
+        "spark.driver.memory": "set 'driver.memory' instead, so quota checks see it",
+        "spark.executor.instances": "set 'executor.instances' instead, so quota checks see it",
+        "spark.executor.cores": "set 'executor.cores' instead, so quota checks see it",
+        "spark.executor.memory": "set 'executor.memory' instead, so quota checks see it",
+        "spark.sql.defaultCatalog": "list the catalog first in 'catalogs' instead",
+    ]
+
+    private func checkSparkConf(_ conf: [(key: Located<String>, value: Located<String>)]) -> Bool {
+        var ok = true
+        var seen: Set<String> = []
+        for (key, value) in conf {
+            let lowered = key.value.lowercased()
+            if key.value.isEmpty || key.value.contains(" ") {
+                error(.invalidName, "Spark property name '\(key.value)' is invalid", at: key.location)
+                ok = false
+            } else if let reason = Self.reservedConf[key.value] {
+                error(.invalidValue, "'\(key.value)' cannot be set in sparkConf: \(reason)", at: key.location)
+                ok = false
+            } else if lowered.hasPrefix("spark.sql.catalog.") {
+                error(.invalidValue, "'\(key.value)' cannot be set in sparkConf: catalogs come from templates/catalogs.yaml; list them in 'catalogs'",
+                      at: key.location)
+                ok = false
+            } else if Self.looksSecret(key: lowered, value: value.value) {
+                error(.secretValue,
+                      "'\(key.value)' looks like a secret; never put secret values in teams/*.yaml. Keep it in a Kubernetes Secret and reference it by name, e.g. spark.kubernetes.driver.secretKeyRef.\(Self.environmentName(key.value))=<secret>:<key>",
+                      at: key.location)
+                ok = false
+            }
+            if !seen.insert(key.value).inserted {
+                error(.duplicateKey, "Spark property '\(key.value)' is set twice", at: key.location)
+                ok = false
+            }
+        }
+        return ok
+    }
+
+    static func looksSecret(key: String, value: String) -> Bool {
+        let references = ["secretkeyref", ".secrets.", "spark.kubernetes.authenticate.driver.mounted",
+                          "spark.kubernetes.authenticate.executor.mounted", "tokenfile", "token.file", "keyfile",
+                          "credentials.provider", "credentialsprovider", "credential.provider", "credentialprovider"]
+        if references.contains(where: key.contains) { return false }
+        let secretWords = ["password", "passwd", "secret", "token", "credential", "access.key", "accesskey",
+                           "apikey", "api.key", "private.key", "privatekey"]
+        if secretWords.contains(where: key.contains) { return true }
+        // An AWS access key id pasted anywhere.
+        return value.hasPrefix("AKIA") && value.count == 20
+    }
+
+    private static func environmentName(_ key: String) -> String {
+        String((key.split(separator: ".").last ?? "VALUE").uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
+    }
+
+    private func resolveJob(
+        _ job: JobSpec, environment: TeamEnvironment, size: SizeTemplate?, quota: Located<ResolvedQuota>?,
+        regions envRegions: [ResolvedRegion]?, teamCatalogs: [String], template: EnvironmentTemplate
+    ) -> ResolvedJob? {
+        guard let name = job.name?.value, let type = job.type?.value else { return nil }
+        var ok = true
+        let location = job.name?.location ?? job.location
+        if let schedule = job.schedule {
+            if type == .streaming {
+                error(.invalidValue, "streaming job '\(name)' has a schedule; streaming jobs run continuously, remove 'schedule' or make it a batch job",
+                      at: schedule.location)
+                ok = false
+            } else if let problem = CronSchedule.problem(schedule.value) {
+                error(.invalidCron, "schedule '\(schedule.value)' of job '\(name)' is invalid: \(problem)", at: schedule.location)
+                ok = false
+            }
+        }
+        var mainClass = job.mainClass?.value
+        if let file = job.mainApplicationFile {
+            if let problem = Self.applicationFileProblem(file.value, mainClass: job.mainClass?.value) {
+                error(.invalidValue, "mainApplicationFile '\(file.value)' of job '\(name)': \(problem)", at: file.location)
+                ok = false
+            }
+        } else {
+            ok = false
+        }
+        if let cls = job.mainClass, file(job).hasSuffix(".py") || file(job).hasSuffix(".R") {
+            warning(.invalidValue, "mainClass is ignored for a \(file(job).hasSuffix(".py") ? "Python" : "R") application; remove it",
+                    at: cls.location)
+            mainClass = nil
+        }
+        if let conf = job.sparkConf, !checkSparkConf(conf) { ok = false }
+
+        // Regions: the job's own list must be within the environment's.
+        var regions: [ResolvedRegion] = []
+        if let list = job.regions {
+            if list.value.isEmpty {
+                error(.missingKey, "'regions' of job '\(name)' is empty; list at least one, or leave it out for the primary region",
+                      at: list.location)
+                ok = false
+            }
+            for region in list.value {
+                if index.regions[region.value] == nil {
+                    unknown("region", region, known: index.regionNames, file: "templates/regions.yaml")
+                    ok = false
+                    continue
+                }
+                guard let envRegions else { ok = false; continue }
+                guard let match = envRegions.first(where: { $0.name == region.value }) else {
+                    // Reported for every environment that lacks the region.
+                    error(.unknownReference,
+                          "job '\(name)' runs in region '\(region.value)', which environment '\(environment.name.value)' of this team does not list; add it to environments.\(environment.name.value).regions or remove it here",
+                          at: region.location)
+                    ok = false
+                    continue
+                }
+                if regions.contains(match) {
+                    error(.duplicateName, "region '\(region.value)' is listed twice", at: region.location)
+                } else {
+                    regions.append(match)
+                }
+            }
+        } else if let primary = envRegions?.first {
+            regions = [primary]
+        }
+
+        let catalogs: [String]
+        if let list = job.catalogs {
+            catalogs = catalogList(list) ?? []
+        } else {
+            catalogs = teamCatalogs
+        }
+        let engine = resolveEngine(job.engine)
+        guard let resources = resources(driver: job.driver, executor: job.executor, size: size) else { return nil }
+        if let quota {
+            var notes: [Diagnostic.Note] = []
+            if let sizeLocation = environment.size?.location, job.driver == nil || job.executor == nil {
+                notes.append(.init("defaults come from this size", at: sizeLocation))
+            }
+            let before = diagnostics.count
+            checkFits(resources, quota: quota, what: "job '\(name)'", environment: environment.name.value,
+                      at: job.executor?.location ?? job.driver?.location ?? location, notes: notes)
+            if diagnostics.count > before { ok = false }
+        }
+        guard ok, let engine, let file = job.mainApplicationFile?.value, !regions.isEmpty else { return nil }
+        return ResolvedJob(
+            name: name, type: type, schedule: job.schedule?.value.trimmingSpaces, regions: regions, engine: engine,
+            mainApplicationFile: file, mainClass: mainClass, args: job.args?.map(\.value) ?? [], resources: resources,
+            sparkConf: (job.sparkConf ?? []).map { ($0.key.value, $0.value.value) },
+            catalogs: catalogs.compactMap { resolveCatalog($0, environment: template) })
+    }
+
+    private func file(_ job: JobSpec) -> String { job.mainApplicationFile?.value ?? "" }
+
+    static func applicationFileProblem(_ file: String, mainClass: String?) -> String? {
+        guard let schemeEnd = file.firstRange(of: "://"), schemeEnd.lowerBound > file.startIndex else {
+            return "it must be a URI with a scheme, e.g. s3://bucket/jobs/job.py or local:///opt/app/job.jar"
+        }
+        let path = file[schemeEnd.upperBound...]
+        if path.isEmpty || path.hasSuffix("/") { return "it names a folder, not a file" }
+        if file.hasSuffix(".jar") {
+            return mainClass == nil ? "a jar application needs 'mainClass'" : nil
+        }
+        if file.hasSuffix(".py") || file.hasSuffix(".R") { return nil }
+        return "it must end in .py, .jar or .R"
+    }
+}

@@ -1,0 +1,100 @@
+/// RFC 3339 date-times, parsed without Foundation (and so without the
+/// machine's time zone or calendar settings).
+enum Timestamp {
+    /// The time as canonical UTC (`2026-12-31T00:00:00Z`, fractions kept), or
+    /// a description of what is wrong.
+    static func canonicalUTC(_ text: String) -> Result<String, TimestampError> {
+        let s = Array(text.utf8)
+        func digits(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= s.count else { return nil }
+            var value = 0
+            for i in range {
+                guard s[i] >= 48 && s[i] <= 57 else { return nil }
+                value = value * 10 + Int(s[i] - 48)
+            }
+            return value
+        }
+        func at(_ i: Int, _ c: Character) -> Bool { i < s.count && s[i] == c.asciiValue! }
+        guard let year = digits(0..<4), at(4, "-"), let month = digits(5..<7), at(7, "-"), let day = digits(8..<10),
+            at(10, "T") || at(10, "t") || at(10, " "), let hour = digits(11..<13), at(13, ":"),
+            let minute = digits(14..<16), at(16, ":"), let second = digits(17..<19)
+        else {
+            return .failure(TimestampError("not an RFC 3339 time; write e.g. 2026-12-31T00:00:00Z"))
+        }
+        var i = 19
+        var fraction = ""
+        if at(i, ".") {
+            i += 1
+            let start = i
+            while i < s.count, s[i] >= 48 && s[i] <= 57 { i += 1 }
+            guard i > start else { return .failure(TimestampError("the fraction of a second has no digits")) }
+            fraction = "." + String(decoding: s[start..<i], as: UTF8.self)
+        }
+        var offsetMinutes = 0
+        if at(i, "Z") || at(i, "z") {
+            i += 1
+        } else if at(i, "+") || at(i, "-") {
+            let sign = at(i, "-") ? -1 : 1
+            guard let oh = digits(i + 1..<i + 3), at(i + 3, ":"), let om = digits(i + 4..<i + 6), oh < 24, om < 60 else {
+                return .failure(TimestampError("the time zone offset must look like +02:00"))
+            }
+            offsetMinutes = sign * (oh * 60 + om)
+            i += 6
+        } else {
+            return .failure(TimestampError("the time zone is missing; end with Z for UTC, e.g. 2026-12-31T00:00:00Z"))
+        }
+        guard i == s.count else { return .failure(TimestampError("unexpected text after the time")) }
+        guard (1...12).contains(month) else { return .failure(TimestampError("month \(month) does not exist")) }
+        guard (1...daysIn(month: month, year: year)).contains(day) else {
+            return .failure(TimestampError("day \(day) does not exist in \(year)-\(pad(month, 2))"))
+        }
+        guard hour < 24, minute < 60, second < 61 else { return .failure(TimestampError("the time of day is out of range")) }
+        let total = daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60
+            + min(second, 59) - offsetMinutes * 60
+        let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
+        let rest = total - days * 86_400
+        let (y, m, d) = civilFromDays(days)
+        return .success(
+            "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2))\(fraction)Z")
+    }
+
+    struct TimestampError: Error {
+        let message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    // Howard Hinnant's civil-calendar algorithms.
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civilFromDays(_ z: Int) -> (Int, Int, Int) {
+        let z = z + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+}

@@ -1,0 +1,164 @@
+/// A Kubernetes resource quantity (`"32"`, `500m`, `128Gi`, `1.5e3`), kept as
+/// written and as an exact value, so sums and comparisons never round.
+public struct Quantity: Hashable, Sendable, CustomStringConvertible {
+    /// The text as written; what the manifests carry.
+    public let text: String
+    // value = numerator × 10^pow10 × 2^pow2, exactly.
+    private let numerator: Int
+    private let pow10: Int
+    private let pow2: Int
+
+    /// Parses the Kubernetes quantity grammar (`resource.Quantity`): a
+    /// non-negative decimal with an optional binary (Ki…Ei), decimal (m, k,
+    /// M…E) or exponent (e3) suffix. Returns nil for anything else.
+    public init?(_ text: String) {
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
+        if i < scalars.count, scalars[i] == "+" { i += 1 }
+        var numerator = 0
+        var digits = 0
+        var fractionDigits = 0
+        var seenPoint = false
+        while i < scalars.count {
+            let c = scalars[i]
+            if c == ".", !seenPoint {
+                seenPoint = true
+            } else if ("0"..."9").contains(c) {
+                let (times, o1) = numerator.multipliedReportingOverflow(by: 10)
+                let (plus, o2) = times.addingReportingOverflow(Int(c.value - 48))
+                if o1 || o2 { return nil }
+                numerator = plus
+                digits += 1
+                if seenPoint { fractionDigits += 1 }
+            } else {
+                break
+            }
+            i += 1
+        }
+        guard digits > 0 else { return nil }
+        let suffix = String(String.UnicodeScalarView(scalars[i...]))
+        var pow10 = -fractionDigits
+        var pow2 = 0
+        switch suffix {
+        case "": break
+        case "m": pow10 -= 3
+        case "k": pow10 += 3
+        case "M": pow10 += 6
+        case "G": pow10 += 9
+        case "T": pow10 += 12
+        case "P": pow10 += 15
+        case "E": pow10 += 18
+        case "Ki": pow2 = 10
+        case "Mi": pow2 = 20
+        case "Gi": pow2 = 30
+        case "Ti": pow2 = 40
+        case "Pi": pow2 = 50
+        case "Ei": pow2 = 60
+        default:
+            guard let first = suffix.first, first == "e" || first == "E",
+                let exponent = Int(suffix.dropFirst()), abs(exponent) <= 30
+            else { return nil }
+            pow10 += exponent
+        }
+        self.text = text
+        self.numerator = numerator
+        self.pow10 = pow10
+        self.pow2 = pow2
+    }
+
+    /// The value in units of 10^-`decimalPlaces`, rounded up (3 gives
+    /// millicores for CPU; 0 gives bytes for memory); nil when it does not
+    /// fit in 64 bits.
+    public func units(decimalPlaces: Int) -> Int? {
+        var value = numerator
+        var shift10 = pow10 + decimalPlaces
+        var shift2 = pow2
+        while shift2 > 0 {
+            let (v, overflow) = value.multipliedReportingOverflow(by: 2)
+            if overflow { return nil }
+            value = v
+            shift2 -= 1
+        }
+        while shift10 > 0 {
+            let (v, overflow) = value.multipliedReportingOverflow(by: 10)
+            if overflow { return value == 0 ? 0 : nil }
+            value = v
+            shift10 -= 1
+        }
+        while shift10 < 0 {
+            value = value / 10 + (value % 10 == 0 ? 0 : 1)
+            shift10 += 1
+        }
+        return value
+    }
+
+    /// Millicores, for CPU quantities.
+    public var millis: Int? { units(decimalPlaces: 3) }
+    /// Bytes, for memory quantities.
+    public var bytes: Int? { units(decimalPlaces: 0) }
+
+    public var description: String { text }
+}
+
+/// Formats amounts for messages: `12.5` CPUs, `96Gi`.
+public enum AmountText {
+    /// Millicores as CPUs: `12`, `0.5`, `12.25`.
+    public static func cpu(millis: Int) -> String {
+        let whole = millis / 1000
+        let rest = millis % 1000
+        if rest == 0 { return String(whole) }
+        var fraction = String(rest)
+        fraction = String(repeating: "0", count: 3 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return "\(whole).\(fraction)"
+    }
+
+    /// Bytes in the largest binary unit that keeps two decimals or less.
+    public static func memory(bytes: Int) -> String {
+        let units = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]
+        var unit = 0
+        var divisor = 1
+        while unit + 1 < units.count, bytes / (divisor * 1024) >= 1 {
+            divisor *= 1024
+            unit += 1
+        }
+        let hundredths = (bytes * 100 + divisor - 1) / divisor
+        let whole = hundredths / 100
+        let rest = hundredths % 100
+        if rest == 0 { return "\(whole)\(units[unit])" }
+        return rest % 10 == 0 ? "\(whole).\(rest / 10)\(units[unit])" : "\(whole).\(rest < 10 ? "0" : "")\(rest)\(units[unit])"
+    }
+}
+
+/// A JVM memory string as Spark reads it (`4g`, `512m`, `1024k`), with its
+/// size in bytes. A bare number means mebibytes, as for `spark.driver.memory`.
+public struct SparkMemory: Hashable, Sendable, CustomStringConvertible {
+    /// The text as written.
+    public let text: String
+    /// The size in bytes.
+    public let bytes: Int
+
+    /// Parses `<integer>[b|k|kb|m|mb|g|gb|t|tb|p|pb]`, case-insensitive.
+    public init?(_ text: String) {
+        let lowered = text.lowercased()
+        let digits = lowered.prefix { ("0"..."9").contains($0) }
+        guard !digits.isEmpty, let number = Int(digits) else { return nil }
+        let shift: Int
+        switch lowered.dropFirst(digits.count) {
+        case "": shift = 20
+        case "b": shift = 0
+        case "k", "kb": shift = 10
+        case "m", "mb": shift = 20
+        case "g", "gb": shift = 30
+        case "t", "tb": shift = 40
+        case "p", "pb": shift = 50
+        default: return nil
+        }
+        let (bytes, overflow) = number.multipliedReportingOverflow(by: 1 << shift)
+        guard !overflow, number > 0 else { return nil }
+        self.text = text
+        self.bytes = bytes
+    }
+
+    public var description: String { text }
+}

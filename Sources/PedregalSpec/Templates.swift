@@ -1,0 +1,178 @@
+@_exported import PedregalDiagnostics
+
+/// Everything under `templates/`: the platform team's defaults.
+/// Fields are optional where a broken or missing value was already reported;
+/// later stages skip what is absent instead of inventing follow-on errors.
+public struct Templates: Sendable {
+    public var platform: PlatformTemplate
+    public var environments: [EnvironmentTemplate]
+    public var regions: [RegionTemplate]
+    public var sizes: [SizeTemplate]
+    public var catalogs: [CatalogTemplate]
+    public var engines: EngineTemplates
+
+    public init(
+        platform: PlatformTemplate, environments: [EnvironmentTemplate] = [], regions: [RegionTemplate] = [],
+        sizes: [SizeTemplate] = [], catalogs: [CatalogTemplate] = [], engines: EngineTemplates = EngineTemplates()
+    ) {
+        self.platform = platform
+        self.environments = environments
+        self.regions = regions
+        self.sizes = sizes
+        self.catalogs = catalogs
+        self.engines = engines
+    }
+}
+
+/// Which Spark operator's custom resources the platform runs.
+public enum SparkOperatorFlavor: String, CaseIterable, Sendable {
+    /// The Apache Spark Kubernetes Operator (`spark.apache.org/v1`).
+    case apache
+    /// The Kubeflow Spark Operator (`sparkoperator.k8s.io/v1beta2`).
+    case kubeflow
+}
+
+/// `templates/platform.yaml`.
+public struct PlatformTemplate: Sendable {
+    public var file: String
+    public var domain: Located<String>?
+    public var namespacePrefix: Located<String>?
+    public var sparkConnectPort: Located<Int>?
+    public var gatewayNamespace: Located<String>?
+    public var groupPrefix: Located<String>?
+    public var sparkOperator: Located<SparkOperatorFlavor>?
+    public var operatorNamespace: Located<String>?
+    public var runnerImage: Located<String>?
+    public var argocd: ArgoCDSettings?
+
+    public init(file: String) { self.file = file }
+}
+
+/// `templates/platform.yaml` `argocd`: where Argo CD runs and which git
+/// repository holds `generated/`.
+public struct ArgoCDSettings: Sendable {
+    public var location: SourceLocation
+    public var namespace: Located<String>?
+    public var project: Located<String>?
+    public var repoURL: Located<String>?
+    public var targetRevision: Located<String>?
+    public var path: Located<String>?
+
+    public init(location: SourceLocation) { self.location = location }
+}
+
+/// One entry of `templates/environments.yaml`.
+public struct EnvironmentTemplate: Sendable {
+    public var name: Located<String>
+    public var abbrev: Located<String>?
+    public var dnsSuffix: Located<String>?
+    public var hotClusters: Located<Int>?
+    public var catalogSuffix: Located<String>?
+    public var podSecurity: Located<PodSecurityLevel>?
+
+    public init(name: Located<String>) { self.name = name }
+}
+
+/// Pod Security Admission levels.
+public enum PodSecurityLevel: String, CaseIterable, Sendable {
+    case privileged, baseline, restricted
+}
+
+/// Where a region's Spark work runs.
+public enum RegionBackend: String, CaseIterable, Sendable {
+    /// Spark on Kubernetes.
+    case sk8
+    /// The interim EMR fallback: tenant objects, DNS and routes only.
+    case emr
+}
+
+/// One entry of `templates/regions.yaml`.
+public struct RegionTemplate: Sendable {
+    public var name: Located<String>
+    public var alias: Located<String>?
+    public var cluster: Located<String>?
+    public var backend: Located<RegionBackend>?
+    public var gateway: Located<String>?
+    public var capacity: QuotaSpec?
+
+    public init(name: Located<String>) { self.name = name }
+}
+
+/// A resource budget: a size's quota, a team's override, or a region's capacity.
+public struct QuotaSpec: Sendable {
+    public var location: SourceLocation
+    public var cpu: Located<Quantity>?
+    public var memory: Located<Quantity>?
+    public var pods: Located<Int>?
+
+    public init(location: SourceLocation) { self.location = location }
+}
+
+/// Spark driver resources.
+public struct DriverResources: Sendable {
+    public var location: SourceLocation
+    public var cores: Located<Int>?
+    public var memory: Located<SparkMemory>?
+
+    public init(location: SourceLocation) { self.location = location }
+}
+
+/// Spark executor resources.
+public struct ExecutorResources: Sendable {
+    public var location: SourceLocation
+    public var instances: Located<Int>?
+    public var cores: Located<Int>?
+    public var memory: Located<SparkMemory>?
+
+    public init(location: SourceLocation) { self.location = location }
+}
+
+/// One entry of `templates/sizes.yaml`.
+public struct SizeTemplate: Sendable {
+    public var name: Located<String>
+    public var quota: QuotaSpec?
+    public var driver: DriverResources?
+    public var executor: ExecutorResources?
+
+    public init(name: Located<String>) { self.name = name }
+}
+
+/// Iceberg catalog implementations Spark's `SparkCatalog` accepts as `type`.
+public enum CatalogType: String, CaseIterable, Sendable {
+    case rest, hive, hadoop, glue, jdbc, nessie
+}
+
+/// One entry of `templates/catalogs.yaml`.
+public struct CatalogTemplate: Sendable {
+    public var name: Located<String>
+    public var type: Located<CatalogType>?
+    public var uri: Located<String>?
+    public var warehouse: Located<String>?
+    public var credential: Located<String>?
+    public var perEnvironment: Located<Bool>?
+    public var isDefault: Located<Bool>?
+
+    public init(name: Located<String>) { self.name = name }
+}
+
+/// `templates/engines.yaml`: engine versions and the default one.
+public struct EngineTemplates: Sendable {
+    public var versions: [EngineTemplate]
+    public var defaultVersion: Located<String>?
+
+    public init(versions: [EngineTemplate] = [], defaultVersion: Located<String>? = nil) {
+        self.versions = versions
+        self.defaultVersion = defaultVersion
+    }
+}
+
+/// One engine version: the pinned image and the versions inside it.
+public struct EngineTemplate: Sendable {
+    public var version: Located<String>
+    public var image: Located<String>?
+    public var sparkVersion: Located<String>?
+    public var scalaVersion: Located<String>?
+    public var javaVersion: Located<String>?
+
+    public init(version: Located<String>) { self.version = version }
+}

@@ -1,0 +1,52 @@
+/// Line and column of a byte offset, and UTF-8 validation that says where
+/// the first bad byte is (Swift's own validation only says whether).
+enum TextPosition {
+    /// 1-based line and column (in Unicode scalars) of `offset` in `bytes`.
+    static func of(offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
+        var line = 1
+        var column = 1
+        var i = 0
+        while i < offset && i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if b & 0xC0 != 0x80 {
+                column += 1
+            }
+            i += 1
+        }
+        return (line, column)
+    }
+}
+
+/// Where a byte sequence stops being valid UTF-8.
+public enum UTF8Validation {
+    /// The offset of the first byte of the first invalid sequence, or `nil`.
+    public static func firstInvalidOffset(_ bytes: [UInt8]) -> Int? {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 { i += 1; continue }
+            let length: Int
+            var lower: UInt8 = 0x80
+            var upper: UInt8 = 0xBF
+            switch b {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; lower = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; upper = 0x9F
+            case 0xF0: length = 4; lower = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; upper = 0x8F
+            default: return i
+            }
+            guard i + length <= n else { return i }
+            if bytes[i + 1] < lower || bytes[i + 1] > upper { return i }
+            for k in 2..<length where bytes[i + k] & 0xC0 != 0x80 { return i }
+            i += length
+        }
+        return nil
+    }
+}

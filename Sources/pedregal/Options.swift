@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import PedregalCompiler
+
+/// `--root`, shared by every compiling command.
+struct RootOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Folder holding teams/ and templates/.", valueName: "dir"))
+    var root: String = "."
+
+    var rootURL: URL { URL(fileURLWithPath: root, isDirectory: true) }
+
+    /// How a root-relative path is shown: as reachable from where the
+    /// command runs, so editors and terminals can open it.
+    func display(_ path: String) -> String {
+        var base = root
+        while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
+        return base == "." || base.isEmpty ? path : "\(base)/\(path)"
+    }
+
+    func validate() throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("--root '\(root)' is not a folder")
+        }
+        let has = { (name: String) in FileManager.default.fileExists(atPath: rootURL.appendingPathComponent(name).path) }
+        guard has("teams") || has("templates") else {
+            throw ValidationError("'\(root)' holds neither teams/ nor templates/; run in the repository or pass --root")
+        }
+    }
+}
+
+/// `--format` for diagnostics.
+struct DiagnosticOptions: ParsableArguments {
+    @Option(help: "How to print problems: text, json or github (workflow annotations).")
+    var format: DiagnosticFormatter.Style = .text
+
+    /// Prints `diagnostics`: JSON to standard output (it is the command's
+    /// result), everything else to standard error.
+    func report(_ diagnostics: [Diagnostic], root: RootOptions) {
+        let colour = format == .text && isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        let formatter = DiagnosticFormatter(style: format, colour: colour, displayPath: { [root] in root.display($0) })
+        let text = formatter.format(diagnostics)
+        if format == .json {
+            print(text, terminator: "")
+        } else if !text.isEmpty {
+            FileHandle.standardError.write(Data(text.utf8))
+        }
+    }
+}
+
+extension DiagnosticFormatter.Style: ExpressibleByArgument {}
+
+/// `--out`, for commands that read or write the output folder.
+struct OutputOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Output folder (default: ROOT/generated).", valueName: "dir"))
+    var out: String?
+
+    func url(root: RootOptions) -> URL {
+        out.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? root.rootURL.appendingPathComponent("generated", isDirectory: true)
+    }
+
+    func display(root: RootOptions) -> String {
+        out ?? root.display("generated")
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("pedregal: error: \(message)\n".utf8))
+}
