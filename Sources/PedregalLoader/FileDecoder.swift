@@ -37,7 +37,9 @@ final class FileDecoder {
 
     /// Reads a mapping with the keys of `schema`: reports unknown keys (with a
     /// suggestion) and missing required ones. Nil when `node` is not a mapping.
-    func object(_ node: YAMLNode, _ schema: ObjectSchema, path: String) -> ObjectReader? {
+    /// Missing keys are reported at `owner` (the key whose value this mapping
+    /// is) when given, else at the mapping itself.
+    func object(_ node: YAMLNode, _ schema: ObjectSchema, path: String, owner: SourceLocation? = nil) -> ObjectReader? {
         guard let pairs = node.mapping else {
             wrongType(path, expected: "a mapping (\(schema.name))", node: node)
             return nil
@@ -63,7 +65,7 @@ final class FileDecoder {
             && !pairs.contains(where: { $0.key == field.name })
         {
             error(.missingKey, "\(describe(path, schema)) is missing required key '\(field.name)': \(field.description)",
-                  at: node.location)
+                  at: owner ?? node.location)
         }
         return ObjectReader(decoder: self, path: path, location: node.location, pairs: present, schema: schema)
     }
@@ -249,7 +251,7 @@ struct ObjectReader {
     }
 
     func object(_ key: String, _ schema: ObjectSchema) -> ObjectReader? {
-        node(key).flatMap { decoder.object($0, schema, path: path(key)) }
+        node(key).flatMap { decoder.object($0, schema, path: path(key), owner: keyLocation(key)) }
     }
 
     func list(_ key: String) -> [YAMLNode]? {

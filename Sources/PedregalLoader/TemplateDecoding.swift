@@ -37,7 +37,7 @@ extension FileDecoder {
         return pairs.compactMap { pair in
             if skip.contains(pair.key) { return nil }
             let name = Located(pair.key, at: pair.keyLocation)
-            guard let reader = object(pair.value, schema, path: pair.key) else { return nil }
+            guard let reader = object(pair.value, schema, path: pair.key, owner: pair.keyLocation) else { return nil }
             return build(name, reader)
         }
     }

@@ -12,7 +12,20 @@ struct CrossTeamChecks {
     mutating func check(_ claims: [TeamClaims]) {
         unique(claims.compactMap(\.team), what: "team name", code: .duplicateName,
                fix: "team names are unique across teams/; rename one")
-        unique(claims.compactMap(\.shortName), what: "shortName", code: .duplicateName,
+        // Two teams that share a name also share the default shortName: one
+        // error is enough.
+        var shortNames: [Located<String>] = []
+        var duplicatedTeams: Set<String> = []
+        var seenTeams: Set<String> = []
+        for team in claims.compactMap(\.team) where !seenTeams.insert(team.value).inserted {
+            duplicatedTeams.insert(team.value)
+        }
+        for claim in claims {
+            guard let shortName = claim.shortName else { continue }
+            if claim.shortNameIsDefault && duplicatedTeams.contains(shortName.value) { continue }
+            shortNames.append(shortName)
+        }
+        unique(shortNames, what: "shortName", code: .duplicateName,
                fix: "short names are unique across teams/ (the team name is the default); set a distinct 'shortName'")
         namespaces(claims)
         hostnames(claims)

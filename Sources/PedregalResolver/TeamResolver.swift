@@ -3,6 +3,8 @@
 struct TeamClaims: Sendable {
     var team: Located<String>?
     var shortName: Located<String>?
+    /// Whether `shortName` is the team name standing in.
+    var shortNameIsDefault = false
     /// (cluster, namespace) and where it comes from.
     var namespaces: [(cluster: String, namespace: String, location: SourceLocation)] = []
     /// Hostnames and where they come from.
@@ -73,20 +75,24 @@ private final class TeamResolution {
                 complete = false
             }
             let stem = fileStem(spec.file)
-            if stem != team.value {
+            if stem != team.value, claims.team != nil {
                 warning(.fileNameMismatch, "team '\(team.value)' is defined in '\(spec.file)'; name the file teams/\(team.value).yaml",
                         at: team.location)
             }
         } else {
             complete = false
         }
-        let shortName = spec.shortName ?? spec.team
+        // The team name stands in for a missing shortName; an invalid team
+        // name is reported once, not again as a shortName.
+        var shortName: Located<String>?
+        if let explicit = spec.shortName {
+            if checkLabel(explicit, "shortName") { shortName = explicit } else { complete = false }
+        } else if claims.team != nil {
+            shortName = spec.team
+        }
         if let shortName {
-            if checkLabel(shortName, spec.shortName == nil ? "team name (used as shortName)" : "shortName") {
-                claims.shortName = shortName
-            } else {
-                complete = false
-            }
+            claims.shortName = shortName
+            claims.shortNameIsDefault = spec.shortName == nil
         }
 
         let admins = groups(spec.owners?.admins, what: "owners.admins", atLeastOne: true)
