@@ -15,6 +15,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -33,10 +36,23 @@ let package = Package(
             name: "PedregalCompiler",
             dependencies: ["PedregalLoader", "PedregalResolver", "PedregalRenderers", "PedregalEmitter"],
             swiftSettings: strict),
+        .target(name: "PedregalDiff", dependencies: ["PedregalCompiler"], swiftSettings: strict),
+        // The runner applies generated/ and runs jobs; it reads manifests, never the team format.
+        .target(
+            name: "PedregalRunner",
+            dependencies: [
+                "PedregalManifests",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "pedregal",
             dependencies: [
                 "PedregalCompiler",
+                "PedregalDiff",
+                "PedregalRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -49,5 +65,15 @@ let package = Package(
             name: "PedregalCompilerTests", dependencies: ["PedregalCompiler", "PedregalTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "PedregalCLITests", dependencies: ["PedregalTestSupport"]),
+        .testTarget(name: "PedregalDiffTests", dependencies: ["PedregalDiff", "PedregalTestSupport"]),
+        .testTarget(
+            name: "PedregalRunnerTests",
+            dependencies: [
+                "PedregalRunner", "PedregalTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
     ]
 )

@@ -38,7 +38,22 @@ public enum Vocabulary {
     public static let contact = "pedregal.io/contact"
     public static let syncWave = "argocd.argoproj.io/sync-wave"
     public static let syncOptions = "argocd.argoproj.io/sync-options"
+    /// Key of the SparkApplication inside job and Spark Connect template ConfigMaps.
+    public static let templateKey = "sparkapplication.yaml"
+    /// Key of the route inside gateway route ConfigMaps.
+    public static let routeKey = "route.yaml"
 }
+
+/// Values of the `pedregal.io/component` label.
+public enum SparkComponent {
+    public static let connectServer = "spark-connect-server"
+    public static let job = "spark-job"
+    public static let gatewayRoute = "gateway-route"
+    public static let jobTemplate = "job-template"
+    public static let connectTemplate = "spark-connect-template"
+    public static let submitter = "scheduled-submit"
+}
+
 
 /// Builds objects with the metadata every pedregal object carries.
 public struct ObjectBuilder: Sendable {

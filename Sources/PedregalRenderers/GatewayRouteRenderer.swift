@@ -5,8 +5,6 @@
 public struct GatewayRouteRenderer: TenantRenderer {
     public init() {}
 
-    /// Key of the route in its ConfigMap.
-    public static let routeKey = "route.yaml"
 
     public func render(_ context: TenantContext) -> [Manifest] {
         let groups = (context.team.admins + context.team.members).map { context.platform.groupPrefix + $0 }
@@ -30,7 +28,7 @@ public struct GatewayRouteRenderer: TenantRenderer {
                 namespace: context.platform.gatewayNamespace,
                 labels: [Vocabulary.sparkConnect: cluster.name, Vocabulary.component: SparkComponent.gatewayRoute],
                 annotations: SparkConnectRenderer.annotations(cluster),
-                ["data": [Self.routeKey: .string(YAMLWriter.document(route))]])
+                ["data": [Vocabulary.routeKey: .string(YAMLWriter.document(route))]])
         }
     }
 }

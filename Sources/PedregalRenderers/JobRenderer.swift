@@ -11,8 +11,6 @@
 public struct JobRenderer: TenantRenderer {
     public init() {}
 
-    /// Key of the template in the job's ConfigMap.
-    public static let templateKey = "sparkapplication.yaml"
     /// Where the CronJob mounts the template.
     public static let templateMountPath = "/etc/pedregal/job"
 
@@ -68,7 +66,7 @@ public struct JobRenderer: TenantRenderer {
         return context.object(
             "v1", "ConfigMap", name: ObjectNames.jobTemplate(job.name),
             labels: [Vocabulary.job: job.name, Vocabulary.component: SparkComponent.jobTemplate],
-            ["data": [Self.templateKey: .string(YAMLWriter.document(.map(object)))]])
+            ["data": [Vocabulary.templateKey: .string(YAMLWriter.document(.map(object)))]])
     }
 
     private func cronJob(_ job: ResolvedJob, schedule: String, _ context: TenantContext) -> Manifest {
@@ -80,7 +78,7 @@ public struct JobRenderer: TenantRenderer {
             "name": "submit",
             "image": .string(context.platform.runnerImage),
             "args": [
-                "submit", "--template", .string("\(Self.templateMountPath)/\(Self.templateKey)"),
+                "submit", "--template", .string("\(Self.templateMountPath)/\(Vocabulary.templateKey)"),
                 "--in-cluster", "--cluster", .string(context.region.cluster), "--token", "$(PEDREGAL_RUN_TOKEN)",
             ],
             // The CronJob names each Job `<cronjob>-<scheduled minute>`: the

@@ -38,13 +38,3 @@ public struct NetworkPolicyRenderer: TenantRenderer {
         return [denyAll, sameNamespace, sparkConnect]
     }
 }
-
-/// Values of the `pedregal.io/component` label.
-public enum SparkComponent {
-    public static let connectServer = "spark-connect-server"
-    public static let job = "spark-job"
-    public static let gatewayRoute = "gateway-route"
-    public static let jobTemplate = "job-template"
-    public static let connectTemplate = "spark-connect-template"
-    public static let submitter = "scheduled-submit"
-}

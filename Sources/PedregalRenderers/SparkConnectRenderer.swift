@@ -4,8 +4,6 @@
 public struct SparkConnectRenderer: TenantRenderer {
     public init() {}
 
-    /// Key of the on-demand template in its ConfigMap.
-    public static let templateKey = "sparkapplication.yaml"
 
     public func render(_ context: TenantContext) -> [Manifest] {
         guard context.runsSpark else { return [] }
@@ -56,7 +54,7 @@ public struct SparkConnectRenderer: TenantRenderer {
             "v1", "ConfigMap", name: ObjectNames.sparkConnectTemplate(cluster.name),
             labels: [Vocabulary.sparkConnect: cluster.name, Vocabulary.component: SparkComponent.connectTemplate],
             annotations: Self.annotations(cluster),
-            ["data": [Self.templateKey: .string(YAMLWriter.document(.map(onDemand)))]]))
+            ["data": [Vocabulary.templateKey: .string(YAMLWriter.document(.map(onDemand)))]]))
         return manifests
     }
 }

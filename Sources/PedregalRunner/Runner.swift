@@ -1,0 +1,1 @@
+// The runner: see issue 5.
