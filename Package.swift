@@ -65,7 +65,7 @@ let package = Package(
             name: "PedregalCompilerTests", dependencies: ["PedregalCompiler", "PedregalTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "PedregalCLITests", dependencies: ["PedregalTestSupport"]),
-        .testTarget(name: "PedregalDiffTests", dependencies: ["PedregalDiff", "PedregalTestSupport"]),
+        .testTarget(name: "PedregalDiffTests", dependencies: ["PedregalDiff", "PedregalTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "PedregalRunnerTests",
             dependencies: [

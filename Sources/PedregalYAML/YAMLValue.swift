@@ -18,6 +18,14 @@ public enum YAMLValue: Hashable, Sendable {
     /// `.int(i)` or `.null` (an absent field) when `i` is nil.
     public static func optional(_ i: Int?) -> YAMLValue { i.map(YAMLValue.int) ?? .null }
 
+    /// A mapping that keeps `.null` values (JSON documents whose keys are
+    /// always present, `"team": null` included).
+    public static func object(_ entries: KeyValuePairs<String, YAMLValue>) -> YAMLValue {
+        var map = YAMLMap()
+        map.entries = entries.map { YAMLMap.Entry(key: $0.key, value: $0.value) }
+        return .map(map)
+    }
+
     /// A mapping with keys sorted, for maps whose order carries no meaning
     /// (labels, sparkConf, data).
     public static func sorted(_ entries: [String: YAMLValue]) -> YAMLValue {

@@ -182,6 +182,38 @@ public enum JSONWriter {
         return out
     }
 
+    /// `value` as indented JSON (two spaces), for documents people read and
+    /// commit; empty containers stay on one line.
+    public static func pretty(_ value: YAMLValue) -> String {
+        var out = ""
+        writePretty(value, indent: 0, into: &out)
+        return out
+    }
+
+    private static func writePretty(_ value: YAMLValue, indent: Int, into out: inout String) {
+        let inner = String(repeating: " ", count: indent + 2)
+        switch value {
+        case .list(let items) where !items.isEmpty:
+            out += "[\n"
+            for (i, item) in items.enumerated() {
+                out += inner
+                writePretty(item, indent: indent + 2, into: &out)
+                out += i == items.count - 1 ? "\n" : ",\n"
+            }
+            out += String(repeating: " ", count: indent) + "]"
+        case .map(let m) where !m.isEmpty:
+            out += "{\n"
+            for (i, entry) in m.entries.enumerated() {
+                out += inner + quote(entry.key) + ": "
+                writePretty(entry.value, indent: indent + 2, into: &out)
+                out += i == m.entries.count - 1 ? "\n" : ",\n"
+            }
+            out += String(repeating: " ", count: indent) + "}"
+        default:
+            write(value, into: &out)
+        }
+    }
+
     private static func write(_ value: YAMLValue, into out: inout String) {
         switch value {
         case .null: out += "null"

@@ -34,6 +34,12 @@ struct DiagnosticOptions: ParsableArguments {
     @Option(help: "How to print problems: text, json or github (workflow annotations).")
     var format: DiagnosticFormatter.Style = .text
 
+    init() {}
+
+    init(format: DiagnosticFormatter.Style) {
+        self.format = format
+    }
+
     /// Prints `diagnostics`: JSON to standard output (it is the command's
     /// result), everything else to standard error.
     func report(_ diagnostics: [Diagnostic], root: RootOptions) {

@@ -14,9 +14,10 @@ struct Pedregal: ParsableCommand {
               pedregal validate                 # check teams/ and templates/ in the current folder
               pedregal generate                 # write generated/
               pedregal check                    # CI: is generated/ current?
+              pedregal diff --base-ref origin/main --format markdown   # what a pull request does
             """,
         version: PedregalVersion.current,
-        subcommands: [Validate.self, Generate.self, Check.self])
+        subcommands: [Validate.self, Generate.self, Check.self, Diff.self, Schema.self])
 }
 
 /// Exit statuses, documented in `pedregal --help` and the README.

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import PedregalCompiler
+import PedregalDiff
+
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show what a change to teams/ or templates/ does to each cluster.",
+        discussion: """
+            Compiles both sides (the base read from git without touching the work tree, or from another
+            folder) and compares the objects by cluster, API group and kind, namespace and name. Key
+            order and formatting never count as changes.
+
+            Exit status: 0 no change; 1 changes; 2 a side does not compile (its problems are printed);
+            64 bad usage or an unknown revision.
+
+            Examples:
+              pedregal diff --base-ref origin/main
+              pedregal diff --base-ref HEAD~1 --format markdown > comment.md
+              pedregal diff --base ../platform-config-before --format json
+            """)
+
+    @OptionGroup var root: RootOptions
+
+    @Option(name: .customLong("base-ref"), help: ArgumentHelp("Git revision to compare against.", valueName: "gitref"))
+    var baseRef: String?
+
+    @Option(help: ArgumentHelp("Root folder to compare against.", valueName: "dir"))
+    var base: String?
+
+    @Option(help: "text (coloured on a terminal), markdown (a pull-request comment) or json.")
+    var format: DiffFormatter.Style = .text
+
+    @Option(help: "Detail lines per cluster in markdown before truncating.")
+    var maxLines: Int = 200
+
+    func validate() throws {
+        guard (baseRef == nil) != (base == nil) else { throw ValidationError("give exactly one of --base-ref and --base") }
+        guard maxLines > 0 else { throw ValidationError("--max-lines must be positive") }
+    }
+
+    func run() throws {
+        let sides = DiffSides(
+            root: root.rootURL,
+            base: baseRef.map(DiffSides.Base.gitRevision) ?? .folder(URL(fileURLWithPath: base!, isDirectory: true)))
+        let outcome: DiffSides.Outcome
+        do {
+            outcome = try sides.compare()
+        } catch {
+            printError("\(error)")
+            throw Status.usage
+        }
+        switch outcome {
+        case .invalid(let side, let diagnostics):
+            printError(side == "head" ? "the change does not compile:" : "the base (\(sides.baseLabel)) does not compile:")
+            DiagnosticOptions(format: .text).report(diagnostics, root: root)
+            throw ExitCode(2)
+        case .report(let report):
+            let colour = format == .text && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            let formatter = DiffFormatter(style: format, colour: colour, maxLinesPerCluster: maxLines,
+                                          baseLabel: sides.baseLabel, headLabel: "working tree")
+            print(formatter.format(report), terminator: "")
+            if report.hasChanges { throw Status.invalid }
+        }
+    }
+}
+
+extension DiffFormatter.Style: ExpressibleByArgument {}
+
+struct Schema: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the JSON Schema of teams/*.yaml, for editors.",
+        discussion: """
+            The repository commits it as schemas/team.schema.json; point editors at it with a first line
+            `# yaml-language-server: $schema=../schemas/team.schema.json` in a team file.
+
+            Examples:
+              pedregal schema > schemas/team.schema.json
+            """)
+
+    func run() throws {
+        print(EditorSchema.team, terminator: "")
+    }
+}
