@@ -57,6 +57,9 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // Measures the compiler on thousands of generated teams against a parse-and-emit floor.
+        .executableTarget(name: "pedregal-bench", dependencies: ["PedregalCompiler"], swiftSettings: strict),
+
         .target(name: "PedregalTestSupport", dependencies: ["PedregalCompiler"], path: "Tests/PedregalTestSupport"),
         .testTarget(name: "PedregalYAMLTests", dependencies: ["PedregalYAML", "PedregalTestSupport"]),
         .testTarget(name: "PedregalLoaderTests", dependencies: ["PedregalLoader", "PedregalTestSupport"]),

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What writing a set of files into the output folder would change.
 public struct WritePlan: Sendable {
     /// Files to create.
@@ -17,6 +21,10 @@ public struct WritePlan: Sendable {
 
 /// The output folder on disk: reads what pedregal wrote there before, and
 /// replaces it all-or-nothing.
+///
+/// Tens of thousands of small files are the normal case, so the work is
+/// spread over all cores and uses plain POSIX calls: one `open`/`write`/
+/// `close` per file, one `mkdir` per folder, one `rename` per file.
 public struct OutputDirectory: Sendable {
     public let url: URL
 
@@ -29,30 +37,59 @@ public struct OutputDirectory: Sendable {
         public var description: String
     }
 
-    /// Root-relative paths of every file pedregal generated in the folder
-    /// (those whose first line is the generated header).
-    public func generatedFiles() throws -> [String: [UInt8]] {
-        var result: [String: [UInt8]] = [:]
-        guard FileManager.default.fileExists(atPath: url.path) else { return result }
-        let base = url.standardizedFileURL.path
-        guard let enumerator = FileManager.default.enumerator(atPath: base) else { return result }
+    private var base: String { url.standardizedFileURL.path }
+
+    /// Every regular file below the folder, as relative paths (readdir's
+    /// file types, no stat per file).
+    private func listFiles() -> [String] {
         var paths: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            if relative.hasSuffix(".yaml") { paths.append(relative) }
+        var folders = [""]
+        while let folder = folders.popLast() {
+            guard let directory = opendir(folder.isEmpty ? base : base + "/" + folder) else { continue }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafePointer(to: entry.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                }
+                if name == "." || name == ".." { continue }
+                let path = folder.isEmpty ? name : folder + "/" + name
+                switch Int32(entry.pointee.d_type) {
+                case Int32(DT_DIR): folders.append(path)
+                case Int32(DT_REG): paths.append(path)
+                case Int32(DT_UNKNOWN):
+                    var info = stat()
+                    if stat(base + "/" + path, &info) == 0 {
+                        if info.st_mode & S_IFMT == S_IFDIR { folders.append(path) } else if info.st_mode & S_IFMT == S_IFREG { paths.append(path) }
+                    }
+                default: break
+                }
+            }
         }
+        return paths
+    }
+
+    /// Root-relative paths of every file pedregal generated in the folder
+    /// (those whose first line is the generated header), with their bytes.
+    public func generatedFiles() throws -> [String: [UInt8]] {
+        try scan().generated
+    }
+
+    private func scan() throws -> (generated: [String: [UInt8]], all: Set<String>) {
+        let paths = listFiles()
         let header = Array(OutputLayout.headerPrefix.utf8)
-        let read: [(String, [UInt8]?)] = paths.parallelMap { relative in
-            guard let data = FileManager.default.contents(atPath: base + "/" + relative) else { return (relative, nil) }
-            let bytes = [UInt8](data)
+        let base = self.base
+        let read: [(String, [UInt8]?)] = paths.filter { $0.hasSuffix(".yaml") }.parallelMap { relative in
+            guard let bytes = Self.read(base + "/" + relative) else { return (relative, nil) }
             return (relative, bytes.starts(with: header) ? bytes : nil)
         }
-        for (path, bytes) in read { if let bytes { result[path] = bytes } }
-        return result
+        var generated: [String: [UInt8]] = [:]
+        for (path, bytes) in read { if let bytes { generated[path] = bytes } }
+        return (generated, Set(paths))
     }
 
     /// Compares `files` with the folder.
     public func plan(_ files: [OutputFile]) throws -> WritePlan {
-        let existing = try generatedFiles()
+        let (existing, all) = try scan()
         var plan = WritePlan()
         var produced: Set<String> = []
         for file in files {
@@ -60,9 +97,7 @@ public struct OutputDirectory: Sendable {
             if let old = existing[file.path] {
                 if old != file.contents { plan.changed.append(file) }
             } else {
-                if FileManager.default.fileExists(atPath: url.appendingPathComponent(file.path).path) {
-                    plan.foreign.append(file.path)
-                }
+                if all.contains(file.path) { plan.foreign.append(file.path) }
                 plan.added.append(file)
             }
         }
@@ -79,44 +114,88 @@ public struct OutputDirectory: Sendable {
         if let foreign = plan.foreign.first {
             throw WriteError(description: "\(url.appendingPathComponent(foreign).path) exists and was not generated by pedregal; move it away")
         }
+        let base = self.base
         let writes = plan.added + plan.changed
-        let fm = FileManager.default
-        var staged: [(temporary: URL, target: URL)] = []
-        do {
-            for file in writes {
-                let target = url.appendingPathComponent(file.path)
-                try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                let temporary = target.deletingLastPathComponent()
-                    .appendingPathComponent(".\(target.lastPathComponent).pedregal-new")
-                try Data(file.contents).write(to: temporary)
-                staged.append((temporary, target))
-            }
-        } catch {
-            for entry in staged { try? fm.removeItem(at: entry.temporary) }
-            throw WriteError(description: "cannot write \(url.path): \(error.localizedDescription); nothing was changed")
+        var folders = Set(writes.map { Self.parent($0.path) })
+        folders.remove("")
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        for folder in folders.sorted() {
+            try FileManager.default.createDirectory(atPath: base + "/" + folder, withIntermediateDirectories: true)
         }
-        for entry in staged {
-            if rename(entry.temporary.path, entry.target.path) != 0 {
-                throw WriteError(description: "cannot move \(entry.temporary.path) into place (errno \(errno))")
-            }
+        let staged: [(temporary: String, target: String, error: String?)] = writes.parallelMap { file in
+            let target = base + "/" + file.path
+            let temporary = base + "/" + Self.stagingName(file.path)
+            return (temporary, target, Self.write(file.contents, to: temporary))
         }
-        var emptied: Set<URL> = []
-        for path in plan.removed {
-            let target = url.appendingPathComponent(path)
-            try fm.removeItem(at: target)
-            emptied.insert(target.deletingLastPathComponent())
+        if let failure = staged.first(where: { $0.error != nil }) {
+            _ = staged.parallelMap { unlink($0.temporary) }
+            throw WriteError(description: "cannot write \(failure.target): \(failure.error!); nothing was changed")
         }
+        let renamed: [String?] = staged.parallelMap { entry in
+            rename(entry.temporary, entry.target) == 0 ? nil : "cannot move \(entry.temporary) into place: \(String(cString: strerror(errno)))"
+        }
+        if let failure = renamed.compactMap({ $0 }).first { throw WriteError(description: failure) }
+        let removed: [String?] = plan.removed.parallelMap { path in
+            unlink(base + "/" + path) == 0 || errno == ENOENT ? nil : "cannot remove \(path): \(String(cString: strerror(errno)))"
+        }
+        if let failure = removed.compactMap({ $0 }).first { throw WriteError(description: failure) }
         // Folders left empty by removals go too, deepest first, never the
         // output folder itself.
-        let root = url.standardizedFileURL.path
-        var folders = Array(emptied)
-        while let folder = folders.popLast() {
-            let path = folder.standardizedFileURL.path
-            guard path != root, path.hasPrefix(root + "/"),
-                let contents = try? fm.contentsOfDirectory(atPath: path), contents.isEmpty
-            else { continue }
-            try? fm.removeItem(at: folder)
-            folders.append(folder.deletingLastPathComponent())
+        var candidates = Set(plan.removed.map { Self.parent($0) })
+        while !candidates.isEmpty {
+            var next: Set<String> = []
+            for folder in candidates.sorted(by: >) where !folder.isEmpty {
+                if rmdir(base + "/" + folder) == 0 { next.insert(Self.parent(folder)) }
+            }
+            candidates = next
+        }
+    }
+
+    private static func parent(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+
+    private static func stagingName(_ path: String) -> String {
+        let folder = parent(path)
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return (folder.isEmpty ? "" : folder + "/") + ".\(name).pedregal-new"
+    }
+
+    /// Writes `bytes` to a new file at `path`; the error text, or nil.
+    private static func write(_ bytes: [UInt8], to path: String) -> String? {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return String(cString: strerror(errno)) }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { buffer in
+                Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return String(cString: strerror(errno))
+            }
+            offset += written
+        }
+        return nil
+    }
+
+    /// The bytes of the file at `path`, or nil.
+    private static func read(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if count == 0 { return result }
+            result.append(contentsOf: chunk[0..<count])
         }
     }
 }

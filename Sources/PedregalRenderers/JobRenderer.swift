@@ -56,17 +56,10 @@ public struct JobRenderer: TenantRenderer {
 
     /// The ConfigMap holding the SparkApplication the runner submits.
     private func template(_ application: Manifest, _ job: ResolvedJob, _ context: TenantContext) -> Manifest {
-        // The embedded object carries no Argo CD annotations: it is not synced.
-        var object = application.object.mapValue!
-        var metadata = object["metadata"]!.mapValue!
-        var annotations = metadata["annotations"]!.mapValue!
-        annotations[Vocabulary.syncWave] = nil
-        metadata["annotations"] = .map(annotations)
-        object["metadata"] = .map(metadata)
-        return context.object(
+        context.object(
             "v1", "ConfigMap", name: ObjectNames.jobTemplate(job.name),
             labels: [Vocabulary.job: job.name, Vocabulary.component: SparkComponent.jobTemplate],
-            ["data": [Vocabulary.templateKey: .string(YAMLWriter.document(.map(object)))]])
+            ["data": [Vocabulary.templateKey: .string(application.embeddedDocument)]])
     }
 
     private func cronJob(_ job: ResolvedJob, schedule: String, _ context: TenantContext) -> Manifest {

@@ -177,3 +177,17 @@ extension TenantContext {
         ]
     }
 }
+
+extension Manifest {
+    /// The object as YAML to embed in a ConfigMap (a template someone else
+    /// creates later), without the Argo CD sync wave: it is not synced.
+    var embeddedDocument: String {
+        guard case .map(var object) = object, case .map(var metadata)? = object["metadata"],
+            case .map(var annotations)? = metadata["annotations"]
+        else { return YAMLWriter.document(object) }
+        annotations[Vocabulary.syncWave] = nil
+        metadata["annotations"] = .map(annotations)
+        object["metadata"] = .map(metadata)
+        return YAMLWriter.document(.map(object))
+    }
+}

@@ -44,17 +44,12 @@ public struct SparkConnectRenderer: TenantRenderer {
                     "ports": [["name": "grpc", "protocol": "TCP", "port": port, "targetPort": port]],
                 ],
             ]))
-        var onDemand = context.sparkApplication(server(cluster, name: "sc-\(cluster.name)-on-demand", context)).object.mapValue!
-        var metadata = onDemand["metadata"]!.mapValue!
-        var annotations = metadata["annotations"]!.mapValue!
-        annotations[Vocabulary.syncWave] = nil
-        metadata["annotations"] = .map(annotations)
-        onDemand["metadata"] = .map(metadata)
+        let onDemand = context.sparkApplication(server(cluster, name: "sc-\(cluster.name)-on-demand", context))
         manifests.append(context.object(
             "v1", "ConfigMap", name: ObjectNames.sparkConnectTemplate(cluster.name),
             labels: [Vocabulary.sparkConnect: cluster.name, Vocabulary.component: SparkComponent.connectTemplate],
             annotations: Self.annotations(cluster),
-            ["data": [Vocabulary.templateKey: .string(YAMLWriter.document(.map(onDemand)))]]))
+            ["data": [Vocabulary.templateKey: .string(onDemand.embeddedDocument)]]))
         return manifests
     }
 }

@@ -119,9 +119,9 @@ struct CrossTeamChecks {
         for claim in claims {
             for quota in claim.quotas {
                 var total = totals[quota.region, default: Total()]
-                total.cpu = total.cpu.addingReportingOverflow(quota.cpuMillis).partialValue
-                total.memory = total.memory.addingReportingOverflow(quota.memoryBytes).partialValue
-                total.pods += quota.pods
+                total.cpu = total.cpu.saturatingAdd(quota.cpuMillis)
+                total.memory = total.memory.saturatingAdd(quota.memoryBytes)
+                total.pods = total.pods.saturatingAdd(quota.pods)
                 total.largest.append((quota.cpuMillis, quota.memoryBytes, quota.location))
                 totals[quota.region] = total
             }

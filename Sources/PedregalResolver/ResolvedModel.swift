@@ -84,18 +84,35 @@ public struct SparkResources: Sendable, Hashable {
 
     /// Memory Spark adds to a JVM container (spark.kubernetes.memoryOverheadFactor
     /// 0.1, at least 384 MiB), so quota checks count what pods request.
+    /// Sums saturate: absurd inputs must fail the quota check, not overflow.
     public static func podMemory(_ memory: SparkMemory) -> Int {
-        memory.bytes + max(memory.bytes / 10, 384 << 20)
+        memory.bytes.saturatingAdd(max(memory.bytes / 10, 384 << 20))
     }
 
     /// CPU the driver and all executors request, in millicores.
-    public var totalMillis: Int { (driverCores + executorInstances * executorCores) * 1000 }
+    public var totalMillis: Int {
+        driverCores.saturatingAdd(executorInstances.saturatingMultiply(executorCores)).saturatingMultiply(1000)
+    }
     /// Memory the driver and all executors request, overhead included.
     public var totalBytes: Int {
-        Self.podMemory(driverMemory) + executorInstances * Self.podMemory(executorMemory)
+        Self.podMemory(driverMemory).saturatingAdd(executorInstances.saturatingMultiply(Self.podMemory(executorMemory)))
     }
     /// Pods: the driver and its executors.
-    public var totalPods: Int { 1 + executorInstances }
+    public var totalPods: Int { executorInstances.saturatingAdd(1) }
+}
+
+extension Int {
+    /// `self + other`, or `Int.max` when that overflows.
+    public func saturatingAdd(_ other: Int) -> Int {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? .max : sum
+    }
+
+    /// `self × other`, or `Int.max` when that overflows.
+    public func saturatingMultiply(_ other: Int) -> Int {
+        let (product, overflow) = multipliedReportingOverflow(by: other)
+        return overflow ? .max : product
+    }
 }
 
 /// An engine version.

@@ -280,7 +280,7 @@ private final class TeamResolution {
         }
         if let quota, let regions {
             for region in regions {
-                claims.quotas.append((region.name, quota.value.cpu.millis ?? 0, quota.value.memory.bytes ?? 0,
+                claims.quotas.append((region.name, quota.value.cpu.millis ?? .max, quota.value.memory.bytes ?? .max,
                                       quota.value.pods, quota.location))
             }
         }
@@ -390,9 +390,9 @@ private final class TeamResolution {
         var problems: [String] = []
         let cpuQuota = quota.value.cpu.millis ?? .max
         let memoryQuota = quota.value.memory.bytes ?? .max
-        let needCPU = resources.totalMillis * count
-        let needMemory = resources.totalBytes * count
-        let needPods = resources.totalPods * count
+        let needCPU = resources.totalMillis.saturatingMultiply(count)
+        let needMemory = resources.totalBytes.saturatingMultiply(count)
+        let needPods = resources.totalPods.saturatingMultiply(count)
         let times = count == 1 ? "" : "\(count) × "
         if needCPU > cpuQuota {
             problems.append("\(AmountText.cpu(millis: needCPU)) CPUs (\(times)driver \(resources.driverCores) + \(resources.executorInstances) executors × \(resources.executorCores)) but the quota allows \(AmountText.cpu(millis: cpuQuota))")

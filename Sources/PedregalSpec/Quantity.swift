@@ -113,20 +113,23 @@ public enum AmountText {
         return "\(whole).\(fraction)"
     }
 
-    /// Bytes in the largest binary unit that keeps two decimals or less.
+    /// Bytes in the largest binary unit, rounded up to two decimals:
+    /// `149.6Gi`, `3.75Ti`, `128Gi`.
     public static func memory(bytes: Int) -> String {
         let units = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]
         var unit = 0
-        var divisor = 1
-        while unit + 1 < units.count, bytes / (divisor * 1024) >= 1 {
+        var divisor: Int128 = 1
+        let value = Int128(bytes)
+        while unit + 1 < units.count, value / (divisor * 1024) >= 1 {
             divisor *= 1024
             unit += 1
         }
-        let hundredths = (bytes * 100 + divisor - 1) / divisor
+        let hundredths = (value * 100 + divisor - 1) / divisor
         let whole = hundredths / 100
-        let rest = hundredths % 100
-        if rest == 0 { return "\(whole)\(units[unit])" }
-        return rest % 10 == 0 ? "\(whole).\(rest / 10)\(units[unit])" : "\(whole).\(rest < 10 ? "0" : "")\(rest)\(units[unit])"
+        let rest = Int(hundredths % 100)
+        var text = "\(whole)"
+        if rest != 0 { text += rest % 10 == 0 ? ".\(rest / 10)" : (rest < 10 ? ".0\(rest)" : ".\(rest)") }
+        return text + units[unit]
     }
 }
 

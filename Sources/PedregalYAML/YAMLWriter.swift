@@ -81,7 +81,7 @@ public enum YAMLWriter {
     /// The chomping indicator to write `s` as a literal block ("" or "-"),
     /// or nil when a block cannot hold it exactly.
     static func blockLiteral(_ s: String) -> String? {
-        guard s.contains("\n") else { return nil }
+        guard s.utf8.contains(UInt8(ascii: "\n")) else { return nil }
         let body = s.hasSuffix("\n") ? s.dropLast() : Substring(s)
         if body.isEmpty || body.hasSuffix("\n") || body.first == " " || body.first == "\n" { return nil }
         for line in body.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -116,29 +116,34 @@ public enum YAMLWriter {
         "null", "true", "false", "yes", "no", "on", "off", "y", "n",
     ]
 
+    // Works on UTF-8 bytes: this runs for every key and value of every
+    // generated file. Only ASCII is ever written plain.
     static func isPlainSafe(_ s: String) -> Bool {
-        let scalars = Array(s.unicodeScalars)
-        guard let first = scalars.first, let last = scalars.last else { return false }
+        let bytes = s.utf8
+        guard let first = bytes.first, let last = bytes.last else { return false }
         // A leading letter rules out every number, timestamp and
         // sexagesimal of YAML 1.1 and 1.2, and every indicator character.
-        guard first.properties.isAlphabetic && first.isASCII || first == "_" || first == "/" else { return false }
-        guard last != " " && last != ":" else { return false }
-        if scalars.count <= 5, reservedWords.contains(s.lowercased()) { return false }
-        var previous: Unicode.Scalar = first
-        for scalar in scalars {
-            switch scalar {
-            case "a"..."z", "A"..."Z", "0"..."9", "-", "_", ".", "/", "@", "+", "=", "%", "(", ")", "$", "^": break
-            case ":":
-                break
-            case " ":
-                if previous == " " || previous == ":" { return false }
-            default:
-                return false
-            }
-            if previous == ":" && scalar == " " { return false }
-            previous = scalar
+        guard isLetter(first) || first == UInt8(ascii: "_") || first == UInt8(ascii: "/") else { return false }
+        guard last != UInt8(ascii: " ") && last != UInt8(ascii: ":") else { return false }
+        if bytes.count <= 5, reservedWords.contains(s.lowercased()) { return false }
+        var previous: UInt8 = first
+        for byte in bytes {
+            if !isPlainByte[Int(byte)] { return false }
+            if byte == UInt8(ascii: " ") && (previous == UInt8(ascii: " ") || previous == UInt8(ascii: ":")) { return false }
+            previous = byte
         }
         return true
+    }
+
+    private static func isLetter(_ b: UInt8) -> Bool {
+        (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+    }
+
+    /// Bytes allowed in a plain scalar after the first.
+    private static let isPlainByte: [Bool] = (0..<256).map { value in
+        let b = UInt8(value)
+        if isLetter(b) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) { return true }
+        return "-_./@+=%()$^: ".utf8.contains(b)
     }
 
     static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {

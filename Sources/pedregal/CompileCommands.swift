@@ -44,9 +44,7 @@ struct Generate: ParsableCommand {
     @OptionGroup var diagnostics: DiagnosticOptions
 
     func run() throws {
-        let compilation = Compiler().compile(DiskSourceTree(root: root.rootURL))
-        diagnostics.report(compilation.diagnostics, root: root)
-        if compilation.hasErrors { throw Status.invalid }
+        let compilation = try diagnostics.compile(root)
         let directory = OutputDirectory(url: output.url(root: root))
         do {
             let plan = try directory.plan(compilation.files)
@@ -81,9 +79,7 @@ struct Check: ParsableCommand {
     @OptionGroup var diagnostics: DiagnosticOptions
 
     func run() throws {
-        let compilation = Compiler().compile(DiskSourceTree(root: root.rootURL))
-        diagnostics.report(compilation.diagnostics, root: root)
-        if compilation.hasErrors { throw Status.invalid }
+        let compilation = try diagnostics.compile(root)
         let plan: WritePlan
         do {
             plan = try OutputDirectory(url: output.url(root: root)).plan(compilation.files)

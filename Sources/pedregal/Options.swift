@@ -54,6 +54,16 @@ struct DiagnosticOptions: ParsableArguments {
     }
 }
 
+extension DiagnosticOptions {
+    /// Compiles the root, prints its problems, and stops with status 1 on errors.
+    func compile(_ root: RootOptions) throws -> Compilation {
+        let compilation = Compiler().compile(DiskSourceTree(root: root.rootURL))
+        report(compilation.diagnostics, root: root)
+        if compilation.hasErrors { throw Status.invalid }
+        return compilation
+    }
+}
+
 extension DiagnosticFormatter.Style: ExpressibleByArgument {}
 
 /// `--out`, for commands that read or write the output folder.
