@@ -30,6 +30,15 @@ public struct Compiler: Sendable {
         let loaded = loader.load(from: tree)
         let resolved = resolver.resolve(templates: loaded.templates, teams: loaded.teams)
         var diagnostics = (loaded.diagnostics + resolved.diagnostics).sorted()
+        // A team is only ever left out because of an error; if a rule ever
+        // forgets to say why, say so rather than drop the team silently.
+        if !diagnostics.containsErrors, let platform = resolved.platform {
+            let resolvedFiles = Set(platform.teams.map(\.source))
+            for team in loaded.teams where !resolvedFiles.contains(team.file) {
+                diagnostics.append(.error("internal", "this team could not be resolved, and no rule said why; please report it",
+                                          at: team.location))
+            }
+        }
         var compilation = Compilation(diagnostics: diagnostics, platform: resolved.platform, inputs: loaded.files)
         guard !diagnostics.containsErrors, let platform = resolved.platform else { return compilation }
         let manifests = renderer.render(platform)

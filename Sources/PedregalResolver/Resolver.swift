@@ -34,7 +34,6 @@ public struct Resolver: Sendable {
         let resolver = TeamResolver(index: index)
         let results = teams.parallelMap { resolver.resolve($0) }
         for result in results { diagnostics += result.diagnostics }
-
         var cross = CrossTeamChecks(index: index)
         cross.check(results.map(\.claims))
         diagnostics += cross.diagnostics

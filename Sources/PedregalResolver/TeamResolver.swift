@@ -357,13 +357,21 @@ private final class TeamResolution {
                                credential: template.credential?.value)
     }
 
-    private func resolveEngine(_ name: Located<String>?) -> ResolvedEngine? {
+    /// The named engine, or the default; `user` is where the definition
+    /// that needs an engine is written.
+    private func resolveEngine(_ name: Located<String>?, for user: String, at location: SourceLocation) -> ResolvedEngine? {
         if let name {
             guard let engine = index.engines[name.value] else {
                 unknown("engine", name, known: index.engineNames, file: "templates/engines.yaml")
                 return nil
             }
             return engine
+        }
+        // A default that names a missing version was reported at its line.
+        if index.defaultEngine == nil && index.defaultEngineLocation == nil && !index.engineNames.isEmpty {
+            error(.missingSetting,
+                  "\(user) names no engine and templates/engines.yaml has no 'default'; set 'engine' to one of \(index.engineNames.joined(separator: ", "))",
+                  at: location)
         }
         return index.defaultEngine
     }
@@ -425,7 +433,8 @@ private final class TeamResolution {
                 return nil
             }
         }
-        let engine = resolveEngine(cluster.engine)
+        let engine = resolveEngine(cluster.engine, for: "Spark Connect cluster '\(name)'",
+                                   at: cluster.name?.location ?? cluster.location)
         var expiresAt: String?
         if let text = cluster.expiresAt {
             switch Timestamp.canonicalUTC(text.value) {
@@ -605,7 +614,7 @@ private final class TeamResolution {
         } else {
             catalogs = teamCatalogs
         }
-        let engine = resolveEngine(job.engine)
+        let engine = resolveEngine(job.engine, for: "job '\(name)'", at: location)
         guard let resources = resources(driver: job.driver, executor: job.executor, size: size) else { return nil }
         if let quota {
             var notes: [Diagnostic.Note] = []

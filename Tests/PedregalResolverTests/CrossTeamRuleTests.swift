@@ -66,6 +66,25 @@ import Testing
         #expect(c.errors[0].message == "the default engine '3.4' is not defined in templates/engines.yaml; did you mean '3.5'?; defined: 3.5")
     }
 
+    @Test func withoutADefaultEngineEveryUserMustNameOne() {
+        let c = RuleCase(team: """
+            team: alpha
+            owners: { admins: [a] }
+            environments: { dev: { regions: [us-west-2], size: small } }
+            sparkConnect:
+              - name: 1️⃣default
+              - name: pinned
+                engine: "4.0"
+
+            """, extra: ["templates/engines.yaml": """
+            "3.5": { image: registry.example.team/spark:3.5.3, sparkVersion: 3.5.3 }
+            "4.0": { image: registry.example.team/spark:4.0.1, sparkVersion: 4.0.1 }
+
+            """])
+        #expect(c.errors.map(\.location) == [c.at("1️⃣")])
+        #expect(c.errors[0].message == "Spark Connect cluster 'default' names no engine and templates/engines.yaml has no 'default'; set 'engine' to one of 3.5, 4.0")
+    }
+
     @Test func templateRulesReportAtTheTemplateLine() {
         let c = RuleCase(template: "templates/environments.yaml", """
             dev:  { abbrev: dev, dnsSuffix: "-dev", hotClusters: 0, catalogSuffix: dev, podSecurity: 1️⃣strict }
