@@ -27,6 +27,9 @@ public enum Vocabulary {
     public static let team = "pedregal.io/team"
     public static let environment = "pedregal.io/environment"
     public static let region = "pedregal.io/region"
+    /// The generated folder (target cluster) an object belongs to; prune
+    /// never reaches past it, even when two folders land on one cluster.
+    public static let cluster = "pedregal.io/cluster"
     public static let backend = "pedregal.io/backend"
     public static let component = "pedregal.io/component"
     public static let job = "pedregal.io/job"
@@ -78,6 +81,7 @@ public struct ObjectBuilder: Sendable {
     ) -> Manifest {
         var allLabels = labels.merging(extraLabels) { _, new in new }
         allLabels[Vocabulary.managedBy] = Vocabulary.managedByValue
+        allLabels[Vocabulary.cluster] = cluster
         var annotations = extraAnnotations
         annotations[Vocabulary.source] = source
         annotations[Vocabulary.syncWave] = String(KindOrder.syncWave(kind))

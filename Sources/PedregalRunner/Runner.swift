@@ -1,1 +1,166 @@
-// The runner: see issue 5.
+import Foundation
+
+/// What every runner command needs besides its own arguments: how to reach
+/// the cluster, where output goes, and the pacing of retries and polls.
+public struct RunnerContext: Sendable {
+    /// The connection flags.
+    public var connection: ConnectionOptions
+    /// The process environment (`KUBECONFIG`, `HOME`, `KUBERNETES_SERVICE_HOST`, …).
+    public var environment: [String: String]
+    /// Where results and errors go.
+    public var output: Output
+    /// Retries of failed requests.
+    public var retry: RetryPolicy
+    /// How long one request may take.
+    public var requestTimeout: Duration
+    /// Pause between checks when waiting (`status --wait`, `job status --wait`).
+    public var pollInterval: Duration
+    /// The current time, RFC 3339 (for `expire` without `--now`).
+    public var now: @Sendable () -> String
+
+    /// Creates a context; defaults are the production ones.
+    public init(
+        connection: ConnectionOptions, environment: [String: String], output: Output, retry: RetryPolicy = .standard,
+        requestTimeout: Duration = .seconds(30), pollInterval: Duration = .seconds(2),
+        now: @escaping @Sendable () -> String = { RFC3339.format(Date().timeIntervalSince1970) }
+    ) {
+        self.connection = connection
+        self.environment = environment
+        self.output = output
+        self.retry = retry
+        self.requestTimeout = requestTimeout
+        self.pollInterval = pollInterval
+        self.now = now
+    }
+
+    /// Runs `body`; an error it throws is printed and becomes the exit status.
+    func run(_ body: () async throws -> ExitStatus) async -> ExitStatus {
+        do {
+            return try await body()
+        } catch {
+            let failure = error.runnerFailure
+            output.error(failure.message)
+            return failure.status
+        }
+    }
+
+    /// Runs `body` with an API client and a discovery cache for `connection`.
+    func withAPI<T: Sendable>(
+        _ connection: Connection, _ body: (any KubernetesAPI, Discovery) async throws -> T
+    ) async throws -> T {
+        try await KubernetesClient.with(connection, retry: retry, requestTimeout: requestTimeout) { client in
+            try await body(client, Discovery(api: client))
+        }
+    }
+
+    func connect() throws -> Connection {
+        try Connection.resolve(connection, environment: environment)
+    }
+}
+
+/// Where a batch job's template comes from.
+public enum JobSource: Sendable {
+    /// `TEAM/JOB --env E [--region R]`, found under a generated/ folder.
+    case job(team: String, job: String, environment: String, region: String?, generated: String)
+    /// `--template FILE`: a raw SparkApplication (what the CronJob mounts).
+    case template(String)
+}
+
+/// The runner's commands, end to end: read local files, resolve the
+/// connection, check the cluster name, talk to the API, print, and return the
+/// exit status. The executable only parses flags and calls these.
+public enum Runner {
+    /// `pedregal apply DIR [--dry-run] [--prune]`.
+    public static func apply(folder path: String, dryRun: Bool, prune: Bool, context: RunnerContext) async -> ExitStatus {
+        await context.run {
+            let folder = try ManifestFolder.load(path)
+            if prune && folder.manifests.isEmpty {
+                throw RunnerError.usage("'\(path)' holds no manifests; refusing to prune everything pedregal manages")
+            }
+            let connection = try context.connect()
+            try connection.checkCluster(folder.cluster, folder: path)
+            return try await context.withAPI(connection) { api, discovery in
+                await Applier(api: api, discovery: discovery, output: context.output, now: context.now())
+                    .apply(folder, dryRun: dryRun, prune: prune).status
+            }
+        }
+    }
+
+    /// `pedregal status DIR [--wait --timeout S]`.
+    public static func status(folder path: String, wait: Bool, timeout: Duration, context: RunnerContext) async -> ExitStatus {
+        await context.run {
+            let folder = try ManifestFolder.load(path)
+            let connection = try context.connect()
+            try connection.checkCluster(folder.cluster, folder: path)
+            return try await context.withAPI(connection) { api, discovery in
+                let checker = StatusChecker(
+                    api: api, discovery: discovery, output: context.output, interval: context.pollInterval, now: context.now())
+                return await checker.check(folder, timeout: wait ? timeout : nil).status
+            }
+        }
+    }
+
+    /// `pedregal submit`.
+    public static func submit(_ source: JobSource, token: String?, args: [String]?, context: RunnerContext) async -> ExitStatus {
+        await context.run {
+            let template: JobTemplate
+            switch source {
+            case .job(let team, let job, let environment, let region, let generated):
+                template = try JobTemplates.find(
+                    generated: generated, team: team, job: job, environment: environment, region: region)
+            case .template(let file):
+                template = try JobTemplates.read(file: file)
+            }
+            let connection = try context.connect()
+            if let cluster = template.cluster {
+                try connection.checkCluster(cluster, folder: template.clusterFolder ?? cluster)
+            }
+            return try await context.withAPI(connection) { api, discovery in
+                _ = try await Jobs(api: api, discovery: discovery, output: context.output).submit(
+                    template, token: token, args: args, now: context.now())
+                return .success
+            }
+        }
+    }
+
+    /// `pedregal job status RUN [--wait [--timeout S]]`.
+    public static func jobStatus(run: String, wait: Bool, timeout: Duration?, context: RunnerContext) async -> ExitStatus {
+        await context.run {
+            let id = try RunID(parsing: run)
+            let connection = try context.connect()
+            return try await context.withAPI(connection) { api, discovery in
+                let jobs = Jobs(api: api, discovery: discovery, output: context.output, interval: context.pollInterval)
+                return try await jobs.status(id, wait: wait, timeout: timeout).status
+            }
+        }
+    }
+
+    /// `pedregal cancel RUN`.
+    public static func cancel(run: String, context: RunnerContext) async -> ExitStatus {
+        await context.run {
+            let id = try RunID(parsing: run)
+            let connection = try context.connect()
+            return try await context.withAPI(connection) { api, discovery in
+                _ = try await Jobs(api: api, discovery: discovery, output: context.output).cancel(id)
+                return .success
+            }
+        }
+    }
+
+    /// `pedregal expire DIR [--now T] [--dry-run]`.
+    public static func expire(folder path: String, now: String?, dryRun: Bool, context: RunnerContext) async -> ExitStatus {
+        await context.run {
+            let folder = try ManifestFolder.load(path)
+            let time = now ?? context.now()
+            guard RFC3339.seconds(time) != nil else {
+                throw RunnerError.usage("--now '\(time)' is not an RFC 3339 time such as 2026-12-31T00:00:00Z")
+            }
+            let connection = try context.connect()
+            try connection.checkCluster(folder.cluster, folder: path)
+            return try await context.withAPI(connection) { api, discovery in
+                try await Expirer(api: api, discovery: discovery, output: context.output)
+                    .expire(cluster: folder.cluster, now: time, dryRun: dryRun).status
+            }
+        }
+    }
+}

@@ -7,17 +7,23 @@ struct Pedregal: ParsableCommand {
         commandName: "pedregal",
         abstract: "Compile teams/*.yaml and templates/ into the Kubernetes manifests of a Spark platform.",
         discussion: """
-            Exit status: 0 success; 1 invalid input, a stale `check`, or changes found by `diff`;
-            64 bad usage; 70 internal error; 74 input/output error.
+            Exit status: 0 success; 1 invalid input, a stale `check`, changes found by `diff`, or (runner)
+            a failed request or an object missing, drifted or unhealthy; 2 a side of `diff` does not
+            compile; 64 bad usage; 69 cluster unreachable; 70 internal error; 74 input/output error;
+            77 refused (cluster-name guard, 401/403).
 
             Examples:
               pedregal validate                 # check teams/ and templates/ in the current folder
               pedregal generate                 # write generated/
               pedregal check                    # CI: is generated/ current?
               pedregal diff --base-ref origin/main --format markdown   # what a pull request does
+              pedregal apply generated/sk8-us-west-2 --dry-run          # where no Argo CD runs
             """,
         version: PedregalVersion.current,
-        subcommands: [Validate.self, Generate.self, Check.self, Diff.self, Schema.self])
+        subcommands: [
+            Validate.self, Generate.self, Check.self, Diff.self, Schema.self, ApplyCommand.self, ClusterStatusCommand.self,
+            SubmitCommand.self, JobCommand.self, CancelCommand.self, ExpireCommand.self,
+        ])
 }
 
 /// Exit statuses, documented in `pedregal --help` and the README.

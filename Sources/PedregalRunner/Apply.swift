@@ -1,0 +1,150 @@
+import PedregalManifests
+
+/// The result of `pedregal apply`.
+public struct ApplyReport: Sendable {
+    /// The cluster (the folder's name).
+    public var cluster: String
+    /// The folder as given.
+    public var folder: String
+    /// Whether requests carried `dryRun=All`.
+    public var dryRun: Bool
+    /// How many objects the folder holds.
+    public var total: Int
+    /// One result per object of the folder reached before any fatal error.
+    public var results: [ObjectResult]
+    /// What `--prune` found and did.
+    public var prune: PruneReport?
+    /// Why the run stopped early, if it did.
+    public var error: String?
+    /// The exit status: the worst of every result.
+    public var status: ExitStatus
+
+    /// How many results have `action`.
+    public func count(_ action: ObjectResult.Action) -> Int { results.filter { $0.action == action }.count }
+
+    /// `sk8-us-west-2: 150 objects, 3 created, 2 configured, 144 unchanged, 1 failed; 2 pruned`.
+    public var summary: String {
+        var text = cluster + (dryRun ? " (dry run, nothing changed)" : "") + ": \(Output.counted(total, "object")), "
+        text += "\(count(.created)) created, \(count(.configured)) configured, \(count(.unchanged)) unchanged, "
+        text += "\(count(.failed)) failed"
+        if count(.expired) > 0 { text += ", \(count(.expired)) expired (not applied)" }
+        if let prune { text += "; \(prune.results.filter { $0.action == .deleted }.count) pruned" }
+        if error != nil { text += "; stopped early" + (total > results.count ? ", \(total - results.count) not tried" : "") }
+        return text
+    }
+
+    /// The report as a JSON document.
+    public var json: YAMLValue {
+        .object([
+            "cluster": .string(cluster), "folder": .string(folder), "dryRun": .bool(dryRun), "total": .int(total),
+            "objects": .list(results.map(\.json)), "prune": prune?.json ?? .null, "error": .optional(error),
+            "summary": .string(summary), "exitStatus": .int(Int(status.rawValue)),
+        ])
+    }
+}
+
+/// Applies a cluster folder with server-side apply, in dependency order.
+public struct Applier: Sendable {
+    /// The API server.
+    public var api: any KubernetesAPI
+    /// What the server serves, read once.
+    public var discovery: Discovery
+    /// Where results go.
+    public var output: Output
+    /// The field manager every apply names.
+    public var fieldManager: String
+    /// The current time, RFC 3339: Spark Connect servers that expired before
+    /// it are not applied (applying them would undo `pedregal expire`).
+    public var now: String?
+
+    /// Creates an applier.
+    public init(
+        api: any KubernetesAPI, discovery: Discovery, output: Output, fieldManager: String = "pedregal", now: String? = nil
+    ) {
+        self.api = api
+        self.discovery = discovery
+        self.output = output
+        self.fieldManager = fieldManager
+        self.now = now
+    }
+
+
+
+    /// Applies every object of `folder` (namespaces first, workloads last),
+    /// printing a line per object; then prunes when asked.
+    public func apply(_ folder: ManifestFolder, dryRun: Bool, prune: Bool) async -> ApplyReport {
+        var report = ApplyReport(
+            cluster: folder.cluster, folder: folder.path, dryRun: dryRun, total: folder.manifests.count, results: [], prune: nil,
+            error: nil, status: .success)
+        // Namespaces a dry run would create: the server cannot check objects
+        // inside them, because they do not exist yet.
+        var newNamespaces: Set<String> = []
+        for manifest in folder.manifests {
+            do {
+                let result = try await applyOne(manifest, dryRun: dryRun, newNamespaces: &newNamespaces)
+                report.results.append(result)
+                output.line(result.line(dryRun: dryRun))
+            } catch {
+                // Unreachable or unauthorized: no later request can succeed.
+                let result = ObjectResult.failed(manifest.id, error)
+                report.results.append(result)
+                output.line(result.line(dryRun: dryRun))
+                report.error = result.message
+                break
+            }
+        }
+        report.status = report.results.map(\.status).reduce(.success, max)
+        if prune && report.error == nil {
+            let pruner = Pruner(api: api, discovery: discovery, output: output)
+            let pruned = await pruner.prune(folder, dryRun: dryRun)
+            report.prune = pruned
+            report.status = max(report.status, pruned.status)
+            report.error = pruned.error
+        }
+        output.line(report.summary)
+        if let error = report.error { output.error(error) }
+        output.document(report.json)
+        return report
+    }
+
+    /// Applies one object; per-object problems come back as a failed result,
+    /// fatal ones (unreachable, unauthorized) are thrown.
+    private func applyOne(_ manifest: Manifest, dryRun: Bool, newNamespaces: inout Set<String>) async throws -> ObjectResult {
+        let id = manifest.id
+        if let expiresAt = Expirer.expiry(of: manifest, now: now) {
+            return ObjectResult(id: id, action: .expired, message: "expired at \(expiresAt); `pedregal expire` removes it")
+        }
+        do {
+            guard let resource = try await discovery.resource(apiVersion: id.apiVersion, kind: id.kind) else {
+                return ObjectResult(
+                    id: id, action: .failed,
+                    message:
+                        "the cluster does not serve \(id.kind) in \(id.apiVersion); is its CustomResourceDefinition installed?",
+                    status: .failure)
+            }
+            if resource.namespaced && id.namespace == nil {
+                return ObjectResult(
+                    id: id, action: .failed, message: "\(id.kind) is namespaced but the manifest names no namespace",
+                    status: .failure)
+            }
+            if dryRun, resource.namespaced, let namespace = id.namespace, newNamespaces.contains(namespace) {
+                return ObjectResult(
+                    id: id, action: .created, message: "namespace \(namespace) is new, so the server could not check it")
+            }
+            let path = resource.objectPath(namespace: id.namespace, name: id.name)
+            let live = try await api.getIfPresent(path)
+            let applied = try await api.apply(
+                path, object: manifest.object, fieldManager: fieldManager, force: true, dryRun: dryRun)
+            if live == nil || applied.created {
+                if id.kind == "Namespace" && id.group.isEmpty && dryRun { newNamespaces.insert(id.name) }
+                return ObjectResult(id: id, action: .created)
+            }
+            let differences = Drift.differences(desired: manifest.object, live: live!)
+            return ObjectResult(id: id, action: differences.isEmpty ? .unchanged : .configured)
+        } catch where isFatal(error) {
+            throw error
+        } catch {
+            return .failed(id, error)
+        }
+    }
+}

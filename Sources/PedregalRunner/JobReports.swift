@@ -1,0 +1,76 @@
+import PedregalManifests
+
+/// The result of `pedregal submit`.
+public struct SubmitReport: Sendable {
+    /// The run.
+    public var run: RunID
+    /// False when a run with the same token already existed.
+    public var created: Bool
+    /// The token the run was made with.
+    public var token: String
+    /// The SparkApplication API the run lives in.
+    public var apiVersion: String
+    /// The existing run's state (nil for a new run).
+    public var state: JobState?
+
+    var line: String {
+        if created { return "submitted \(run) (\(apiVersion) SparkApplication, token \(token))" }
+        let phase = state.map { " (\(JobsReporting.describe($0)))" } ?? ""
+        return "already submitted: \(run) exists for token \(token)\(phase)"
+    }
+
+    var json: YAMLValue {
+        .object([
+            "run": .string(run.description), "namespace": .string(run.namespace), "name": .string(run.name),
+            "created": .bool(created), "token": .string(token), "apiVersion": .string(apiVersion),
+            "state": state.map(JobsReporting.json) ?? .null,
+        ])
+    }
+}
+
+/// The result of `pedregal job status`.
+public struct JobStatusReport: Sendable {
+    /// The run.
+    public var run: RunID
+    /// The SparkApplication API the run was found in.
+    public var apiVersion: String?
+    /// The last state read; nil when the run was never found.
+    public var state: JobState?
+    /// The run was seen, then disappeared (TTL after it stopped, or cancelled).
+    public var removed: Bool
+    /// Whether `--timeout` passed first.
+    public var timedOut: Bool
+    /// The exit status: the worst of every result.
+    public var status: ExitStatus
+
+    var line: String {
+        if removed { return "\(run): finished (object removed)" }
+        guard let state else { return "\(run): not found" }
+        return "\(run): \(JobsReporting.describe(state))" + (timedOut ? "; timed out waiting" : "")
+    }
+
+    var json: YAMLValue {
+        .object([
+            "run": .string(run.description), "apiVersion": .optional(apiVersion),
+            "phase": .optional(removed ? "finished" : state?.phase.rawValue), "state": state.map(JobsReporting.json) ?? .null,
+            "removed": .bool(removed), "timedOut": .bool(timedOut), "exitStatus": .int(Int(status.rawValue)),
+        ])
+    }
+}
+
+enum JobsReporting {
+    /// `failed (DriverStartTimedOut): driver did not start`.
+    static func describe(_ state: JobState) -> String {
+        var text = state.phase.rawValue
+        if !state.state.isEmpty { text += " (\(state.state))" }
+        if let reason = state.reason { text += ": \(reason)" }
+        return text
+    }
+
+    static func json(_ state: JobState) -> YAMLValue {
+        .object([
+            "phase": .string(state.phase.rawValue), "state": .string(state.state), "reason": .optional(state.reason),
+            "final": .bool(state.final),
+        ])
+    }
+}

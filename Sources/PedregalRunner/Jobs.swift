@@ -1,0 +1,139 @@
+import PedregalManifests
+
+/// Submits, follows and cancels runs of batch jobs.
+public struct Jobs: Sendable {
+    /// The API server.
+    public var api: any KubernetesAPI
+    /// What the server serves, read once.
+    public var discovery: Discovery
+    /// Where results go.
+    public var output: Output
+    /// Pause between reads when waiting.
+    public var interval: Duration
+
+    /// Creates a job runner.
+    public init(api: any KubernetesAPI, discovery: Discovery, output: Output, interval: Duration = .seconds(5)) {
+        self.api = api
+        self.discovery = discovery
+        self.output = output
+        self.interval = interval
+    }
+
+    /// Creates a run from `template`; when the token's run already exists
+    /// (a retry, or a racing submit) reports that run instead.
+    public func submit(_ template: JobTemplate, token: String?, args: [String]?, now: String? = nil) async throws -> SubmitReport {
+        let token = token ?? RunToken.random()
+        let object = try RunToken.run(from: template.object, token: token, args: args, now: now)
+        let id = Manifest(cluster: template.cluster ?? "", object: object, source: template.file).id
+        guard let namespace = id.namespace else { throw RunnerError.io("the template '\(template.file)' names no namespace") }
+        guard let resource = try await discovery.resource(apiVersion: id.apiVersion, kind: id.kind) else {
+            throw RunnerError.failure(
+                "the cluster does not serve SparkApplication in \(id.apiVersion); is the Spark operator's CustomResourceDefinition installed?"
+            )
+        }
+        let run = RunID(namespace: namespace, name: id.name)
+        var report = SubmitReport(run: run, created: true, token: token, apiVersion: resource.apiVersion, state: nil)
+        do {
+            _ = try await api.create(resource.collectionPath(namespace: namespace), object: object, dryRun: false)
+        } catch let error as APIError where error.code == 409 && error.reason == "AlreadyExists" {
+            guard let existing = try await api.getIfPresent(resource.objectPath(namespace: namespace, name: id.name)) else {
+                throw RunnerError.failure("run \(run) already existed but was deleted while submitting; submit again")
+            }
+            let existingToken = existing["metadata"]?["annotations"]?[Vocabulary.runToken]?.string
+            guard existingToken == token else {
+                throw RunnerError.failure(
+                    "\(run) exists but was not made by token '\(token)' (its token is '\(existingToken ?? "none")'); "
+                        + "use another token")
+            }
+            report.created = false
+            report.state = JobState.of(existing, group: resource.group)
+        }
+        output.line(report.line)
+        output.document(report.json)
+        return report
+    }
+
+    /// Reads the run's state; with `wait`, until the operator is done with it
+    /// (or `timeout`). Exit 0 when read; when waiting, 0 only if it succeeded.
+    public func status(_ run: RunID, wait: Bool, timeout: Duration?) async throws -> JobStatusReport {
+        let clock = ContinuousClock()
+        let deadline = timeout.map { clock.now + $0 }
+        var report = JobStatusReport(run: run, apiVersion: nil, state: nil, removed: false, timedOut: false, status: .success)
+        var lastLine = ""
+        while true {
+            if let (resource, object) = try await locate(run) {
+                report.apiVersion = resource.apiVersion
+                report.state = JobState.of(object, group: resource.group)
+            } else if report.state != nil {
+                report.removed = true
+            } else {
+                throw RunnerError.failure("run \(run) not found")
+            }
+            guard wait, !report.removed, let state = report.state, !state.final else { break }
+            if let deadline, clock.now + interval > deadline {
+                report.timedOut = true
+                break
+            }
+            if report.line != lastLine {
+                lastLine = report.line
+                output.line(lastLine)
+            }
+            try await Task.sleep(for: interval)
+        }
+        if wait {
+            report.status = !report.timedOut && !report.removed && report.state?.phase == .succeeded ? .success : .failure
+        }
+        output.line(report.line)
+        output.document(report.json)
+        return report
+    }
+
+    /// Stops a run by deleting its SparkApplication (the operator then stops
+    /// the driver and executors). Only runs made by `submit` are touched.
+    public func cancel(_ run: RunID) async throws -> JobState {
+        guard let (resource, object) = try await locate(run) else { throw RunnerError.failure("run \(run) not found") }
+        guard object["metadata"]?["labels"]?[Vocabulary.runToken]?.string != nil else {
+            throw RunnerError.usage(
+                "\(run) is not a run made by `pedregal submit` (it has no \(Vocabulary.runToken) label); cancel only stops runs")
+        }
+        let state = JobState.of(object, group: resource.group)
+        do {
+            try await api.delete(resource.objectPath(namespace: run.namespace, name: run.name), dryRun: false)
+        } catch let error as APIError where error.code == 404 {
+            throw RunnerError.failure("run \(run) not found")
+        }
+        output.line("cancelled \(run); it was \(JobsReporting.describe(state))")
+        output.document(
+            .object([
+                "run": .string(run.description), "cancelled": .bool(true), "apiVersion": .string(resource.apiVersion),
+                "previousState": JobsReporting.json(state),
+            ]))
+        return state
+    }
+
+    /// The run's SparkApplication, looked up in every SparkApplication API the
+    /// cluster serves (Apache first, then Kubeflow).
+    func locate(_ run: RunID) async throws -> (APIResource, YAMLValue)? {
+        let resources = try await Self.sparkApplicationResources(discovery)
+        for resource in resources {
+            if let object = try await api.getIfPresent(resource.objectPath(namespace: run.namespace, name: run.name)) {
+                return (resource, object)
+            }
+        }
+        return nil
+    }
+
+    /// The SparkApplication kinds the cluster serves; an error when none.
+    static func sparkApplicationResources(_ discovery: Discovery) async throws -> [APIResource] {
+        var resources: [APIResource] = []
+        for group in [JobState.apacheGroup, JobState.kubeflowGroup] {
+            if let resource = try await discovery.resource(group: group, kind: "SparkApplication") { resources.append(resource) }
+        }
+        guard !resources.isEmpty else {
+            throw RunnerError.failure(
+                "the cluster serves no SparkApplication API (neither \(JobState.apacheGroup) nor \(JobState.kubeflowGroup)); "
+                    + "is a Spark operator installed?")
+        }
+        return resources
+    }
+}

@@ -1,0 +1,57 @@
+import PedregalManifests
+
+/// What `apply`, prune or `expire` did to one object.
+public struct ObjectResult: Sendable, Equatable {
+    /// The outcome.
+    public enum Action: String, Sendable {
+        case created, configured, unchanged, deleted, failed
+        /// Not applied: a Spark Connect server whose expiry has passed.
+        case expired
+    }
+
+    /// The object.
+    public var id: ResourceID
+    /// What happened.
+    public var action: Action
+    /// Why it failed, or a note on what happened.
+    public var message: String?
+    /// `.success`, or the exit status the failure deserves.
+    public var status: ExitStatus
+
+    /// Creates a result.
+    public init(id: ResourceID, action: Action, message: String? = nil, status: ExitStatus = .success) {
+        self.id = id
+        self.action = action
+        self.message = message
+        self.status = status
+    }
+
+    /// A failure for `error`.
+    static func failed(_ id: ResourceID, _ error: any Error) -> ObjectResult {
+        let failure = error.runnerFailure
+        return ObjectResult(id: id, action: .failed, message: failure.message, status: failure.status)
+    }
+
+    /// `created    Namespace sjns-x (dry run)`, `failed     ConfigMap ns/x: message`.
+    func line(dryRun: Bool) -> String {
+        let text = Output.column(action.rawValue) + id.description
+        if action == .failed { return text + (message.map { ": \($0)" } ?? "") }
+        let notes = (dryRun ? ["dry run"] : []) + (message.map { [$0] } ?? [])
+        return notes.isEmpty ? text : text + " (\(notes.joined(separator: "; ")))"
+    }
+
+    var json: YAMLValue {
+        var map = id.json.mapValue ?? YAMLMap()
+        map["action"] = .string(action.rawValue)
+        map.entries.append(YAMLMap.Entry(key: "message", value: .optional(message)))
+        return .map(map)
+    }
+}
+
+/// Errors after which no further request can succeed: the cluster is gone,
+/// or it does not accept the credentials.
+func isFatal(_ error: any Error) -> Bool {
+    if error is UnreachableError { return true }
+    if let error = error as? APIError, error.code == 401 { return true }
+    return false
+}

@@ -1,0 +1,148 @@
+import PedregalManifests
+
+/// What `--prune` found and did.
+public struct PruneReport: Sendable {
+    /// Objects the runner manages in the cluster that the folder no longer
+    /// holds, in the order they are deleted (reverse apply order).
+    public var candidates: [ResourceID]
+    /// One result per candidate deleted (or not).
+    public var results: [ObjectResult]
+    /// Kinds that could not be listed, with why.
+    public var listFailures: [String]
+    /// Why pruning stopped early, if it did.
+    public var error: String?
+    /// The exit status: the worst of every result.
+    public var status: ExitStatus
+
+    var json: YAMLValue {
+        .object([
+            "candidates": .list(candidates.map(\.json)), "results": .list(results.map(\.json)),
+            "listFailures": .list(listFailures.map(YAMLValue.string)),
+        ])
+    }
+}
+
+/// Deletes what the runner manages in a cluster but a folder no longer holds.
+///
+/// Candidates carry `app.kubernetes.io/managed-by=pedregal`, the folder's
+/// `pedregal.io/cluster` (so a folder never prunes another's objects when two
+/// land on one cluster), and no
+/// `pedregal.io/run-token` (runs belong to `submit`, never to a folder), and
+/// no owner references (objects an operator made from a pedregal object
+/// belong to that operator). Kinds searched: those in the folder plus every
+/// kind pedregal generates that the cluster serves.
+public struct Pruner: Sendable {
+    /// The API server.
+    public var api: any KubernetesAPI
+    /// What the server serves, read once.
+    public var discovery: Discovery
+    /// Where results go.
+    public var output: Output
+
+    /// Creates a pruner.
+    public init(api: any KubernetesAPI, discovery: Discovery, output: Output) {
+        self.api = api
+        self.discovery = discovery
+        self.output = output
+    }
+
+    /// The kinds pedregal generates, by API group.
+    public static let generatedKinds: [(group: String, kind: String)] = [
+        ("", "Namespace"), ("", "ServiceAccount"), ("rbac.authorization.k8s.io", "Role"),
+        ("rbac.authorization.k8s.io", "RoleBinding"), ("", "ResourceQuota"), ("", "LimitRange"),
+        ("networking.k8s.io", "NetworkPolicy"), ("", "ConfigMap"), ("", "Service"),
+        ("externaldns.k8s.io", "DNSEndpoint"), (JobState.apacheGroup, "SparkApplication"),
+        (JobState.kubeflowGroup, "SparkApplication"), (JobState.kubeflowGroup, "ScheduledSparkApplication"),
+        ("batch", "CronJob"),
+    ]
+
+    /// The label selector of prune candidates in `cluster`'s folder.
+    public static func selector(cluster: String) -> String {
+        "\(Vocabulary.managedBy)=\(Vocabulary.managedByValue),\(Vocabulary.cluster)=\(cluster),!\(Vocabulary.runToken)"
+    }
+
+    /// Lists the candidates, then deletes them (with `dryRun=All` in a dry run).
+    public func prune(_ folder: ManifestFolder, dryRun: Bool) async -> PruneReport {
+        var report = PruneReport(candidates: [], results: [], listFailures: [], error: nil, status: .success)
+        let found: [(id: ResourceID, resource: APIResource)]
+        do {
+            (found, report.listFailures, report.status) = try await candidates(folder)
+        } catch {
+            let failure = error.runnerFailure
+            report.error = failure.message
+            report.status = failure.status
+            return report
+        }
+        for failure in report.listFailures { output.line(Output.column("failed") + failure) }
+        report.candidates = found.map(\.id)
+        if found.isEmpty {
+            output.line("prune: nothing in \(folder.cluster) is missing from \(folder.path)")
+        } else {
+            output.line("prune: \(Output.counted(found.count, "object")) in \(folder.cluster) no longer in \(folder.path):")
+            for candidate in found { output.line("  \(candidate.id)") }
+        }
+        for (id, resource) in found {
+            var result: ObjectResult
+            do {
+                try await api.delete(resource.objectPath(namespace: id.namespace, name: id.name), dryRun: dryRun)
+                result = ObjectResult(id: id, action: .deleted)
+            } catch let error as APIError where error.code == 404 {
+                result = ObjectResult(id: id, action: .deleted, message: "already gone")
+            } catch {
+                result = .failed(id, error)
+                if isFatal(error) {
+                    report.error = result.message
+                    report.results.append(result)
+                    output.line(result.line(dryRun: dryRun))
+                    break
+                }
+            }
+            report.results.append(result)
+            output.line(result.line(dryRun: dryRun))
+        }
+        report.status = report.results.map(\.status).reduce(report.status, max)
+        return report
+    }
+
+    private func candidates(_ folder: ManifestFolder) async throws
+        -> ([(id: ResourceID, resource: APIResource)], [String], ExitStatus)
+    {
+        var resources: [APIResource] = []
+        var seen: Set<String> = []
+        func add(_ resource: APIResource?) {
+            guard let resource, seen.insert("\(resource.group)/\(resource.kind)").inserted else { return }
+            resources.append(resource)
+        }
+        for manifest in folder.manifests {
+            add(try await discovery.resource(apiVersion: manifest.id.apiVersion, kind: manifest.id.kind))
+        }
+        for (group, kind) in Self.generatedKinds where !seen.contains("\(group)/\(kind)") {
+            add(try await discovery.resource(group: group, kind: kind))
+        }
+        let wanted = Set(folder.manifests.map(\.id.versionless))
+        var found: [(id: ResourceID, resource: APIResource)] = []
+        var failures: [String] = []
+        var status = ExitStatus.success
+        for resource in resources {
+            let items: [YAMLValue]
+            do {
+                items = try await api.list(
+                    resource.collectionPath(namespace: nil), labelSelector: Self.selector(cluster: folder.cluster))
+            } catch where !isFatal(error) {
+                let failure = error.runnerFailure
+                failures.append("cannot list \(resource.kind) in \(resource.apiVersion): \(failure.message)")
+                status = max(status, failure.status)
+                continue
+            }
+            for item in items {
+                let metadata = item["metadata"]
+                if let owners = metadata?["ownerReferences"]?.listValue, !owners.isEmpty { continue }
+                if metadata?["deletionTimestamp"]?.string != nil { continue }
+                let id = resource.id(of: item)
+                if !wanted.contains(id.versionless) { found.append((id, resource)) }
+            }
+        }
+        found.sort { $1.id < $0.id }
+        return (found, failures, status)
+    }
+}

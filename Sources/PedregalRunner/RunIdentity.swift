@@ -1,0 +1,131 @@
+import Foundation
+import PedregalManifests
+
+/// A run: `namespace/name` of the SparkApplication `submit` created.
+public struct RunID: Sendable, Hashable, CustomStringConvertible {
+    /// The namespace.
+    public var namespace: String
+    /// The SparkApplication's name.
+    public var name: String
+
+    /// Creates a run ID.
+    public init(namespace: String, name: String) {
+        self.namespace = namespace
+        self.name = name
+    }
+
+    /// Parses `namespace/name` (exit 64 otherwise).
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw RunnerError.usage("a run is NAMESPACE/NAME, as `pedregal submit` prints it; got '\(text)'")
+        }
+        self.init(namespace: String(parts[0]), name: String(parts[1]))
+    }
+
+    public var description: String { "\(namespace)/\(name)" }
+}
+
+/// How a token names a run: the same token always gives the same run, so a
+/// second submit finds the first instead of starting another.
+///
+/// The run is `<job>-<h>` where `<h>` is the first 10 hex digits of the
+/// token's SHA-256 (40 bits: a clash needs about a million runs of one job);
+/// the same `<h>` is the `pedregal.io/run-token` label, and the raw token is
+/// the annotation of that name, which `submit` checks so a clash is reported,
+/// never mistaken for the same run.
+public enum RunToken {
+    /// Hex digits of the hash kept.
+    public static let hashLength = 10
+
+    /// The token's short hash.
+    public static func hash(_ token: String) -> String {
+        String(SHA256.hex(token).prefix(hashLength))
+    }
+
+    /// The run name for a job's template name and a token.
+    public static func runName(job: String, token: String) -> String {
+        "\(job)-\(hash(token))"
+    }
+
+    /// A fresh random token (128 bits, hex) for a submit without `--token`.
+    public static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in
+            let hex = String(generator.next() as UInt64, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
+    }
+
+    /// The run object: the template renamed, labelled and annotated with the
+    /// token, its Argo CD annotations removed, `args` (if given) replacing the
+    /// application arguments (`spec.driverArgs` for Apache, `spec.arguments`
+    /// for Kubeflow).
+    public static func run(from template: YAMLValue, token: String, args: [String]?, now: String? = nil) throws -> YAMLValue {
+        guard case .map(var object) = template, case .map(var metadata)? = object["metadata"],
+            let job = metadata["name"]?.string
+        else {
+            throw RunnerError.io("the template has no metadata.name")
+        }
+        metadata["name"] = .string(runName(job: job, token: token))
+        for field in Drift.serverMetadata { metadata[field] = nil }
+        var labels = metadata["labels"]?.mapValue ?? YAMLMap()
+        labels[Vocabulary.runToken] = .string(hash(token))
+        metadata["labels"] = .map(labels)
+        var annotations = metadata["annotations"]?.mapValue ?? YAMLMap()
+        annotations.entries.removeAll { $0.key.hasPrefix("argocd.argoproj.io/") }
+        annotations[Vocabulary.runToken] = .string(token)
+        metadata["annotations"] = .map(annotations)
+        object["metadata"] = .map(metadata)
+        object["status"] = nil
+        let group = Discovery.split(object["apiVersion"]?.string ?? "").group
+        let argsKey = group == JobState.kubeflowGroup ? "arguments" : "driverArgs"
+        var spec = object["spec"]?.mapValue ?? YAMLMap()
+        if let args { spec[argsKey] = .list(args.map(YAMLValue.string)) }
+        if let now, let current = spec[argsKey]?.listValue {
+            let logical = RunMacros.logicalTime(token: token, now: now)
+            let name = metadata["name"]?.string ?? job
+            spec[argsKey] = .list(current.map { $0.string.map { .string(RunMacros.expand($0, logical: logical, run: name)) } ?? $0 })
+        }
+        if !spec.isEmpty { object["spec"] = .map(spec) }
+        return .map(object)
+    }
+}
+
+/// The run-time values jobs may use in their arguments, as Airflow-style
+/// macros (teams write `args: ["--date", "{{ ds }}"]`):
+/// `{{ ds }}` (YYYY-MM-DD), `{{ ds_nodash }}` (YYYYMMDD), `{{ ts }}` (RFC 3339
+/// UTC) of the run's logical time, and `{{ run_id }}` (the run's name).
+///
+/// The logical time of a scheduled run is its scheduled time: the CronJob
+/// names each Job `<cronjob>-<minutes since 1970>` and passes that name as the
+/// token, so retries of a run, even days later, see the same date. Any other
+/// run's logical time is when it is submitted.
+public enum RunMacros {
+    /// The logical time, seconds since 1970.
+    public static func logicalTime(token: String, now: String) -> Double {
+        if let dash = token.lastIndex(of: "-"), let minutes = Int(token[token.index(after: dash)...]),
+            (10_000_000...99_999_999).contains(minutes)
+        {
+            return Double(minutes) * 60
+        }
+        return RFC3339.seconds(now) ?? 0
+    }
+
+    /// `text` with every macro replaced.
+    public static func expand(_ text: String, logical: Double, run: String) -> String {
+        guard text.contains("{{") else { return text }
+        let timestamp = RFC3339.format(logical)
+        let date = String(timestamp.prefix(10))
+        let values = ["ds": date, "ds_nodash": date.replacingOccurrences(of: "-", with: ""), "ts": timestamp, "run_id": run]
+        var result = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            result += rest[..<open.lowerBound]
+            result += values[name] ?? String(rest[open.lowerBound..<close.upperBound])
+            rest = rest[close.upperBound...]
+        }
+        return result + rest
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import NIOSSL
+import PedregalRunner
+import PedregalTestSupport
+import Testing
+
+/// Certificates made with the `openssl` CLI for one test run.
+struct TestPKI {
+    let folder: URL
+
+    static var opensslAvailable: Bool { Shell.run(["openssl", "version"]).status == 0 }
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    private func openssl(_ arguments: [String]) throws {
+        let result = Shell.run(["openssl"] + arguments, in: folder)
+        guard result.status == 0 else {
+            throw RunnerError.io("openssl \(arguments.joined(separator: " ")) failed: \(result.stderr)")
+        }
+    }
+
+    private func key(_ name: String) throws {
+        try openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", name])
+    }
+
+    private func certificateAuthority(_ name: String) throws {
+        try key("\(name).key")
+        try openssl([
+            "req", "-x509", "-new", "-key", "\(name).key", "-out", "\(name).crt", "-days", "2", "-subj", "/CN=\(name)",
+            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+        ])
+    }
+
+    private func leaf(_ name: String, subject: String, extensions: String) throws {
+        try key("\(name).key")
+        try openssl(["req", "-new", "-key", "\(name).key", "-out", "\(name).csr", "-subj", subject])
+        try Data(extensions.utf8).write(to: folder.appendingPathComponent("\(name).ext"))
+        try openssl([
+            "x509", "-req", "-in", "\(name).csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "\(name).crt", "-days", "2", "-extfile", "\(name).ext",
+        ])
+    }
+
+    /// A CA, a server certificate for 127.0.0.1, a client certificate, and an unrelated CA.
+    static func make() throws -> TestPKI {
+        let pki = TestPKI(folder: try Paths.temporaryDirectory())
+        try pki.certificateAuthority("ca")
+        try pki.certificateAuthority("other-ca")
+        try pki.leaf(
+            "server", subject: "/CN=kube-apiserver",
+            extensions: "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n")
+        try pki.leaf("client", subject: "/O=system:masters/CN=pedregal", extensions: "extendedKeyUsage=clientAuth\n")
+        return pki
+    }
+
+    /// The server side: its certificate, and client certificates required and checked against the CA.
+    func serverConfiguration() throws -> TLSConfiguration {
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(path("server.crt")).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: path("server.key"), format: .pem)))
+        tls.certificateVerification = .noHostnameVerification
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(path("ca.crt")))
+        return tls
+    }
+}
+
+/// The API server over TLS: trusting its CA, authenticating with a client
+/// certificate, and refusing a server signed by someone else.
+@Suite struct TLSTests {
+    func kubeconfig(port: Int, ca: String?, clientCertificate: Bool, insecure: Bool = false) -> String {
+        var cluster = "    server: https://127.0.0.1:\(port)\n"
+        if let ca { cluster += "    certificate-authority: \(ca)\n" }
+        if insecure { cluster += "    insecure-skip-tls-verify: true\n" }
+        let user = clientCertificate ? "    client-certificate: client.crt\n    client-key: client.key\n" : "    {}\n"
+        return """
+            clusters:
+            - name: sk8-us-west-2
+              cluster:
+            \(cluster)users:
+            - name: admin
+              user:
+            \(user)contexts:
+            - name: tls
+              context: { cluster: sk8-us-west-2, user: admin }
+            current-context: tls
+
+            """
+    }
+
+    @Test(.enabled(if: TestPKI.opensslAvailable, "openssl is not installed; this test makes its certificates with it"))
+    func trustsTheCAAuthenticatesWithAClientCertificateAndRefusesStrangers() async throws {
+        let pki = try TestPKI.make()
+        // Client certificates authenticate, so the fake asks for no token.
+        let fake = FakeKubernetes(token: nil)
+        let server = try await FakeKubernetesServer.start(fake, tls: try pki.serverConfiguration())
+        defer { try? FileManager.default.removeItem(at: pki.folder) }
+        let folder = pki.folder.appendingPathComponent("generated/sk8-us-west-2")
+        try Paths.write(Manifests.tenant(), to: folder)
+        let sleeps = SleepRecorder()
+        func run(_ kubeconfig: String) async throws -> (PedregalRunner.ExitStatus, Captured) {
+            try Data(kubeconfig.utf8).write(to: pki.folder.appendingPathComponent("kubeconfig"))
+            let captured = Captured()
+            let context = RunnerContext(
+                connection: ConnectionOptions(kubeconfig: pki.path("kubeconfig")), environment: [:], output: captured.output(),
+                retry: sleeps.policy, requestTimeout: .seconds(10))
+            return (await Runner.apply(folder: folder.path, dryRun: false, prune: false, context: context), captured)
+        }
+
+        let (trusted, output) = try await run(kubeconfig(port: server.port, ca: "ca.crt", clientCertificate: true))
+        #expect(trusted == .success, "\(output.out)\(output.err)")
+        #expect(output.lines.last == "sk8-us-west-2: 7 objects, 7 created, 0 configured, 0 unchanged, 0 failed")
+
+        let requestsBefore = fake.requests.count
+        let (stranger, refused) = try await run(kubeconfig(port: server.port, ca: "other-ca.crt", clientCertificate: true))
+        #expect(stranger == .unavailable)
+        #expect(
+            refused.err.hasPrefix(
+                "pedregal: error: the cluster is unreachable: GET https://127.0.0.1:\(server.port)/api/v1: TLS: the server's certificate is not signed by the certificate authority configured for it"
+            ))
+        let (anonymous, rejected) = try await run(kubeconfig(port: server.port, ca: "ca.crt", clientCertificate: false))
+        #expect(anonymous == .unavailable)
+        #expect(rejected.err.contains("TLS: the server refused the client certificate, or wants one"))
+        // Neither reached the API, and TLS failures are not retried.
+        #expect(fake.requests.count == requestsBefore)
+        #expect(sleeps.sleeps.isEmpty)
+
+        let (insecure, skipped) = try await run(kubeconfig(port: server.port, ca: nil, clientCertificate: true, insecure: true))
+        #expect(insecure == .success, "\(skipped.err)")
+        #expect(skipped.lines.last == "sk8-us-west-2: 7 objects, 0 created, 0 configured, 7 unchanged, 0 failed")
+        try await server.stop()
+    }
+
+    @Test func aBrokenCertificateAuthorityIsALocalFileProblem() throws {
+        let connection = Connection(
+            server: "https://x", clusterName: "c", origin: "context 'c'", certificateAuthority: Array("not a pem".utf8))
+        let error = #expect(throws: RunnerError.self) { try KubernetesClient(connection: connection) }
+        #expect(error?.status == .ioError)
+        #expect(error?.message.hasPrefix("the certificate authority of context 'c' is not a PEM certificate") == true)
+    }
+}
