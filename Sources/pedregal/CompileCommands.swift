@@ -51,9 +51,9 @@ struct Generate: ParsableCommand {
             try directory.apply(plan)
             let where_ = output.display(root: root)
             if plan.isEmpty {
-                print("\(where_) is up to date (\(compilation.files.count) files)")
+                diagnostics.say("\(where_) is up to date (\(compilation.files.count) files)")
             } else {
-                print("wrote \(where_): \(plan.added.count) added, \(plan.changed.count) changed, \(plan.removed.count) removed (\(compilation.files.count) files)")
+                diagnostics.say("wrote \(where_): \(plan.added.count) added, \(plan.changed.count) changed, \(plan.removed.count) removed (\(compilation.files.count) files)")
             }
         } catch {
             printError("\(error)")
@@ -89,14 +89,14 @@ struct Check: ParsableCommand {
         }
         let where_ = output.display(root: root)
         if plan.isEmpty {
-            print("\(where_) is up to date (\(compilation.files.count) files)")
+            diagnostics.say("\(where_) is up to date (\(compilation.files.count) files)")
             return
         }
         var lines = plan.added.map { "added:   \($0.path)" } + plan.changed.map { "changed: \($0.path)" }
             + plan.removed.map { "removed: \($0)" }
         lines.sort { $0.dropFirst(9) < $1.dropFirst(9) }
-        print(lines.joined(separator: "\n"))
-        print("\(where_) is stale: \(plan.added.count) to add, \(plan.changed.count) to change, \(plan.removed.count) to remove; run `pedregal generate`")
+        diagnostics.say(lines.joined(separator: "\n"))
+        diagnostics.say("\(where_) is stale: \(plan.added.count) to add, \(plan.changed.count) to change, \(plan.removed.count) to remove; run `pedregal generate`")
         throw Status.invalid
     }
 }

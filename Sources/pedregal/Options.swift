@@ -55,6 +55,16 @@ struct DiagnosticOptions: ParsableArguments {
 }
 
 extension DiagnosticOptions {
+    /// A result line: standard output, except that with `--format json`
+    /// standard output holds only the JSON document.
+    func say(_ line: String) {
+        if format == .json {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        } else {
+            print(line)
+        }
+    }
+
     /// Compiles the root, prints its problems, and stops with status 1 on errors.
     func compile(_ root: RootOptions) throws -> Compilation {
         let compilation = Compiler().compile(DiskSourceTree(root: root.rootURL))
