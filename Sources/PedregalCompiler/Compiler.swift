@@ -28,7 +28,7 @@ public struct Compiler: Sendable {
     /// happen only when no stage found an error.
     public func compile(_ tree: any SourceTree) -> Compilation {
         let loaded = loader.load(from: tree)
-        let resolved = resolver.resolve(templates: loaded.templates, teams: loaded.teams)
+        let resolved = resolver.resolve(templates: loaded.templates, teams: loaded.teams, brokenFiles: loaded.unusableFiles)
         var diagnostics = (loaded.diagnostics + resolved.diagnostics).sorted()
         // A team is only ever left out because of an error; if a rule ever
         // forgets to say why, say so rather than drop the team silently.

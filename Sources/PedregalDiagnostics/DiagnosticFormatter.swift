@@ -47,9 +47,11 @@ public struct DiagnosticFormatter: Sendable {
         let (bold, red, yellow, cyan, reset) =
             colour ? ("\u{1B}[1m", "\u{1B}[31m", "\u{1B}[33m", "\u{1B}[36m", "\u{1B}[0m") : ("", "", "", "", "")
         let severityColour = d.severity == .error ? red : yellow
-        var out = "\(bold)\(place(d.location)): \(severityColour)\(d.severity.rawValue):\(reset)\(bold) \(d.message)\(reset) [\(d.code.rawValue)]\n"
+        // One line per problem, whatever the input held (a key with a newline).
+        func line(_ s: String) -> String { s.replacingAll("\r", with: "\\r").replacingAll("\n", with: "\\n") }
+        var out = "\(bold)\(place(d.location)): \(severityColour)\(d.severity.rawValue):\(reset)\(bold) \(line(d.message))\(reset) [\(d.code.rawValue)]\n"
         for note in d.notes {
-            out += "\(place(note.location)): \(cyan)note:\(reset) \(note.message)\n"
+            out += "\(place(note.location)): \(cyan)note:\(reset) \(line(note.message))\n"
         }
         return out
     }

@@ -15,9 +15,16 @@ public enum Suggestion {
         return best?.name
     }
 
-    /// `" Did you mean 'x'?"` or the empty string.
+    /// `"; did you mean 'x'?"` or the empty string.
     public static func hint(for word: String, in candidates: some Sequence<String>) -> String {
         closest(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
+    }
+
+    /// The hint for `word`, then `more` (a list of what exists, say), joined
+    /// so the sentence reads well with or without a suggestion.
+    public static func hint(for word: String, in candidates: some Sequence<String>, then more: String) -> String {
+        let hint = hint(for: word, in: candidates)
+        return hint.isEmpty ? "; \(more)" : "\(hint) \(more)"
     }
 
     /// Levenshtein distance over Unicode scalars (optimal string alignment,

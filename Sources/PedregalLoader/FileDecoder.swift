@@ -41,14 +41,29 @@ final class FileDecoder {
     /// is) when given, else at the mapping itself.
     func object(_ node: YAMLNode, _ schema: ObjectSchema, path: String, owner: SourceLocation? = nil) -> ObjectReader? {
         guard let pairs = node.mapping else {
-            wrongType(path, expected: "a mapping (\(schema.name))", node: node)
+            if path.isEmpty {
+                error(.wrongType, "the file must be a mapping with the keys of a \(schema.name.lowercased()) file (\(schema.fields.filter(\.required).map(\.name).joined(separator: ", "))), not \(node.kindDescription)",
+                      at: node.location)
+            } else {
+                wrongType(path, expected: "a mapping (\(schema.name))", node: node)
+            }
             return nil
         }
         var present: [String: YAMLPair] = [:]
+        // A misspelt required key is one mistake: the unknown-key error names
+        // the right key, so "missing" is not reported for it as well.
+        var suggested: Set<String> = []
+        var merged = false
         for pair in pairs {
+            if pair.key == "<<" {
+                error(.unsupportedYAML, "YAML merge keys ('<<') are not supported; write the keys out", at: pair.keyLocation)
+                merged = true
+                continue
+            }
             if schema.field(pair.key) == nil {
-                let hint = Suggestion.hint(for: pair.key, in: schema.keys)
-                let allowed = hint.isEmpty ? "; allowed keys: \(schema.keys.joined(separator: ", "))" : hint
+                let suggestion = Suggestion.closest(to: pair.key, in: schema.keys)
+                if let suggestion { suggested.insert(suggestion) }
+                let allowed = suggestion.map { "; did you mean '\($0)'?" } ?? "; allowed keys: \(schema.keys.joined(separator: ", "))"
                 error(.unknownKey, "unknown key '\(pair.key)' in \(describe(path, schema))\(allowed)",
                       at: pair.keyLocation)
                 continue
@@ -62,7 +77,7 @@ final class FileDecoder {
             present[pair.key] = pair
         }
         for field in schema.fields where field.required && present[field.name] == nil
-            && !pairs.contains(where: { $0.key == field.name })
+            && !pairs.contains(where: { $0.key == field.name }) && !suggested.contains(field.name) && !merged
         {
             error(.missingKey, "\(describe(path, schema)) is missing required key '\(field.name)': \(field.description)",
                   at: owner ?? node.location)
@@ -77,7 +92,11 @@ final class FileDecoder {
     /// Reads a mapping whose keys are names; nil when not a mapping.
     func namedEntries(_ node: YAMLNode, path: String, what: String) -> [YAMLPair]? {
         guard let pairs = node.mapping else {
-            wrongType(path, expected: "a mapping of \(what)", node: node)
+            if path.isEmpty {
+                error(.wrongType, "the file must be a mapping of \(what) by name, not \(node.kindDescription)", at: node.location)
+            } else {
+                wrongType(path, expected: "a mapping of \(what)", node: node)
+            }
             return nil
         }
         return pairs
@@ -180,7 +199,7 @@ final class FileDecoder {
         guard let text = scalarText(node, path: path) else { return nil }
         guard let memory = SparkMemory(text.value) else {
             error(.invalidQuantity,
-                  "'\(path)' is not a Spark memory size: '\(text.value)'; write a whole number with k, m, g or t, e.g. 4g or 512m",
+                  "'\(path)' is not a Spark memory size: '\(text.value)'; write a whole number and a unit (k, m, g or t), e.g. 4g or 512m",
                   at: node.location)
             return nil
         }

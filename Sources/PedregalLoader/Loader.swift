@@ -9,6 +9,10 @@ public struct LoadedInput: Sendable {
     public var diagnostics: [Diagnostic]
     /// Root-relative paths of every file read, in order.
     public var files: [String]
+    /// Files (and missing template files) whose content could not be used
+    /// at all: unreadable, not YAML, empty, or not a mapping. References
+    /// into them are not reported again.
+    public var unusableFiles: Set<String> = []
 }
 
 private enum FileJob: Sendable { case template(String, String), team(String) }
@@ -58,17 +62,26 @@ public struct Loader: Sendable {
 
         var templates = Templates(platform: PlatformTemplate(file: "templates/platform.yaml"))
         var teams: [TeamSpec] = []
-        for (outcome, found) in results {
+        var unusable = Set(Self.templateNames.map { "templates/\($0).yaml" })
+            .subtracting(templateFiles.map { "templates/\($0.name).yaml" })
+        for ((outcome, found), job) in zip(results, jobs) {
             diagnostics += found
             switch outcome {
             case .template(_, let part): templates.merge(part)
             case .team(let team?): teams.append(team)
-            case .team(nil), .none: break
+            case .team(nil), .none:
+                if case .template(let name, _) = job { unusable.insert("templates/\(name).yaml") }
             }
         }
-        return LoadedInput(
+        // A root that is not a mapping is as unusable as a missing file.
+        for diagnostic in diagnostics where diagnostic.code == .wrongType && diagnostic.message.hasPrefix("the file must be") {
+            unusable.insert(diagnostic.location.file)
+        }
+        var loaded = LoadedInput(
             templates: templates, teams: teams, diagnostics: diagnostics,
             files: templateFiles.map(\.path) + teamFiles)
+        loaded.unusableFiles = unusable
+        return loaded
     }
 
     private func readDocument(_ path: String, tree: any SourceTree, decoder: FileDecoder) -> YAMLNode? {
@@ -80,7 +93,8 @@ public struct Loader: Sendable {
             }
             bytes = read
         } catch {
-            decoder.error(.unreadableFile, "cannot read the file: \(error)", at: .startOf(path))
+            decoder.error(.unreadableFile, "cannot read the file: \(error); make it a readable YAML file or remove it",
+                          at: .startOf(path))
             return nil
         }
         let result = parser.parse(bytes, file: path)
@@ -116,8 +130,9 @@ public struct Loader: Sendable {
             if !Self.templateNames.contains(stem) {
                 diagnostics.append(.error(
                     .unknownFile,
-                    "unknown template file '\(name)'\(Suggestion.hint(for: stem, in: Self.templateNames)); "
-                        + "templates/ holds \(Self.templateNames.map { "\($0).yaml" }.joined(separator: ", "))",
+                    "unknown template file '\(name)'"
+                        + Suggestion.hint(for: name, in: Self.templateNames.map { "\($0).yaml" },
+                                          then: "templates/ holds \(Self.templateNames.map { "\($0).yaml" }.joined(separator: ", "))"),
                     at: .startOf(path)))
             } else if let earlier = found.first(where: { $0.name == stem }) {
                 diagnostics.append(.error(

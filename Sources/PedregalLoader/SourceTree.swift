@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Read access to the input root (`teams/`, `templates/`), by root-relative
 /// path. The compiler never touches the disk directly: tests pass an
 /// in-memory tree, `pedregal diff` passes a git revision.
@@ -21,24 +25,57 @@ public struct DiskSourceTree: SourceTree {
         self.root = root
     }
 
+    /// Why a file could not be read, in words.
+    public struct ReadError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Files bigger than this are refused before reading (the parser's own
+    /// limit is far lower; this only keeps a stray disk image out of memory).
+    static let maxBytes = 64 << 20
+
     public func fileNames(in directory: String) throws -> [String]? {
-        let url = root.appendingPathComponent(directory, isDirectory: true)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            return nil
-        }
-        let names = try FileManager.default.contentsOfDirectory(atPath: url.path)
+        let path = root.appendingPathComponent(directory, isDirectory: true).path
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return nil }
+        let names = try FileManager.default.contentsOfDirectory(atPath: path)
+        // Everything but folders: a dangling link or a FIFO must be reported
+        // as unreadable, not skipped (a skipped team would lose its objects).
         return names.filter { name in
-            var isDir: ObjCBool = false
-            return FileManager.default.fileExists(atPath: url.appendingPathComponent(name).path, isDirectory: &isDir)
-                && !isDir.boolValue
+            var entry = stat()
+            return stat(path + "/" + name, &entry) != 0 || entry.st_mode & S_IFMT != S_IFDIR
         }
     }
 
     public func contents(of path: String) throws -> [UInt8]? {
-        let url = root.appendingPathComponent(path)
-        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        return [UInt8](try Data(contentsOf: url))
+        let full = root.appendingPathComponent(path).path
+        var info = stat()
+        if stat(full, &info) != 0 {
+            if errno == ENOENT, lstat(full, &info) != 0 { return nil }
+            throw ReadError(description: String(cString: strerror(errno)).lowercased())
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw ReadError(description: "it is not a regular file")
+        }
+        guard Int(info.st_size) <= Self.maxBytes else {
+            throw ReadError(description: "it is \(info.st_size) bytes; the limit is \(Self.maxBytes)")
+        }
+        let fd = open(full, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ReadError(description: String(cString: strerror(errno)).lowercased()) }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        result.reserveCapacity(Int(info.st_size))
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ReadError(description: String(cString: strerror(errno)).lowercased())
+            }
+            if count == 0 { return result }
+            result.append(contentsOf: chunk[0..<count])
+            if result.count > Self.maxBytes { throw ReadError(description: "it is larger than \(Self.maxBytes) bytes") }
+        }
     }
 }
 

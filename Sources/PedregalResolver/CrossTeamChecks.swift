@@ -4,6 +4,9 @@
 struct CrossTeamChecks {
     let index: TemplateIndex
     private(set) var diagnostics: [Diagnostic] = []
+    /// Files already told their team name or shortName is taken: their
+    /// namespaces and hostnames collide too, and saying so again is noise.
+    private var duplicated: Set<String> = []
 
     init(index: TemplateIndex) {
         self.index = index
@@ -36,6 +39,7 @@ struct CrossTeamChecks {
         var first: [String: SourceLocation] = [:]
         for name in names {
             if let earlier = first[name.value] {
+                duplicated.insert(name.location.file)
                 diagnostics.append(.error(
                     code, "\(what) '\(name.value)' is already used by \(earlier.file); \(fix)", at: name.location,
                     notes: [.init("'\(name.value)' is first used here", at: earlier)]))
@@ -56,7 +60,7 @@ struct CrossTeamChecks {
             if let argocd = settings.argocd { reserved[argocd.namespace] = "Argo CD" }
         }
         var first: [String: SourceLocation] = [:]
-        for claim in claims {
+        for claim in claims where !duplicated.contains(claim.team?.location.file ?? "") {
             for (cluster, namespace, location) in claim.namespaces {
                 if let owner = reserved[namespace] {
                     diagnostics.append(.error(
@@ -90,64 +94,70 @@ struct CrossTeamChecks {
         for name in index.regionNames {
             if let gateway = index.regionTemplates[name]?.gateway?.value { reserved[gateway] = "the gateway of region '\(name)'" }
         }
-        var first: [String: SourceLocation] = [:]
-        for claim in claims {
-            for (host, location) in claim.hostnames {
+        var first: [String: (location: SourceLocation, cluster: String)] = [:]
+        for claim in claims where !duplicated.contains(claim.team?.location.file ?? "") {
+            for (host, location, cluster) in claim.hostnames {
                 if let owner = reserved[host] {
                     diagnostics.append(.error(.duplicateHostname, "hostname '\(host)' is \(owner); choose another name",
                                               at: location))
                 } else if let earlier = first[host] {
-                    if earlier != location {
+                    // One cluster defined twice in a team is reported as a duplicate name.
+                    if earlier.location.file == location.file && earlier.cluster == cluster { continue }
+                    if earlier.location != location {
                         diagnostics.append(.error(
                             .duplicateHostname,
-                            "hostname '\(host)' is already claimed by \(earlier.file); each Spark Connect hostname names one cluster, so rename the cluster or the team's shortName",
-                            at: location, notes: [.init("first claimed here", at: earlier)]))
+                            "hostname '\(host)' is already claimed by \(earlier.location.file); each Spark Connect hostname names one cluster, so rename the cluster or the team's shortName",
+                            at: location, notes: [.init("first claimed here", at: earlier.location)]))
                     }
                 } else {
-                    first[host] = location
+                    first[host] = (location, cluster)
                 }
             }
         }
     }
 
     private mutating func capacity(_ claims: [TeamClaims]) {
-        struct Total {
-            var cpu = 0, memory = 0, pods = 0
-            var largest: [(cpu: Int, memory: Int, location: SourceLocation)] = []
+        struct Contribution {
+            var cpu: Int, memory: Int, pods: Int
+            var location: SourceLocation
+            var label: String
         }
-        var totals: [String: Total] = [:]
+        var contributions: [String: [Contribution]] = [:]
         for claim in claims {
             for quota in claim.quotas {
-                var total = totals[quota.region, default: Total()]
-                total.cpu = total.cpu.saturatingAdd(quota.cpuMillis)
-                total.memory = total.memory.saturatingAdd(quota.memoryBytes)
-                total.pods = total.pods.saturatingAdd(quota.pods)
-                total.largest.append((quota.cpuMillis, quota.memoryBytes, quota.location))
-                totals[quota.region] = total
+                contributions[quota.region, default: []].append(
+                    Contribution(cpu: quota.cpuMillis, memory: quota.memoryBytes, pods: quota.pods, location: quota.location,
+                                 label: quota.label))
             }
         }
         for name in index.regionNames {
-            guard let capacity = index.regionTemplates[name]?.capacity, let total = totals[name] else { continue }
-            var over: [(String, SourceLocation)] = []
-            if let cpu = capacity.cpu, let limit = cpu.value.millis, total.cpu > limit {
-                over.append(("cpu \(AmountText.cpu(millis: total.cpu)) > \(cpu.value.text)", cpu.location))
+            guard let capacity = index.regionTemplates[name]?.capacity, let placed = contributions[name] else { continue }
+            let cpu = placed.reduce(0) { $0.saturatingAdd($1.cpu) }
+            let memory = placed.reduce(0) { $0.saturatingAdd($1.memory) }
+            let pods = placed.reduce(0) { $0.saturatingAdd($1.pods) }
+            var over: [(text: String, location: SourceLocation, size: (Contribution) -> Int)] = []
+            if let limit = capacity.cpu, let millis = limit.value.millis, cpu > millis {
+                over.append(("cpu \(AmountText.cpu(millis: cpu)) > \(limit.value.text)", limit.location, { $0.cpu }))
             }
-            if let memory = capacity.memory, let limit = memory.value.bytes, total.memory > limit {
-                over.append(("memory \(AmountText.memory(bytes: total.memory)) > \(memory.value.text)", memory.location))
+            if let limit = capacity.memory, let bytes = limit.value.bytes, memory > bytes {
+                over.append(("memory \(AmountText.memory(bytes: memory)) > \(limit.value.text)", limit.location, { $0.memory }))
             }
-            if let pods = capacity.pods, total.pods > pods.value {
-                over.append(("pods \(total.pods) > \(pods.value)", pods.location))
+            if let limit = capacity.pods, pods > limit.value {
+                over.append(("pods \(pods) > \(limit.value)", limit.location, { $0.pods }))
             }
-            guard let firstOver = over.first else { continue }
-            let count = total.largest.count
-            let top = total.largest.sorted { ($0.cpu, $0.memory) > ($1.cpu, $1.memory) }.prefix(3)
+            guard let first = over.first else { continue }
+            // The biggest contributors of the first exceeded resource, where
+            // their teams can lower them.
+            let largest = placed.sorted { (first.size($0), $0.location) > (first.size($1), $1.location) }.prefix(3)
             diagnostics.append(.error(
                 .exceedsCapacity,
-                "the quotas of the \(count) namespace\(count == 1 ? "" : "s") placed in region '\(name)' add up to more than its capacity ("
-                    + over.map(\.0).joined(separator: ", ")
+                "the quotas of the \(placed.count) namespace\(placed.count == 1 ? "" : "s") placed in region '\(name)' add up to more than its capacity ("
+                    + over.map(\.text).joined(separator: ", ")
                     + "); raise the region's capacity or lower team quotas",
-                at: firstOver.1,
-                notes: top.map { .init("quota of \(AmountText.cpu(millis: $0.cpu)) CPU, \(AmountText.memory(bytes: $0.memory)) placed here", at: $0.location) }))
+                at: first.location,
+                notes: largest.map {
+                    .init("\($0.label) places \(AmountText.cpu(millis: $0.cpu)) CPU, \(AmountText.memory(bytes: $0.memory)), \($0.pods) pods", at: $0.location)
+                }))
         }
     }
 }

@@ -81,12 +81,17 @@ public struct SparkResources: Sendable, Hashable {
     public var executorInstances: Int
     public var executorCores: Int
     public var executorMemory: SparkMemory
+    /// Python and R applications: Spark gives their pods more memory
+    /// overhead (0.4 instead of 0.1) for the interpreter beside the JVM.
+    public var nonJVM: Bool = false
 
-    /// Memory Spark adds to a JVM container (spark.kubernetes.memoryOverheadFactor
-    /// 0.1, at least 384 MiB), so quota checks count what pods request.
-    /// Sums saturate: absurd inputs must fail the quota check, not overflow.
-    public static func podMemory(_ memory: SparkMemory) -> Int {
-        memory.bytes.saturatingAdd(max(memory.bytes / 10, 384 << 20))
+    /// What a pod asks for: the memory plus Spark's overhead
+    /// (`spark.kubernetes.memoryOverheadFactor`: 0.1, or 0.4 for non-JVM
+    /// applications; at least 384 MiB), so quota checks count what pods
+    /// request. Sums saturate: absurd inputs fail the check, not overflow.
+    public func podMemory(_ memory: SparkMemory) -> Int {
+        let overhead = nonJVM ? memory.bytes / 10 * 4 : memory.bytes / 10
+        return memory.bytes.saturatingAdd(max(overhead, 384 << 20))
     }
 
     /// CPU the driver and all executors request, in millicores.
@@ -95,7 +100,7 @@ public struct SparkResources: Sendable, Hashable {
     }
     /// Memory the driver and all executors request, overhead included.
     public var totalBytes: Int {
-        Self.podMemory(driverMemory).saturatingAdd(executorInstances.saturatingMultiply(Self.podMemory(executorMemory)))
+        podMemory(driverMemory).saturatingAdd(executorInstances.saturatingMultiply(podMemory(executorMemory)))
     }
     /// Pods: the driver and its executors.
     public var totalPods: Int { executorInstances.saturatingAdd(1) }

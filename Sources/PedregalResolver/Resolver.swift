@@ -26,9 +26,11 @@ public struct Resolver: Sendable {
         public var diagnostics: [Diagnostic]
     }
 
-    public func resolve(templates: Templates, teams: [TeamSpec]) -> Output {
+    /// Resolves and checks; `brokenFiles` are template files (root-relative
+    /// paths) that could not be read or parsed, whose absence was reported.
+    public func resolve(templates: Templates, teams: [TeamSpec], brokenFiles: Set<String> = []) -> Output {
         var checker = TemplateChecker(version: version)
-        let index = checker.check(templates)
+        let index = checker.check(templates, brokenFiles: brokenFiles)
         var diagnostics = checker.diagnostics
 
         let resolver = TeamResolver(index: index)

@@ -7,10 +7,12 @@ struct TeamClaims: Sendable {
     var shortNameIsDefault = false
     /// (cluster, namespace) and where it comes from.
     var namespaces: [(cluster: String, namespace: String, location: SourceLocation)] = []
-    /// Hostnames and where they come from.
-    var hostnames: [(host: String, location: SourceLocation)] = []
+    /// Hostnames, where they come from, and the Spark Connect cluster.
+    var hostnames: [(host: String, location: SourceLocation, cluster: String)] = []
     /// Quota placed in each region.
-    var quotas: [(region: String, cpuMillis: Int, memoryBytes: Int, pods: Int, location: SourceLocation)] = []
+    /// Quota placed in each region, where the environment is written, and
+    /// what to call it in a note.
+    var quotas: [(region: String, cpuMillis: Int, memoryBytes: Int, pods: Int, location: SourceLocation, label: String)] = []
 }
 
 /// Applies template defaults to one team and checks every rule that needs
@@ -49,11 +51,14 @@ private final class TeamResolution {
         diagnostics.append(.warning(code, message, at: location, notes: notes))
     }
 
-    /// Reports a name that is not among `known`, with a suggestion and the list.
+    /// Reports a name that is not among `known`, unless `file` itself could
+    /// not be read (that is reported once, at the file).
     func unknown(_ what: String, _ name: Located<String>, known: [String], file: String, extra: String = "") {
-        var message = "unknown \(what) '\(name.value)'\(extra)" + Suggestion.hint(for: name.value, in: known)
-        message += known.isEmpty ? "; \(file) defines none" : "; \(file) defines: \(known.joined(separator: ", "))"
-        error(.unknownReference, message, at: name.location)
+        if index.brokenTemplates.contains(file) { return }
+        let defined = known.isEmpty ? "\(file) defines none" : "\(file) defines: \(known.joined(separator: ", "))"
+        error(.unknownReference,
+              "unknown \(what) '\(name.value)'\(extra)" + Suggestion.hint(for: name.value, in: known, then: defined),
+              at: name.location)
     }
 
     func checkLabel(_ value: Located<String>, _ what: String, dns1035: Bool = false, maxLength: Int = 63) -> Bool {
@@ -110,6 +115,7 @@ private final class TeamResolution {
                                             maxLength: ObjectNames.maxSparkConnectName)
         let jobNames = uniqueNames(spec.jobs.map(\.name), what: "job", maxLength: ObjectNames.maxJobName)
         checkEnvironmentLists()
+        checkReferences()
 
         var environments: [ResolvedEnvironment] = []
         for environment in spec.environments {
@@ -205,6 +211,33 @@ private final class TeamResolution {
         return ok
     }
 
+    /// References of clusters and jobs to templates, checked once for the
+    /// team (they are checked again per environment, where the same finding
+    /// is dropped as a repeat), so a definition that runs in no valid
+    /// environment still has them checked.
+    private func checkReferences() {
+        func check(_ name: Located<String>?, _ what: String, _ known: [String], _ file: String, _ exists: (String) -> Bool) {
+            if let name, !exists(name.value) { unknown(what, name, known: known, file: file) }
+        }
+        for cluster in spec.sparkConnect {
+            check(cluster.engine, "engine", index.engineNames, "templates/engines.yaml") { index.engines[$0] != nil }
+            check(cluster.size, "size", index.sizeNames, "templates/sizes.yaml") { index.sizes[$0] != nil }
+        }
+        for job in spec.jobs {
+            check(job.engine, "engine", index.engineNames, "templates/engines.yaml") { index.engines[$0] != nil }
+            for name in job.catalogs?.value ?? [] {
+                check(name, "catalog", index.catalogNames, "templates/catalogs.yaml") { index.catalogs[$0] != nil }
+            }
+            for name in job.regions?.value ?? [] {
+                check(name, "region", index.regionNames, "templates/regions.yaml") { index.regions[$0] != nil }
+            }
+            if let cls = job.mainClass, cls.value.trimmingSpaces.isEmpty || cls.value.contains(" ") {
+                error(.invalidValue, "mainClass '\(cls.value)' of job '\(job.name?.value ?? "?")' is not a class name, e.g. com.example.Main",
+                      at: cls.location)
+            }
+        }
+    }
+
     /// `environments` lists of clusters and jobs must name the team's environments.
     private func checkEnvironmentLists() {
         let teamEnvironments = spec.environments.map(\.name.value)
@@ -220,11 +253,11 @@ private final class TeamResolution {
             for environment in list.value {
                 if !teamEnvironments.contains(environment.value) {
                     let defined = index.environments[environment.value] != nil
+                    let has = teamEnvironments.isEmpty ? "the team has none" : "the team has: \(teamEnvironments.joined(separator: ", "))"
                     error(.unknownReference,
                           "\(what) '\(name ?? "?")' runs in environment '\(environment.value)', "
-                            + (defined ? "which the team does not have; add it under 'environments' or remove it here"
-                                : "which does not exist" + Suggestion.hint(for: environment.value, in: teamEnvironments))
-                            + "; the team has: \(teamEnvironments.joined(separator: ", "))",
+                            + (defined ? "which the team does not have; add it under 'environments' or remove it here; \(has)"
+                                : "which does not exist" + Suggestion.hint(for: environment.value, in: teamEnvironments, then: has)),
                           at: environment.location)
                 }
                 if !seen.insert(environment.value).inserted {
@@ -240,8 +273,8 @@ private final class TeamResolution {
                       "hotClusters names environment '\(environment.value)', "
                         + (teamHasIt ? "where Spark Connect cluster '\(cluster.name?.value ?? "?")' does not run"
                             : "which the team does not have")
-                        + Suggestion.hint(for: environment.value, in: runsIn)
-                        + "; it runs in: \(runsIn.joined(separator: ", "))",
+                        + Suggestion.hint(for: environment.value, in: runsIn,
+                                          then: runsIn.isEmpty ? "it runs in none" : "it runs in: \(runsIn.joined(separator: ", "))"),
                       at: environment.location)
             }
         }
@@ -265,7 +298,9 @@ private final class TeamResolution {
         let quota = resolveQuota(size: sizeTemplate, override: environment.quota)
 
         var namespace: String?
-        if let settings = index.settings, let shortName, let abbrev = template.abbrev?.value {
+        if let settings = index.settings, let shortName, let abbrev = template.abbrev?.value,
+            index.validAbbrevs.contains(abbrev), index.prefixIsValid
+        {
             let name = ObjectNames.namespace(prefix: settings.namespacePrefix, shortName: shortName, abbrev: abbrev)
             if let problem = NameRules.dns1123LabelProblem(name) {
                 let shortLocation = spec.shortName?.location ?? spec.team?.location ?? spec.location
@@ -281,7 +316,8 @@ private final class TeamResolution {
         if let quota, let regions {
             for region in regions {
                 claims.quotas.append((region.name, quota.value.cpu.millis ?? .max, quota.value.memory.bytes ?? .max,
-                                      quota.value.pods, quota.location))
+                                      quota.value.pods, environment.name.location,
+                                      "team '\(spec.team?.value ?? "?")' in '\(environment.name.value)'"))
             }
         }
         let catalogs = teamCatalogs.compactMap { resolveCatalog($0, environment: template) }
@@ -293,7 +329,20 @@ private final class TeamResolution {
             resolveJob($0, environment: environment, size: sizeTemplate, quota: quota, regions: regions,
                        teamCatalogs: teamCatalogs, template: template)
         }
-        guard let regions, !regions.isEmpty, let sizeName = environment.size?.value, let quota, let namespace,
+        // A job's SparkApplication is named after the job; a Spark Connect
+        // server is `sc-<cluster>-<n>`: the two must not meet.
+        var collides = false
+        let servers = Set(sparkConnect.flatMap { cluster in
+            (0..<cluster.hotServers).map { ObjectNames.sparkConnectServer(cluster.name, index: $0) }
+        })
+        for job in jobs where servers.contains(job.name) {
+            let location = spec.jobs.first { $0.name?.value == job.name }?.name?.location ?? spec.location
+            error(.duplicateName,
+                  "job '\(job.name)' has the name of a Spark Connect server in environment '\(environment.name.value)'; names 'sc-<cluster>-<n>' belong to Spark Connect clusters, rename the job",
+                  at: location)
+            collides = true
+        }
+        guard !collides, let regions, !regions.isEmpty, let sizeName = environment.size?.value, let quota, let namespace,
             let podSecurity = template.podSecurity?.value, let abbrev = template.abbrev?.value,
             sparkConnect.count == spec.sparkConnect.filter({ runs($0.environments, in: environment.name.value) }).count,
             jobs.count == spec.jobs.filter({ runs($0.environments, in: environment.name.value) }).count
@@ -425,6 +474,8 @@ private final class TeamResolution {
         quota: Located<ResolvedQuota>?, regions: [ResolvedRegion]?, shortName: String?
     ) -> ResolvedSparkConnect? {
         guard let name = cluster.name?.value else { return nil }
+        let engine = resolveEngine(cluster.engine, for: "Spark Connect cluster '\(name)'",
+                                   at: cluster.name?.location ?? cluster.location)
         var size = envSize
         if let sizeName = cluster.size {
             size = index.sizes[sizeName.value]
@@ -433,8 +484,6 @@ private final class TeamResolution {
                 return nil
             }
         }
-        let engine = resolveEngine(cluster.engine, for: "Spark Connect cluster '\(name)'",
-                                   at: cluster.name?.location ?? cluster.location)
         var expiresAt: String?
         if let text = cluster.expiresAt {
             switch Timestamp.canonicalUTC(text.value) {
@@ -466,14 +515,21 @@ private final class TeamResolution {
             name: name, hotServers: hot, size: (cluster.size ?? environment.size)?.value ?? "", resources: resources,
             engine: engine ?? ResolvedEngine(version: "", image: "", sparkVersion: ""), expiresAt: expiresAt,
             hostBase: hostBase)
-        for (index, region) in (regions ?? []).enumerated() {
-            for host in resolved.hostnames(in: region, primary: index == 0, domain: settings.domain) {
+        // Names from templates that are invalid were reported there; do not
+        // blame the team for them.
+        guard index.validDNSSuffixes.contains(dnsSuffix), index.domainIsValid else { return nil }
+        for (position, region) in (regions ?? []).enumerated() where index.validAliases.contains(region.alias) {
+            for host in resolved.hostnames(in: region, primary: position == 0, domain: settings.domain) {
                 if let problem = NameRules.hostnameProblem(host) {
-                    error(.nameTooLong, "hostname '\(host)' of Spark Connect cluster '\(name)' is not a valid DNS name: \(problem); choose a shorter name",
-                          at: location)
+                    let shortLocation = spec.shortName?.location ?? spec.team?.location ?? spec.location
+                    let cause = name == "default" ? "the team's shortName" : "the team's shortName or the cluster's name"
+                    error(.nameTooLong,
+                          "hostname '\(host)' of Spark Connect cluster '\(name)' is not a valid DNS name: \(problem); shorten \(cause)",
+                          at: name == "default" ? shortLocation : location,
+                          notes: name == "default" ? [] : [.init("the hostname starts with this shortName", at: shortLocation)])
                     return nil
                 }
-                claims.hostnames.append((host, location))
+                claims.hostnames.append((host, location, name))
             }
         }
         return engine == nil ? nil : resolved
@@ -495,6 +551,27 @@ private final class TeamResolution {
         "spark.executor.cores": "set 'executor.cores' instead, so quota checks see it",
         "spark.executor.memory": "set 'executor.memory' instead, so quota checks see it",
         "spark.sql.defaultCatalog": "list the catalog first in 'catalogs' instead",
+        "spark.driver.memoryOverhead": "pedregal counts Spark's memory overhead in quota checks; size 'driver.memory' instead",
+        "spark.executor.memoryOverhead": "pedregal counts Spark's memory overhead in quota checks; size 'executor.memory' instead",
+        "spark.driver.memoryOverheadFactor": "pedregal counts Spark's memory overhead in quota checks",
+        "spark.executor.memoryOverheadFactor": "pedregal counts Spark's memory overhead in quota checks",
+        "spark.kubernetes.memoryOverheadFactor": "pedregal counts Spark's memory overhead in quota checks",
+        "spark.kubernetes.driver.request.cores": "set 'driver.cores' instead, so quota checks see it",
+        "spark.kubernetes.driver.limit.cores": "set 'driver.cores' instead, so quota checks see it",
+        "spark.kubernetes.executor.request.cores": "set 'executor.cores' instead, so quota checks see it",
+        "spark.kubernetes.executor.limit.cores": "set 'executor.cores' instead, so quota checks see it",
+        "spark.kubernetes.driver.podTemplateFile": "pedregal sets the pod templates (Pod Security)",
+        "spark.kubernetes.executor.podTemplateFile": "pedregal sets the pod templates (Pod Security)",
+        "spark.kubernetes.driver.podTemplateContainerName": "pedregal sets the pod templates (Pod Security)",
+        "spark.kubernetes.executor.podTemplateContainerName": "pedregal sets the pod templates (Pod Security)",
+    ]
+
+    /// Prefixes of properties pedregal owns, with why.
+    private static let reservedPrefixes: [(String, String)] = [
+        ("spark.sql.catalog.", "catalogs come from templates/catalogs.yaml; list them in 'catalogs'"),
+        ("spark.kubernetes.authenticate.", "pedregal sets the ServiceAccounts and their credentials"),
+        ("spark.kubernetes.driver.label.", "pedregal sets the pod labels"),
+        ("spark.kubernetes.executor.label.", "pedregal sets the pod labels"),
     ]
 
     private func checkSparkConf(_ conf: [(key: Located<String>, value: Located<String>)]) -> Bool {
@@ -508,9 +585,8 @@ private final class TeamResolution {
             } else if let reason = Self.reservedConf[key.value] {
                 error(.invalidValue, "'\(key.value)' cannot be set in sparkConf: \(reason)", at: key.location)
                 ok = false
-            } else if lowered.hasPrefix("spark.sql.catalog.") {
-                error(.invalidValue, "'\(key.value)' cannot be set in sparkConf: catalogs come from templates/catalogs.yaml; list them in 'catalogs'",
-                      at: key.location)
+            } else if let (_, reason) = Self.reservedPrefixes.first(where: { key.value.hasPrefix($0.0) }) {
+                error(.invalidValue, "'\(key.value)' cannot be set in sparkConf: \(reason)", at: key.location)
                 ok = false
             } else if Self.looksSecret(key: lowered, value: value.value) {
                 error(.secretValue,
@@ -527,10 +603,10 @@ private final class TeamResolution {
     }
 
     static func looksSecret(key: String, value: String) -> Bool {
-        let references = ["secretkeyref", ".secrets.", "spark.kubernetes.authenticate.driver.mounted",
-                          "spark.kubernetes.authenticate.executor.mounted", "tokenfile", "token.file", "keyfile",
-                          "credentials.provider", "credentialsprovider", "credential.provider", "credentialprovider"]
-        if references.contains(where: key.contains) { return false }
+        // Names of secrets, files and providers are references, not secrets.
+        let references = ["secretkeyref", ".secrets.", "tokenfile", "token.file", "keyfile", "credentials.provider",
+                          "credentialsprovider", "credential.provider", "credentialprovider", "secretname", "secret.name"]
+        if references.contains(where: key.contains) || key.hasSuffix("ref") || key.hasSuffix("refs") { return false }
         let secretWords = ["password", "passwd", "secret", "token", "credential", "access.key", "accesskey",
                            "apikey", "api.key", "private.key", "privatekey"]
         if secretWords.contains(where: key.contains) { return true }
@@ -615,7 +691,28 @@ private final class TeamResolution {
             catalogs = teamCatalogs
         }
         let engine = resolveEngine(job.engine, for: "job '\(name)'", at: location)
-        guard let resources = resources(driver: job.driver, executor: job.executor, size: size) else { return nil }
+        guard var resources = resources(driver: job.driver, executor: job.executor, size: size) else { return nil }
+        let file = job.mainApplicationFile?.value ?? ""
+        resources.nonJVM = file.hasSuffix(".py") || file.hasSuffix(".R")
+        // With dynamic allocation the executors can grow to maxExecutors:
+        // that, not `instances`, is what must fit the quota.
+        let conf = Dictionary((job.sparkConf ?? []).map { ($0.key.value, $0.value) }, uniquingKeysWith: { first, _ in first })
+        if conf["spark.dynamicAllocation.enabled"]?.value.lowercased() == "true" {
+            if let maximum = conf["spark.dynamicAllocation.maxExecutors"] {
+                if let count = Int(maximum.value), count >= 0 {
+                    resources.executorInstances = max(resources.executorInstances, count)
+                } else {
+                    error(.invalidValue, "spark.dynamicAllocation.maxExecutors must be a whole number, not '\(maximum.value)'",
+                          at: maximum.location)
+                    ok = false
+                }
+            } else if let enabled = conf["spark.dynamicAllocation.enabled"] {
+                error(.invalidValue,
+                      "job '\(name)' enables dynamic allocation without spark.dynamicAllocation.maxExecutors; set it, so the executors stay within the quota",
+                      at: enabled.location)
+                ok = false
+            }
+        }
         if let quota {
             var notes: [Diagnostic.Note] = []
             if let sizeLocation = environment.size?.location, job.driver == nil || job.executor == nil {

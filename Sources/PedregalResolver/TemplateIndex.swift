@@ -18,6 +18,16 @@ struct TemplateIndex: Sendable {
     var defaultEngine: ResolvedEngine?
     /// Where the default engine is named, for notes.
     var defaultEngineLocation: SourceLocation?
+    /// Template files that could not be read or parsed (`templates/sizes.yaml`):
+    /// references into them are not reported again for every team.
+    var brokenTemplates: Set<String> = []
+    /// Template values that passed their checks; names built from the others
+    /// are not checked again in every team.
+    var validAbbrevs: Set<String> = []
+    var validDNSSuffixes: Set<String> = []
+    var validAliases: Set<String> = []
+    var domainIsValid = false
+    var prefixIsValid = false
 
     init(platformTemplate: PlatformTemplate) {
         self.platformTemplate = platformTemplate
@@ -43,6 +53,13 @@ struct TemplateChecker {
         }
     }
 
+    /// Environment and region names become label values on every object.
+    private mutating func checkLabelValue(_ value: Located<String>, _ what: String) {
+        if let problem = NameRules.labelValueProblem(value.value) {
+            error(.invalidName, "\(what) '\(value.value)' cannot be a Kubernetes label value: \(problem)", at: value.location)
+        }
+    }
+
     private mutating func checkHost(_ value: Located<String>?, _ what: String) {
         guard let value else { return }
         if let problem = NameRules.hostnameProblem(value.value) {
@@ -50,8 +67,11 @@ struct TemplateChecker {
         }
     }
 
-    mutating func check(_ templates: Templates) -> TemplateIndex {
+    mutating func check(_ templates: Templates, brokenFiles: Set<String>) -> TemplateIndex {
         var index = TemplateIndex(platformTemplate: templates.platform)
+        index.brokenTemplates = brokenFiles
+        index.domainIsValid = templates.platform.domain.map { NameRules.hostnameProblem($0.value) == nil } ?? false
+        index.prefixIsValid = templates.platform.namespacePrefix.map { NameRules.dns1123LabelProblem($0.value) == nil } ?? false
         index.settings = platform(templates.platform)
         environments(templates.environments, into: &index)
         regions(templates.regions, into: &index)
@@ -112,7 +132,9 @@ struct TemplateChecker {
         var abbrevs: [String: Located<String>] = [:]
         var suffixes: [String: Located<String>] = [:]
         for e in list {
+            checkLabelValue(e.name, "environment name")
             checkLabel(e.abbrev, "abbrev of environment '\(e.name.value)'")
+            if let abbrev = e.abbrev?.value, NameRules.dns1123LabelProblem(abbrev) == nil { index.validAbbrevs.insert(abbrev) }
             if let abbrev = e.abbrev {
                 if let first = abbrevs[abbrev.value] {
                     error(.duplicateName, "environments '\(first.value)' and '\(e.name.value)' share abbrev '\(abbrev.value)', so their namespaces would collide",
@@ -122,13 +144,16 @@ struct TemplateChecker {
                 }
             }
             if let suffix = e.dnsSuffix {
+                var valid = true
                 if !suffix.value.isEmpty {
                     let body = suffix.value.hasPrefix("-") ? String(suffix.value.dropFirst()) : ""
                     if let problem = body.isEmpty ? "it must be empty or start with '-'" : NameRules.dns1123LabelProblem(body) {
                         error(.invalidName, "dnsSuffix '\(suffix.value)' of environment '\(e.name.value)' is invalid: \(problem)",
                               at: suffix.location)
+                        valid = false
                     }
                 }
+                if valid { index.validDNSSuffixes.insert(suffix.value) }
                 if let first = suffixes[suffix.value] {
                     error(.duplicateName, "environments '\(first.value)' and '\(e.name.value)' share dnsSuffix '\(suffix.value)', so their hostnames would collide",
                           at: suffix.location, notes: [.init("'\(first.value)' is defined here", at: first.location)])
@@ -149,7 +174,9 @@ struct TemplateChecker {
         var aliases: [String: Located<String>] = [:]
         var clusters: [String: Located<String>] = [:]
         for r in list {
+            checkLabelValue(r.name, "region name")
             checkLabel(r.alias, "alias of region '\(r.name.value)'")
+            if let alias = r.alias?.value, NameRules.dns1123LabelProblem(alias) == nil { index.validAliases.insert(alias) }
             checkLabel(r.cluster, "cluster of region '\(r.name.value)'")
             checkHost(r.gateway, "gateway of region '\(r.name.value)'")
             if let alias = r.alias {
@@ -252,8 +279,8 @@ struct TemplateChecker {
             } else {
                 error(.unknownReference,
                       "the default engine '\(name.value)' is not defined in templates/engines.yaml"
-                        + Suggestion.hint(for: name.value, in: index.engineNames)
-                        + (index.engineNames.isEmpty ? "" : "; defined: \(index.engineNames.joined(separator: ", "))"),
+                        + Suggestion.hint(for: name.value, in: index.engineNames,
+                                          then: index.engineNames.isEmpty ? "it defines none" : "defined: \(index.engineNames.joined(separator: ", "))"),
                       at: name.location)
             }
         } else if index.engineNames.count == 1 {
@@ -263,6 +290,23 @@ struct TemplateChecker {
 }
 
 extension NameRules {
+    /// Why `value` is not a label value (at most 63 of letters, digits, '-',
+    /// '_' and '.', alphanumeric at both ends), or nil.
+    static func labelValueProblem(_ value: String) -> String? {
+        if value.isEmpty { return "it is empty" }
+        if value.utf8.count > 63 { return "it is \(value.utf8.count) characters long; the limit is 63" }
+        let isAlnum: (Unicode.Scalar) -> Bool = {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+        }
+        if let bad = value.unicodeScalars.first(where: { !isAlnum($0) && $0 != "-" && $0 != "_" && $0 != "." }) {
+            return "it contains '\(bad)'; use letters, digits, '-', '_' and '.'"
+        }
+        if !isAlnum(value.unicodeScalars.first!) || !isAlnum(value.unicodeScalars.last!) {
+            return "it must start and end with a letter or digit"
+        }
+        return nil
+    }
+
     /// Catalog names become Spark property segments and SQL identifiers.
     static func catalogNameProblem(_ name: String) -> String? {
         guard let first = name.unicodeScalars.first else { return "it is empty" }

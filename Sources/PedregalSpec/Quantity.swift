@@ -134,21 +134,22 @@ public enum AmountText {
 }
 
 /// A JVM memory string as Spark reads it (`4g`, `512m`, `1024k`), with its
-/// size in bytes. A bare number means mebibytes, as for `spark.driver.memory`.
+/// size in bytes. The unit is required.
 public struct SparkMemory: Hashable, Sendable, CustomStringConvertible {
     /// The text as written.
     public let text: String
     /// The size in bytes.
     public let bytes: Int
 
-    /// Parses `<integer>[b|k|kb|m|mb|g|gb|t|tb|p|pb]`, case-insensitive.
+    /// Parses `<integer>(b|k|kb|m|mb|g|gb|t|tb|p|pb)`, case-insensitive.
     public init?(_ text: String) {
         let lowered = text.lowercased()
         let digits = lowered.prefix { ("0"..."9").contains($0) }
         guard !digits.isEmpty, let number = Int(digits) else { return nil }
         let shift: Int
+        // A bare number would mean bytes to some readers and MiB to others:
+        // a unit is required.
         switch lowered.dropFirst(digits.count) {
-        case "": shift = 20
         case "b": shift = 0
         case "k", "kb": shift = 10
         case "m", "mb": shift = 20

@@ -54,6 +54,9 @@ public struct YAMLParser: Sendable {
                 .fileTooLarge, "file is \(bytes.count) bytes; the limit is \(limits.maxBytes) bytes",
                 at: .startOf(file))])
         }
+        // A UTF-8 byte-order mark is allowed and invisible; libyaml, told the
+        // encoding, would read it as content.
+        let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         if let offset = UTF8Validation.firstInvalidOffset(bytes) {
             let position = TextPosition.of(offset: offset, in: bytes)
             return Result(documents: [], diagnostics: [.error(
@@ -71,11 +74,18 @@ public struct YAMLParser: Sendable {
 /// Turns libyaml events into nodes with an explicit stack (no recursion, so
 /// depth is bounded by `maxDepth`, not by the thread's stack).
 private struct TreeBuilder {
-    private enum Frame {
-        case sequence(location: SourceLocation, anchor: String?, items: [YAMLNode], weight: Int)
-        case mapping(
-            location: SourceLocation, anchor: String?, pairs: [YAMLPair], pendingKey: (String, SourceLocation)?,
-            firstSeen: [String: SourceLocation], weight: Int)
+    /// An open list or mapping. Frames are mutated in place on the stack
+    /// (`stack[top].items.append`): copying them out and back would copy the
+    /// arrays and make long lists quadratic.
+    private struct Frame {
+        var isMapping: Bool
+        var location: SourceLocation
+        var anchor: String?
+        var items: [YAMLNode] = []
+        var pairs: [YAMLPair] = []
+        var pendingKey: (String, SourceLocation)?
+        var firstSeen: [String: SourceLocation] = [:]
+        var weight = 1
     }
 
     let file: String
@@ -202,20 +212,14 @@ private struct TreeBuilder {
             add(node, weight: target.weight, anchor: nil)
         case YAML_SEQUENCE_START_EVENT:
             guard checkTag(string(event.data.sequence_start.tag), at: here) != nil, push(at: here) else { return }
-            stack.append(.sequence(location: here, anchor: string(event.data.sequence_start.anchor), items: [], weight: 1))
+            stack.append(Frame(isMapping: false, location: here, anchor: string(event.data.sequence_start.anchor)))
         case YAML_MAPPING_START_EVENT:
             guard checkTag(string(event.data.mapping_start.tag), at: here) != nil, push(at: here) else { return }
-            stack.append(.mapping(
-                location: here, anchor: string(event.data.mapping_start.anchor), pairs: [], pendingKey: nil,
-                firstSeen: [:], weight: 1))
+            stack.append(Frame(isMapping: true, location: here, anchor: string(event.data.mapping_start.anchor)))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return }
-            switch frame {
-            case .sequence(let location, let anchor, let items, let weight):
-                add(YAMLNode(.sequence(items), at: location), weight: weight, anchor: anchor)
-            case .mapping(let location, let anchor, let pairs, _, _, let weight):
-                add(YAMLNode(.mapping(pairs), at: location), weight: weight, anchor: anchor)
-            }
+            let node = YAMLNode(frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items), at: frame.location)
+            add(node, weight: frame.weight, anchor: frame.anchor)
         default:
             break
         }
@@ -263,40 +267,37 @@ private struct TreeBuilder {
 
     private mutating func add(_ node: YAMLNode, weight: Int, anchor: String?) {
         if let anchor { anchors[anchor] = (node, weight) }
-        guard var top = stack.popLast() else {
+        guard !stack.isEmpty else {
             documents.append(node)
             return
         }
-        switch top {
-        case .sequence(let location, let frameAnchor, var items, let total):
-            items.append(node)
-            top = .sequence(location: location, anchor: frameAnchor, items: items, weight: total + weight)
-        case .mapping(let location, let frameAnchor, var pairs, let pendingKey, var firstSeen, let total):
-            if let (key, keyLocation) = pendingKey {
-                pairs.append(YAMLPair(key: key, keyLocation: keyLocation, value: node))
-                top = .mapping(location: location, anchor: frameAnchor, pairs: pairs, pendingKey: nil,
-                               firstSeen: firstSeen, weight: total + weight)
-            } else {
-                let key: String
-                if let scalar = node.scalar {
-                    key = scalar.text
-                } else {
-                    diagnostics.append(.error(
-                        .unsupportedYAML, "mapping keys must be plain strings, not \(node.kindDescription)",
-                        at: node.location))
-                    key = "?"
-                }
-                if let first = firstSeen[key] {
-                    diagnostics.append(.error(
-                        .duplicateKey, "duplicate key '\(key)' (first defined at line \(first.line)); remove one of them",
-                        at: node.location, notes: [.init("'\(key)' first defined here", at: first)]))
-                } else {
-                    firstSeen[key] = node.location
-                }
-                top = .mapping(location: location, anchor: frameAnchor, pairs: pairs,
-                               pendingKey: (key, node.location), firstSeen: firstSeen, weight: total + weight)
-            }
+        let top = stack.count - 1
+        stack[top].weight += weight
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
+            return
         }
-        stack.append(top)
+        if let (key, keyLocation) = stack[top].pendingKey {
+            stack[top].pairs.append(YAMLPair(key: key, keyLocation: keyLocation, value: node))
+            stack[top].pendingKey = nil
+            return
+        }
+        let key: String
+        if let scalar = node.scalar {
+            key = scalar.text
+        } else {
+            diagnostics.append(.error(
+                .unsupportedYAML, "mapping keys must be plain strings, not \(node.kindDescription)", at: node.location))
+            key = "?"
+        }
+        if let first = stack[top].firstSeen[key] {
+            diagnostics.append(.error(
+                .duplicateKey, "duplicate key '\(key)' (first defined at line \(first.line)); remove one of them",
+                at: node.location, notes: [.init("'\(key)' first defined here", at: first)]))
+        } else {
+            stack[top].firstSeen[key] = node.location
+        }
+        stack[top].pendingKey = (key, node.location)
     }
+
 }

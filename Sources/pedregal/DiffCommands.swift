@@ -40,6 +40,13 @@ struct Diff: ParsableCommand {
     }
 
     func run() throws {
+        if let base {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue else {
+                printError("--base '\(base)' is not a folder")
+                throw Status.usage
+            }
+        }
         let sides = DiffSides(
             root: root.rootURL,
             base: baseRef.map(DiffSides.Base.gitRevision) ?? .folder(URL(fileURLWithPath: base!, isDirectory: true)))
@@ -53,7 +60,14 @@ struct Diff: ParsableCommand {
         switch outcome {
         case .invalid(let side, let diagnostics):
             printError(side == "head" ? "the change does not compile:" : "the base (\(sides.baseLabel)) does not compile:")
-            DiagnosticOptions(format: .text).report(diagnostics, root: root)
+            let reporter = DiagnosticOptions(format: .text)
+            if side == "head" {
+                reporter.report(diagnostics, root: root)
+            } else if let baseRef {
+                reporter.report(diagnostics, display: { "\(baseRef):\($0)" })
+            } else {
+                reporter.report(diagnostics, root: RootOptions(root: base!))
+            }
             throw ExitCode(2)
         case .report(let report):
             let colour = format == .text && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil

@@ -7,6 +7,12 @@ struct RootOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Folder holding teams/ and templates/.", valueName: "dir"))
     var root: String = "."
 
+    init() {}
+
+    init(root: String) {
+        self.root = root
+    }
+
     var rootURL: URL { URL(fileURLWithPath: root, isDirectory: true) }
 
     /// How a root-relative path is shown: as reachable from where the
@@ -43,8 +49,13 @@ struct DiagnosticOptions: ParsableArguments {
     /// Prints `diagnostics`: JSON to standard output (it is the command's
     /// result), everything else to standard error.
     func report(_ diagnostics: [Diagnostic], root: RootOptions) {
+        report(diagnostics, display: { [root] in root.display($0) })
+    }
+
+    /// Prints `diagnostics` with paths shown by `display`.
+    func report(_ diagnostics: [Diagnostic], display: @escaping @Sendable (String) -> String) {
         let colour = format == .text && isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        let formatter = DiagnosticFormatter(style: format, colour: colour, displayPath: { [root] in root.display($0) })
+        let formatter = DiagnosticFormatter(style: format, colour: colour, displayPath: display)
         let text = formatter.format(diagnostics)
         if format == .json {
             print(text, terminator: "")

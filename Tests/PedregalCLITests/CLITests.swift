@@ -47,15 +47,14 @@ import Testing
         let result = pedregal(["validate"])
         #expect(result.status == 1)
         #expect(result.stderr == """
-            teams/alpha.yaml:4:3: error: 'environments.dev' is missing required key 'size': A size from templates/sizes.yaml. [missing-key]
             teams/alpha.yaml:4:32: error: unknown key 'sise' in 'environments.dev'; did you mean 'size'? [unknown-key]
-            2 errors, 0 warnings
+            1 error, 0 warnings
 
             """)
         // From elsewhere, paths are shown as reachable from there.
         let elsewhere = pedregal(["validate", "--root", root.path], in: FileManager.default.temporaryDirectory)
         #expect(elsewhere.status == 1)
-        #expect(elsewhere.stderr.hasPrefix("\(root.path)/teams/alpha.yaml:4:3: error:"))
+        #expect(elsewhere.stderr.hasPrefix("\(root.path)/teams/alpha.yaml:4:32: error:"))
     }
 
     @Test func validateFormatsForBotsAndGitHub() throws {
@@ -63,16 +62,16 @@ import Testing
         let json = pedregal(["validate", "--format", "json"])
         #expect(json.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        #expect(object["errors"] as? Int == 2)
+        #expect(object["errors"] as? Int == 1)
         let first = try #require((object["diagnostics"] as? [[String: Any]])?.first)
         #expect(first["file"] as? String == "teams/alpha.yaml")
         #expect(first["line"] as? Int == 4)
-        #expect(first["column"] as? Int == 3)
-        #expect(first["code"] as? String == "missing-key")
+        #expect(first["column"] as? Int == 32)
+        #expect(first["code"] as? String == "unknown-key")
 
         let github = pedregal(["validate", "--format", "github"])
         #expect(github.status == 1)
-        #expect(github.stderr.hasPrefix("::error file=teams/alpha.yaml,line=4,col=3,title=pedregal missing-key::'environments.dev' is missing"))
+        #expect(github.stderr.hasPrefix("::error file=teams/alpha.yaml,line=4,col=32,title=pedregal unknown-key::unknown key 'sise'"))
     }
 
     @Test func usageErrorsExitSixtyFour() {
@@ -168,5 +167,13 @@ import Testing
             """)
         try breakTeam()
         #expect(pedregal(["check"]).status == 1)
+    }
+
+    @Test func unreadableTeamFilesAreErrorsNotSilentlySkipped() throws {
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("teams/ghost.yaml").path,
+                                                   withDestinationPath: "/nonexistent/ghost.yaml")
+        let result = pedregal(["validate"])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("teams/ghost.yaml:1:1: error: cannot read the file: no such file or directory"))
     }
 }

@@ -74,6 +74,7 @@ import Testing
         #expect(unknown.stderr.contains("'no-such-branch' is not a commit"))
         #expect(pedregal(["diff"]).status == 64)
         #expect(pedregal(["diff", "--base-ref", "HEAD", "--base", "x"]).status == 64)
+        #expect(pedregal(["diff", "--base", "/nonexistent"]).status == 64)
     }
 
     @Test func baseFolderWorksWithoutGit() throws {

@@ -9,16 +9,48 @@ import Testing
             team: alpha
             owners: { admins: [a] }
             environments:
-              0️⃣dev:
+              dev:
                 regions: [us-west-2]
                 1️⃣sise: small
 
             """)
+        // One mistake, one error: the missing 'size' is what the suggestion names.
+        #expect(c.errors.map(\.location) == [c.at("1️⃣")])
+        #expect(c.errors[0].message == "unknown key 'sise' in 'environments.dev'; did you mean 'size'?")
+        #expect(c.errors[0].code == .unknownKey)
+    }
+
+    @Test func missingKeysWithoutATypoAreReportedAtTheirMapping() {
+        let c = RuleCase(team: """
+            team: alpha
+            owners: { admins: [a] }
+            environments:
+              0️⃣dev:
+                regions: [us-west-2]
+                1️⃣colour: blue
+
+            """)
         #expect(c.errors.map(\.location) == [c.at("0️⃣"), c.at("1️⃣")])
-        #expect(c.errors[1].message == "unknown key 'sise' in 'environments.dev'; did you mean 'size'?")
-        #expect(c.errors[1].code == .unknownKey)
-        // And the missing size is reported at the key of the mapping that lacks it.
         #expect(c.errors[0].message.hasPrefix("'environments.dev' is missing required key 'size'"))
+    }
+
+    @Test func mergeKeysAreOneError() {
+        let c = RuleCase(team: """
+            team: alpha
+            owners: { admins: [a] }
+            environments: { dev: { regions: [us-west-2], size: small } }
+            jobs:
+              - name: j
+                1️⃣<<: { type: batch, mainApplicationFile: s3://b/j.py }
+
+            """)
+        #expect(c.errors.map(\.location) == [c.at("1️⃣")])
+        #expect(c.errors[0].message == "YAML merge keys ('<<') are not supported; write the keys out")
+    }
+
+    @Test func aByteOrderMarkIsAccepted() {
+        let c = RuleCase(team: "\u{FEFF}" + Fixtures.team)
+        #expect(c.diagnostics.isEmpty)
     }
 
     @Test func unknownKeyWithoutNearMatchListsTheKeys() {
@@ -113,7 +145,7 @@ import Testing
     @Test func templateFilesAreCheckedByName() {
         let unknown = RuleCase(template: "templates/size.yaml", "small: {}\n")
         #expect(unknown.errors.map(\.message) == [
-            "unknown template file 'size.yaml'; did you mean 'sizes'?; templates/ holds platform.yaml, environments.yaml, regions.yaml, sizes.yaml, catalogs.yaml, engines.yaml",
+            "unknown template file 'size.yaml'; did you mean 'sizes.yaml'? templates/ holds platform.yaml, environments.yaml, regions.yaml, sizes.yaml, catalogs.yaml, engines.yaml",
         ])
         let tree = MemorySourceTree(Fixtures.templates.filter { $0.key != "templates/regions.yaml" })
         let missing = Compiler().compile(tree).diagnostics

@@ -63,7 +63,7 @@ import Testing
             """)
         #expect(c.errors.map(\.code) == [.unknownReference])
         #expect(c.errors[0].location == c.at("1️⃣"))
-        #expect(c.errors[0].message == "the default engine '3.4' is not defined in templates/engines.yaml; did you mean '3.5'?; defined: 3.5")
+        #expect(c.errors[0].message == "the default engine '3.4' is not defined in templates/engines.yaml; did you mean '3.5'? defined: 3.5")
     }
 
     @Test func withoutADefaultEngineEveryUserMustNameOne() {

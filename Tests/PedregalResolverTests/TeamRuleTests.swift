@@ -36,11 +36,11 @@ import Testing
         #expect(c.errors.map(\.location) == [c.at("2️⃣"), c.at("1️⃣"), c.at("3️⃣"), c.at("4️⃣"), c.at("5️⃣")])
         #expect(c.errors.allSatisfy { $0.code == .unknownReference })
         #expect(c.errors.map(\.message) == [
-            "unknown catalog 'pedregall'; did you mean 'pedregal'?; templates/catalogs.yaml defines: pedregal, feature_store",
-            "unknown environment 'prd'; did you mean 'prod'?; templates/environments.yaml defines: dev, staging, prod",
-            "unknown region 'us-west-3'; did you mean 'us-west-2'?; templates/regions.yaml defines: us-west-2, eu-west-1",
-            "unknown size 'smal'; did you mean 'small'?; templates/sizes.yaml defines: small, large",
-            "unknown engine '3.6'; did you mean '3.5'?; templates/engines.yaml defines: 3.5, 4.0",
+            "unknown catalog 'pedregall'; did you mean 'pedregal'? templates/catalogs.yaml defines: pedregal, feature_store",
+            "unknown environment 'prd'; did you mean 'prod'? templates/environments.yaml defines: dev, staging, prod",
+            "unknown region 'us-west-3'; did you mean 'us-west-2'? templates/regions.yaml defines: us-west-2, eu-west-1",
+            "unknown size 'smal'; did you mean 'small'? templates/sizes.yaml defines: small, large",
+            "unknown engine '3.6'; did you mean '3.5'? templates/engines.yaml defines: 3.5, 4.0",
         ])
     }
 
@@ -129,7 +129,7 @@ import Testing
     @Test func quotaOverridesAreUsedForTheCheck() {
         let ok = RuleCase(team: Self.header + """
             environments:
-              dev: { regions: [us-west-2], size: small, quota: { cpu: "100", memory: 400Gi, pods: 50 } }
+              dev: { regions: [us-west-2], size: small, quota: { cpu: "100", memory: 500Gi, pods: 50 } }
             jobs:
               - { name: big, type: batch, mainApplicationFile: s3://b/big.py, executor: { instances: 20, cores: 4, memory: 16g } }
 
