@@ -486,7 +486,7 @@ private final class TeamResolution {
         }
         var expiresAt: String?
         if let text = cluster.expiresAt {
-            switch Timestamp.canonicalUTC(text.value) {
+            switch RFC3339.canonicalUTC(text.value) {
             case .success(let canonical): expiresAt = canonical
             case .failure(let problem):
                 error(.invalidTime, "expiresAt '\(text.value)' is invalid: \(problem.message)", at: text.location)

@@ -1,3 +1,4 @@
+import PedregalDiagnostics
 import PedregalManifests
 
 /// The result of `pedregal apply`.

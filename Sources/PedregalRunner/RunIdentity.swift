@@ -1,3 +1,4 @@
+import PedregalDiagnostics
 import Foundation
 import PedregalManifests
 

@@ -1,3 +1,4 @@
+import PedregalDiagnostics
 import Foundation
 
 /// What every runner command needs besides its own arguments: how to reach

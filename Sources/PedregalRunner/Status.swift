@@ -1,3 +1,4 @@
+import PedregalDiagnostics
 import PedregalManifests
 
 /// How one object of a folder stands in the cluster.

@@ -1,3 +1,4 @@
+import PedregalDiagnostics
 import PedregalManifests
 import PedregalRunner
 import Testing
