@@ -62,6 +62,7 @@ let package = Package(
 
         .target(name: "PedregalTestSupport", dependencies: ["PedregalCompiler"], path: "Tests/PedregalTestSupport"),
         .testTarget(name: "PedregalYAMLTests", dependencies: ["PedregalYAML", "PedregalTestSupport"]),
+        .testTarget(name: "PedregalManifestsTests", dependencies: ["PedregalManifests"]),
         .testTarget(name: "PedregalLoaderTests", dependencies: ["PedregalLoader", "PedregalTestSupport"]),
         .testTarget(name: "PedregalResolverTests", dependencies: ["PedregalCompiler", "PedregalTestSupport"]),
         .testTarget(

@@ -96,6 +96,7 @@ public struct ObjectBuilder: Sendable {
             ],
         ]
         object.entries += body.entries
-        return Manifest(cluster: cluster, object: .map(object), source: source)
+        // Written as the API server stores it, so a synced object equals its file.
+        return Manifest(cluster: cluster, object: StoredForm.canonicalizingQuantities(.map(object)), source: source)
     }
 }
