@@ -14,9 +14,16 @@ public struct WritePlan: Sendable {
     public var removed: [String] = []
     /// Files that would be overwritten but were not written by pedregal.
     public var foreign: [String] = []
+    /// Files in the folder that `generate` does not write and that are not on
+    /// ``OutputLayout/allowedExtraFiles``: Argo CD would sync them and
+    /// `apply` would apply them, so `check` fails on them. `generate` leaves
+    /// them alone (it never deletes what it did not write).
+    public var unexpected: [String] = []
 
-    /// Whether the folder already holds exactly the planned files.
-    public var isEmpty: Bool { added.isEmpty && changed.isEmpty && removed.isEmpty }
+    /// Whether writing would add, change or remove nothing.
+    public var changesNothing: Bool { added.isEmpty && changed.isEmpty && removed.isEmpty }
+    /// Whether the folder holds exactly the planned files and nothing else.
+    public var isEmpty: Bool { changesNothing && unexpected.isEmpty }
 }
 
 /// The output folder on disk: reads what pedregal wrote there before, and
@@ -102,6 +109,9 @@ public struct OutputDirectory: Sendable {
             }
         }
         plan.removed = existing.keys.filter { !produced.contains($0) }.sorted()
+        plan.unexpected = all.filter {
+            existing[$0] == nil && !produced.contains($0) && !OutputLayout.allowedExtraFiles.contains($0)
+        }.sorted()
         return plan
     }
 

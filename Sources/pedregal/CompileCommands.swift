@@ -50,10 +50,13 @@ struct Generate: ParsableCommand {
             let plan = try directory.plan(compilation.files)
             try directory.apply(plan)
             let where_ = output.display(root: root)
-            if plan.isEmpty {
+            if plan.changesNothing {
                 diagnostics.say("\(where_) is up to date (\(compilation.files.count) files)")
             } else {
                 diagnostics.say("wrote \(where_): \(plan.added.count) added, \(plan.changed.count) changed, \(plan.removed.count) removed (\(compilation.files.count) files)")
+            }
+            for path in plan.unexpected {
+                printWarning("\(where_)/\(path) was not written by pedregal; Argo CD syncs and `apply` applies every file of a cluster folder, so `check` fails until it is removed")
             }
         } catch {
             printError("\(error)")
@@ -66,8 +69,9 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Exit 0 when the output folder is exactly what `generate` would write.",
         discussion: """
-            Otherwise exit 1 and list the files that differ (added, changed, removed), so CI fails
-            on a stale generated/.
+            Otherwise exit 1 and list the files that differ (added, changed, removed) and every file
+            that `generate` does not write (unexpected; only a README.md at the top is allowed), so CI
+            fails on a stale generated/ and on hand-written files that Argo CD would sync.
 
             Examples:
               pedregal check
@@ -92,11 +96,16 @@ struct Check: ParsableCommand {
             diagnostics.say("\(where_) is up to date (\(compilation.files.count) files)")
             return
         }
-        var lines = plan.added.map { "added:   \($0.path)" } + plan.changed.map { "changed: \($0.path)" }
-            + plan.removed.map { "removed: \($0)" }
-        lines.sort { $0.dropFirst(9) < $1.dropFirst(9) }
+        let lines = (plan.added.map { ($0.path, "added:  ") } + plan.changed.map { ($0.path, "changed:") }
+            + plan.removed.map { ($0, "removed:") } + plan.unexpected.map { ($0, "unexpected:") })
+            .sorted { $0.0 < $1.0 }.map { "\($0.1) \($0.0)" }
         diagnostics.say(lines.joined(separator: "\n"))
-        diagnostics.say("\(where_) is stale: \(plan.added.count) to add, \(plan.changed.count) to change, \(plan.removed.count) to remove; run `pedregal generate`")
+        if !plan.changesNothing {
+            diagnostics.say("\(where_) is stale: \(plan.added.count) to add, \(plan.changed.count) to change, \(plan.removed.count) to remove; run `pedregal generate`")
+        }
+        if !plan.unexpected.isEmpty {
+            diagnostics.say("\(where_) holds \(plan.unexpected.count) file(s) that `generate` does not write; Argo CD would sync them and `apply` would apply them: remove them (only \(OutputLayout.allowedExtraFiles.sorted().joined(separator: ", ")) at the top is allowed)")
+        }
         throw Status.invalid
     }
 }

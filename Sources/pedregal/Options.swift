@@ -101,6 +101,10 @@ struct OutputOptions: ParsableArguments {
     }
 }
 
+func printWarning(_ message: String) {
+    FileHandle.standardError.write(Data("pedregal: warning: \(message)\n".utf8))
+}
+
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("pedregal: error: \(message)\n".utf8))
 }

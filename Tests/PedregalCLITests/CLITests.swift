@@ -169,6 +169,37 @@ import Testing
         #expect(pedregal(["check"]).status == 1)
     }
 
+    /// Argo CD syncs every file of a cluster folder: a hand-written object
+    /// slipped into generated/ must fail the CI gate, header or not.
+    @Test func checkFailsOnFilesGenerateDoesNotWrite() throws {
+        #expect(pedregal(["generate"]).status == 0)
+        let binding = """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: { name: everyone-admin }
+            roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin }
+            subjects: [{ kind: Group, apiGroup: rbac.authorization.k8s.io, name: "system:authenticated" }]
+
+            """
+        try Paths.write([
+            "generated/sk8-us-west-2/_cluster/clusterrolebinding-everyone-admin.yaml": binding,
+            "generated/sk8-us-west-2/sjns-alpha-dev/notes.txt": "hello\n",
+            "generated/README.md": "What this folder is.\n",
+        ], to: root)
+        let result = pedregal(["check"])
+        #expect(result.status == 1)
+        #expect(result.stdout == """
+            unexpected: sk8-us-west-2/_cluster/clusterrolebinding-everyone-admin.yaml
+            unexpected: sk8-us-west-2/sjns-alpha-dev/notes.txt
+            generated holds 2 file(s) that `generate` does not write; Argo CD would sync them and `apply` would apply them: remove them (only README.md at the top is allowed)
+
+            """)
+        // generate leaves them alone (it only removes what it wrote) but says so.
+        let generate = pedregal(["generate"])
+        #expect(generate.status == 0)
+        #expect(generate.stderr.contains("clusterrolebinding-everyone-admin.yaml was not written by pedregal"))
+    }
+
     @Test func unreadableTeamFilesAreErrorsNotSilentlySkipped() throws {
         try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("teams/ghost.yaml").path,
                                                    withDestinationPath: "/nonexistent/ghost.yaml")

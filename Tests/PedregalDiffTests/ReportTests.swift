@@ -26,13 +26,8 @@ import Testing
     }
 
     func golden(_ text: String, _ name: String) throws {
-        let url = Self.fixtures.appendingPathComponent(name)
-        if Golden.recording || !FileManager.default.fileExists(atPath: url.path) {
-            try FileManager.default.createDirectory(at: Self.fixtures, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
-        let expected = try String(contentsOf: url, encoding: .utf8)
-        #expect(text == expected, "\(Golden.unifiedDiff(old: url, new: Array(text.utf8)))")
+        let report = try Golden.compare(text, with: Self.fixtures.appendingPathComponent(name))
+        #expect(report.isEmpty, "\(report)")
     }
 
     @Test func markdownCommentMatchesTheGolden() throws {

@@ -2,26 +2,46 @@ import Foundation
 import PedregalCompiler
 
 /// Golden files: expected output committed beside the tests. Set
-/// `PEDREGAL_RECORD=1` to rewrite them from the current output; a missing
-/// expected folder is recorded and the test fails, so new cases are seen.
+/// `PEDREGAL_RECORD=1` to rewrite them from the current output. Nothing is
+/// recorded unless asked: a missing golden file fails the test (in CI and
+/// on a laptop alike), so a case can never pass against output nobody saw.
 public enum Golden {
     public static var recording: Bool { ProcessInfo.processInfo.environment["PEDREGAL_RECORD"] == "1" }
+
+    /// Why a missing golden file fails.
+    public static func missing(_ url: URL) -> String {
+        "golden file \(url.path) is missing; record it with PEDREGAL_RECORD=1 swift test and review it before committing"
+    }
+
+    /// Compares `text` with the golden file `expected` (rewriting it when
+    /// recording); returns a description of the difference, empty when equal.
+    public static func compare(_ text: String, with expected: URL) throws -> String {
+        if recording {
+            try Data(text.utf8).write(to: expected)
+            return ""
+        }
+        guard let golden = try? String(contentsOf: expected, encoding: .utf8) else { return missing(expected) }
+        if golden == text { return "" }
+        return "golden output differs from \(expected.path) (re-record with PEDREGAL_RECORD=1 if intended):\n"
+            + unifiedDiff(old: expected, new: Array(text.utf8))
+    }
 
     /// Compares `files` with the folder `expected`; returns a description of
     /// every difference (a unified diff per changed file), empty when equal.
     public static func compare(_ files: [OutputFile], with expected: URL) throws -> String {
         let directory = OutputDirectory(url: expected)
-        let exists = FileManager.default.fileExists(atPath: expected.path)
-        if recording || !exists {
+        if recording {
             try FileManager.default.createDirectory(at: expected, withIntermediateDirectories: true)
             try directory.apply(try directory.plan(files))
-            return exists ? "" : "recorded missing golden folder \(expected.path); run again"
+            return ""
         }
+        guard FileManager.default.fileExists(atPath: expected.path) else { return missing(expected) }
         let plan = try directory.plan(files)
         if plan.isEmpty { return "" }
         var report = "golden output differs from \(expected.path) (re-record with PEDREGAL_RECORD=1 if intended):\n"
         for file in plan.added { report += "  missing from golden: \(file.path)\n" }
         for path in plan.removed { report += "  no longer produced: \(path)\n" }
+        for path in plan.unexpected { report += "  not a generated file: \(path)\n" }
         for file in plan.changed {
             report += unifiedDiff(old: expected.appendingPathComponent(file.path), new: file.contents)
         }

@@ -1,0 +1,44 @@
+import PedregalCompiler
+
+/// A source tree that lists every folder in a different order per seed, so a
+/// test can prove that output never depends on the order the file system
+/// returns names in (which differs between machines and file systems).
+public struct ShuffledSourceTree: SourceTree {
+    public let base: any SourceTree
+    public let seed: UInt64
+
+    public init(_ base: any SourceTree, seed: UInt64) {
+        self.base = base
+        self.seed = seed
+    }
+
+    public func fileNames(in directory: String) throws -> [String]? {
+        guard let names = try base.fileNames(in: directory) else { return nil }
+        // Mixed with the folder's name (FNV-1a), so teams/ and templates/ differ.
+        let salt = directory.utf8.reduce(0xCBF2_9CE4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
+        var generator = SplitMix64(seed: seed ^ salt)
+        return names.sorted().shuffled(using: &generator)
+    }
+
+    public func contents(of path: String) throws -> [UInt8]? {
+        try base.contents(of: path)
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so a failing order can be
+/// reproduced from its seed.
+public struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    public init(seed: UInt64) {
+        state = seed
+    }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
