@@ -30,11 +30,13 @@ let package = Package(
         .target(name: "PedregalLoader", dependencies: ["PedregalSpec", "PedregalYAML"], swiftSettings: strict),
         .target(name: "PedregalResolver", dependencies: ["PedregalSpec"], swiftSettings: strict),
         .target(name: "PedregalManifests", dependencies: ["PedregalYAML"], swiftSettings: strict),
+        // Edits to team files that keep their comments and layout (expiry, cluster requests).
+        .target(name: "PedregalTeamEdits", dependencies: ["PedregalYAML"], swiftSettings: strict),
         .target(name: "PedregalRenderers", dependencies: ["PedregalResolver", "PedregalManifests"], swiftSettings: strict),
         .target(name: "PedregalEmitter", dependencies: ["PedregalManifests"], swiftSettings: strict),
         .target(
             name: "PedregalCompiler",
-            dependencies: ["PedregalLoader", "PedregalResolver", "PedregalRenderers", "PedregalEmitter"],
+            dependencies: ["PedregalLoader", "PedregalResolver", "PedregalRenderers", "PedregalEmitter", "PedregalTeamEdits"],
             swiftSettings: strict),
         .target(name: "PedregalDiff", dependencies: ["PedregalCompiler"], swiftSettings: strict),
         // The runner applies generated/ and runs jobs; it reads manifests, never the team format.
@@ -63,6 +65,7 @@ let package = Package(
         .target(name: "PedregalTestSupport", dependencies: ["PedregalCompiler"], path: "Tests/PedregalTestSupport"),
         .testTarget(name: "PedregalYAMLTests", dependencies: ["PedregalYAML", "PedregalTestSupport"]),
         .testTarget(name: "PedregalManifestsTests", dependencies: ["PedregalManifests"]),
+        .testTarget(name: "PedregalTeamEditsTests", dependencies: ["PedregalTeamEdits"]),
         .testTarget(name: "PedregalLoaderTests", dependencies: ["PedregalLoader", "PedregalTestSupport"]),
         .testTarget(name: "PedregalResolverTests", dependencies: ["PedregalCompiler", "PedregalTestSupport"]),
         .testTarget(

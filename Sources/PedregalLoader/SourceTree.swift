@@ -108,3 +108,32 @@ public struct MemorySourceTree: SourceTree {
         files[path]
     }
 }
+
+/// Another tree with some files replaced (or added): what the root would be
+/// after an edit, compiled before anything is written.
+public struct OverlaySourceTree: SourceTree {
+    public let base: any SourceTree
+    /// Root-relative path → new contents.
+    public let replacements: [String: [UInt8]]
+
+    public init(_ base: any SourceTree, replacing replacements: [String: [UInt8]]) {
+        self.base = base
+        self.replacements = replacements
+    }
+
+    public func fileNames(in directory: String) throws -> [String]? {
+        let prefix = directory + "/"
+        let added = replacements.keys.compactMap { path -> String? in
+            guard path.hasPrefix(prefix), !path.dropFirst(prefix.count).contains("/") else { return nil }
+            return String(path.dropFirst(prefix.count))
+        }
+        let names = try base.fileNames(in: directory)
+        if names == nil && added.isEmpty { return nil }
+        return Array(Set((names ?? []) + added))
+    }
+
+    public func contents(of path: String) throws -> [UInt8]? {
+        if let replaced = replacements[path] { return replaced }
+        return try base.contents(of: path)
+    }
+}

@@ -69,6 +69,7 @@ extension FileDecoder {
         job.name = r.string("name")
         job.type = r.enumeration("type", as: JobType.self)
         job.schedule = r.string("schedule")
+        job.concurrency = r.enumeration("concurrency", as: JobConcurrency.self)
         job.environments = r.stringList("environments")
         job.regions = r.stringList("regions")
         job.engine = r.string("engine")

@@ -35,6 +35,9 @@ public enum Vocabulary {
     public static let job = "pedregal.io/job"
     public static let sparkConnect = "pedregal.io/spark-connect"
     public static let runToken = "pedregal.io/run-token"
+    /// On a job's SparkApplication template: what `submit` does while an
+    /// earlier run of the job is active (`Forbid`, `Allow`, `Replace`).
+    public static let concurrencyPolicy = "pedregal.io/concurrency-policy"
     /// Where the object came from: `teams/<team>.yaml`.
     public static let source = "pedregal.io/source"
     public static let expiresAt = "pedregal.io/expires-at"

@@ -13,6 +13,23 @@ public struct JobRenderer: TenantRenderer {
 
     /// Where the CronJob mounts the template.
     public static let templateMountPath = "/etc/pedregal/job"
+    /// Where `--in-cluster` looks for the ServiceAccount's token, CA and namespace.
+    static let serviceAccountPath = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+    /// What automounting would give the pod (token, cluster CA, namespace),
+    /// written out so the pod opts out of automounting and the token expires
+    /// after ten minutes (the shortest the API server issues); a submit
+    /// takes seconds.
+    static let serviceAccountTokenVolume: YAMLValue = [
+        "name": "kube-api-access",
+        "projected": [
+            "sources": [
+                ["serviceAccountToken": ["path": "token", "expirationSeconds": 600]],
+                ["configMap": ["name": "kube-root-ca.crt", "items": [["key": "ca.crt", "path": "ca.crt"]]]],
+                ["downwardAPI": ["items": [["path": "namespace", "fieldRef": ["apiVersion": "v1", "fieldPath": "metadata.namespace"]]]]],
+            ],
+        ],
+    ]
 
     public func render(_ context: TenantContext) -> [Manifest] {
         guard context.runsSpark else { return [] }
@@ -22,11 +39,22 @@ public struct JobRenderer: TenantRenderer {
     }
 
     private func workload(_ job: ResolvedJob) -> SparkWorkload {
-        SparkWorkload(
+        var workload = SparkWorkload(
             name: job.name, component: SparkComponent.job, labels: [Vocabulary.job: job.name], engine: job.engine,
             resources: job.resources, catalogs: job.catalogs, mainApplicationFile: job.mainApplicationFile,
             mainClass: job.mainClass, args: job.args, extraConf: [], userConf: job.sparkConf,
             lifecycle: job.type == .streaming ? .continuous : .batch)
+        if job.type == .batch { workload.annotations[Vocabulary.concurrencyPolicy] = Self.policy(job.concurrency) }
+        return workload
+    }
+
+    /// The policy as Kubernetes spells CronJob and ScheduledSparkApplication policies.
+    static func policy(_ concurrency: JobConcurrency) -> String {
+        switch concurrency {
+        case .forbid: return "Forbid"
+        case .allow: return "Allow"
+        case .replace: return "Replace"
+        }
     }
 
     private func render(_ job: ResolvedJob, _ context: TenantContext) -> [Manifest] {
@@ -41,7 +69,7 @@ public struct JobRenderer: TenantRenderer {
                     "spec": [
                         "schedule": .string(schedule),
                         "timeZone": "Etc/UTC",
-                        "concurrencyPolicy": "Forbid",
+                        "concurrencyPolicy": .string(Self.policy(job.concurrency)),
                         "successfulRunHistoryLimit": 3,
                         "failedRunHistoryLimit": 3,
                         "template": .map(spec),
@@ -70,26 +98,39 @@ public struct JobRenderer: TenantRenderer {
         let container: YAMLValue = [
             "name": "submit",
             "image": .string(context.platform.runnerImage),
-            "args": [
-                "submit", "--template", .string("\(Self.templateMountPath)/\(Vocabulary.templateKey)"),
-                "--in-cluster", "--cluster", .string(context.region.cluster), "--token", "$(PEDREGAL_RUN_TOKEN)",
-            ],
+            // A tag can be moved; pulling every time at least runs what the
+            // tag names now (a digest in runnerImage pins it for good).
+            "imagePullPolicy": "Always",
             // The CronJob names each Job `<cronjob>-<scheduled minute>`: the
             // same name for every retry of one scheduled run, a new name for
-            // the next, which is exactly an idempotency token.
+            // the next, which is exactly an idempotency token. The runner
+            // reads that Job's scheduled time, the logical date of the run.
+            "args": [
+                "submit", "--template", .string("\(Self.templateMountPath)/\(Vocabulary.templateKey)"),
+                "--in-cluster", "--cluster", .string(context.region.cluster), "--scheduled-job", "$(PEDREGAL_JOB_NAME)",
+            ],
             "env": [[
-                "name": "PEDREGAL_RUN_TOKEN",
+                "name": "PEDREGAL_JOB_NAME",
                 "valueFrom": ["fieldRef": ["fieldPath": "metadata.labels['batch.kubernetes.io/job-name']"]],
             ]],
-            "resources": ["requests": ["cpu": "50m", "memory": "64Mi"], "limits": ["memory": "128Mi"]],
+            "resources": ["requests": ["cpu": "50m", "memory": "64Mi"], "limits": ["cpu": "500m", "memory": "128Mi"]],
             "securityContext": [
                 "allowPrivilegeEscalation": false, "capabilities": ["drop": ["ALL"]], "readOnlyRootFilesystem": true,
             ],
-            "volumeMounts": [["name": "template", "mountPath": .string(Self.templateMountPath), "readOnly": true]],
+            "volumeMounts": [
+                ["name": "template", "mountPath": .string(Self.templateMountPath), "readOnly": true],
+                ["name": "kube-api-access", "mountPath": .string(Self.serviceAccountPath), "readOnly": true],
+            ],
+        ]
+        // checkov (CKV_K8S_43) wants images pinned by digest; a tag is what
+        // most platforms publish, so say why where it is one.
+        let annotations = context.platform.runnerImage.contains("@sha256:") ? [:] : [
+            "checkov.io/skip1":
+                "CKV_K8S_43=the runner image is pinned by the tag in templates/platform.yaml runnerImage and pulled on every run; set runnerImage to an image@sha256 digest to pin it for good",
         ]
         return context.object(
             "batch/v1", "CronJob", name: job.name,
-            labels: [Vocabulary.job: job.name, Vocabulary.component: SparkComponent.submitter], [
+            labels: [Vocabulary.job: job.name, Vocabulary.component: SparkComponent.submitter], annotations: annotations, [
                 "spec": [
                     "schedule": .string(schedule),
                     "timeZone": "Etc/UTC",
@@ -105,15 +146,17 @@ public struct JobRenderer: TenantRenderer {
                                 "metadata": ["labels": .sortedStrings(labels)],
                                 "spec": [
                                     "serviceAccountName": .string(ObjectNames.submitterServiceAccount),
+                                    // The token is mounted explicitly below, short-lived and only here.
+                                    "automountServiceAccountToken": false,
                                     "restartPolicy": "OnFailure",
                                     "securityContext": [
                                         "runAsNonRoot": true, "runAsUser": 65532, "seccompProfile": ["type": "RuntimeDefault"],
                                     ],
                                     "containers": [container],
-                                    "volumes": [[
-                                        "name": "template",
-                                        "configMap": ["name": .string(ObjectNames.jobTemplate(job.name))],
-                                    ]],
+                                    "volumes": [
+                                        ["name": "template", "configMap": ["name": .string(ObjectNames.jobTemplate(job.name))]],
+                                        Self.serviceAccountTokenVolume,
+                                    ],
                                 ],
                             ],
                         ],

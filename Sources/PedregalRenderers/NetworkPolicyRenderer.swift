@@ -1,8 +1,17 @@
 /// Default-deny ingress, then the allowances: pods of the namespace talk to
 /// each other (driver ↔ executors), and Spark Connect servers accept their
 /// port from the gateway namespace and the team's `sparkConnectFrom`.
+///
+/// Egress is limited too: pods reach each other, cluster DNS, and addresses
+/// outside the cluster (object stores, catalogs, the API server), but never
+/// the cloud instance metadata service, whose node credentials a Spark job
+/// must not borrow.
 public struct NetworkPolicyRenderer: TenantRenderer {
     public init() {}
+
+    /// Instance metadata endpoints (AWS, GCP, Azure use 169.254.169.254;
+    /// AWS also fd00:ec2::254 over IPv6).
+    static let metadataAddresses = ["169.254.169.254/32", "fd00:ec2::254/128"]
 
     public func render(_ context: TenantContext) -> [Manifest] {
         let denyAll = context.object("networking.k8s.io/v1", "NetworkPolicy", name: "default-deny-ingress", [
@@ -35,6 +44,28 @@ public struct NetworkPolicyRenderer: TenantRenderer {
                 ]],
             ],
         ])
-        return [denyAll, sameNamespace, sparkConnect]
+        let egress = context.object("networking.k8s.io/v1", "NetworkPolicy", name: "restrict-egress", [
+            "spec": [
+                "podSelector": [:],
+                "policyTypes": ["Egress"],
+                "egress": [
+                    ["to": [["podSelector": [:]]]],
+                    [
+                        "to": [[
+                            "namespaceSelector": ["matchLabels": ["kubernetes.io/metadata.name": "kube-system"]],
+                            "podSelector": ["matchLabels": ["k8s-app": "kube-dns"]],
+                        ]],
+                        "ports": [["protocol": "UDP", "port": 53], ["protocol": "TCP", "port": 53]],
+                    ],
+                    [
+                        "to": [
+                            ["ipBlock": ["cidr": "0.0.0.0/0", "except": [.string(Self.metadataAddresses[0])]]],
+                            ["ipBlock": ["cidr": "::/0", "except": [.string(Self.metadataAddresses[1])]]],
+                        ],
+                    ],
+                ],
+            ],
+        ])
+        return [denyAll, sameNamespace, sparkConnect, egress]
     }
 }

@@ -5,8 +5,11 @@
 ///   (pods, services, configmaps, PVCs of their own namespace).
 /// - admins: manage Spark workloads, read the rest.
 /// - members: read-only.
-/// - `pedregal-submitter`: create and read SparkApplications, for the
-///   scheduled-submit CronJobs (only where a scheduled job runs).
+/// - `pedregal-submitter`: what `pedregal submit` does for the
+///   scheduled-submit CronJobs (only where a scheduled job runs): create a
+///   run, read it back by name, list the job's runs to honour its
+///   concurrency policy, delete them only where a job's policy is
+///   `replace`, and read its own Job for the scheduled time.
 public struct RBACRenderer: TenantRenderer {
     public init() {}
 
@@ -32,8 +35,8 @@ public struct RBACRenderer: TenantRenderer {
                 "subjects": subjects,
             ]))
         }
-        func serviceAccount(_ name: String) -> YAMLValue {
-            manifests.append(context.object("v1", "ServiceAccount", name: name, ["automountServiceAccountToken": true]))
+        func serviceAccount(_ name: String, automount: Bool = true) -> YAMLValue {
+            manifests.append(context.object("v1", "ServiceAccount", name: name, ["automountServiceAccountToken": .bool(automount)]))
             return [["kind": "ServiceAccount", "name": .string(name), "namespace": .string(context.namespace)]]
         }
 
@@ -57,12 +60,14 @@ public struct RBACRenderer: TenantRenderer {
             ], subjects: context.groupSubjects(context.team.members))
         }
 
-        if context.runsSpark, context.platform.sparkOperator == .apache,
-            context.environment.jobs.contains(where: { $0.schedule != nil && $0.regions.contains(context.region) })
-        {
+        let scheduled = context.environment.jobs.filter { $0.schedule != nil && $0.regions.contains(context.region) }
+        if context.runsSpark, context.platform.sparkOperator == .apache, !scheduled.isEmpty {
+            let runVerbs: YAMLValue = scheduled.contains { $0.concurrency == .replace }
+                ? ["create", "delete", "get", "list"] : ["create", "get", "list"]
             role(ObjectNames.submitterServiceAccount, [
-                Self.rule(sparkGroup, ["sparkapplications"], ["create", "get", "list", "watch"]),
-            ], subjects: serviceAccount(ObjectNames.submitterServiceAccount))
+                Self.rule(sparkGroup, ["sparkapplications"], runVerbs),
+                Self.rule("batch", ["jobs"], ["get"]),
+            ], subjects: serviceAccount(ObjectNames.submitterServiceAccount, automount: false))
         }
         return manifests
     }

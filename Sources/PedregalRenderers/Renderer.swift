@@ -27,7 +27,10 @@ public struct Renderer: Sendable {
         }
         let renderers = tenantRenderers
         let tenants = contexts.parallelMap { context in renderers.flatMap { $0.render(context) } }.flatMap { $0 }
-        let clusters = clusterRenderers.flatMap { $0.render(platform, tenants: tenants) }
-        return tenants + clusters
+        // Each cluster renderer sees everything rendered before it, so the
+        // last (Argo CD) can admit exactly the kinds and namespaces emitted.
+        var rendered = tenants
+        for renderer in clusterRenderers { rendered += renderer.render(platform, rendered: rendered) }
+        return rendered
     }
 }

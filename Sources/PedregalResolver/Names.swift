@@ -21,6 +21,21 @@ enum NameRules {
         return nil
     }
 
+    /// Why `name` is not a DNS-1123 subdomain (what most object names, a
+    /// Secret's among them, must be), or nil.
+    static func dns1123SubdomainProblem(_ name: String) -> String? {
+        if name.isEmpty { return "it is empty" }
+        if name.utf8.count > 253 { return "it is \(name.utf8.count) characters long; the limit is 253" }
+        if let bad = name.unicodeScalars.first(where: { !isLowerAlnum($0) && $0 != "-" && $0 != "." }) {
+            if ("A"..."Z").contains(bad) { return "it contains uppercase '\(bad)'; use lowercase letters" }
+            return "it contains '\(bad)'; use lowercase letters, digits, '-' and '.'"
+        }
+        if !isLowerAlnum(name.unicodeScalars.first!) || !isLowerAlnum(name.unicodeScalars.last!) {
+            return "it must start and end with a letter or digit"
+        }
+        return nil
+    }
+
     /// Why `name` is not a DNS name (dot-separated labels, at most 253), or nil.
     static func hostnameProblem(_ name: String) -> String? {
         if name.utf8.count > 253 { return "it is \(name.utf8.count) characters long; the limit is 253" }

@@ -51,7 +51,11 @@ public struct PlatformSettings: Sendable {
 
 /// Where Argo CD finds generated/.
 public struct ResolvedArgoCD: Sendable {
+    /// The AppProject pedregal generates when platform.yaml names none.
+    public static let defaultProject = "pedregal"
+
     public var namespace: String
+    /// The AppProject every Application belongs to; pedregal writes it.
     public var project: String
     public var repoURL: String
     public var targetRevision: String
@@ -137,16 +141,34 @@ public struct ResolvedCatalog: Sendable, Hashable {
     /// The warehouse property: the UC catalog (`<name>-<suffix>`) for
     /// per-environment catalogs, else the template's warehouse.
     public var warehouse: String?
-    /// The credential reference (a provider name, never a secret).
-    public var credential: String?
+    /// The Kubernetes Secret in the team namespace whose key
+    /// ``credentialSecretKey`` holds the catalog's OAuth2 client credential.
+    public var credentialSecret: String?
+
+    /// The key of the credential inside ``credentialSecret``.
+    public static let credentialSecretKey = "credential"
+
+    /// The environment variable the driver receives the credential in.
+    public var credentialVariable: String {
+        "PEDREGAL_CATALOG_" + String(name.uppercased().map { $0 == "-" ? "_" : $0 }) + "_CREDENTIAL"
+    }
 
     /// Spark properties for this catalog.
+    ///
+    /// The credential never appears as a value: Spark puts the Secret's key
+    /// into the driver's environment (`spark.kubernetes.driver.secretKeyRef`,
+    /// which both operators pass through to spark-submit), and Iceberg's REST
+    /// catalog reads a property written `env:NAME` from that variable
+    /// (`EnvironmentUtil.resolveAll` in `RESTSessionCatalog.initialize`).
     public var sparkConf: [(String, String)] {
         let prefix = "spark.sql.catalog.\(name)"
         var conf: [(String, String)] = [(prefix, "org.apache.iceberg.spark.SparkCatalog"), ("\(prefix).type", type.rawValue)]
         if let uri { conf.append(("\(prefix).uri", uri)) }
         if let warehouse { conf.append(("\(prefix).warehouse", warehouse)) }
-        if let credential { conf.append(("\(prefix).credential", credential)) }
+        if let credentialSecret {
+            conf.append(("\(prefix).credential", "env:\(credentialVariable)"))
+            conf.append(("spark.kubernetes.driver.secretKeyRef.\(credentialVariable)", "\(credentialSecret):\(Self.credentialSecretKey)"))
+        }
         return conf
     }
 }
@@ -206,6 +228,8 @@ public struct ResolvedJob: Sendable {
     public var name: String
     public var type: JobType
     public var schedule: String?
+    /// What a new run does while the previous one is active (batch jobs).
+    public var concurrency: JobConcurrency
     public var regions: [ResolvedRegion]
     public var engine: ResolvedEngine
     public var mainApplicationFile: String

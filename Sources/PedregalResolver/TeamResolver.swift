@@ -403,7 +403,7 @@ private final class TeamResolution {
             warehouse = "\(name)-\(suffix)"
         }
         return ResolvedCatalog(name: name, type: type, uri: template.uri?.value, warehouse: warehouse,
-                               credential: template.credential?.value)
+                               credentialSecret: template.credential?.value)
     }
 
     /// The named engine, or the default; `user` is where the definition
@@ -578,7 +578,6 @@ private final class TeamResolution {
         var ok = true
         var seen: Set<String> = []
         for (key, value) in conf {
-            let lowered = key.value.lowercased()
             if key.value.isEmpty || key.value.contains(" ") {
                 error(.invalidName, "Spark property name '\(key.value)' is invalid", at: key.location)
                 ok = false
@@ -588,7 +587,7 @@ private final class TeamResolution {
             } else if let (_, reason) = Self.reservedPrefixes.first(where: { key.value.hasPrefix($0.0) }) {
                 error(.invalidValue, "'\(key.value)' cannot be set in sparkConf: \(reason)", at: key.location)
                 ok = false
-            } else if Self.looksSecret(key: lowered, value: value.value) {
+            } else if SecretPolicy.isSecret(key: key.value, value: value.value) {
                 error(.secretValue,
                       "'\(key.value)' looks like a secret; never put secret values in teams/*.yaml. Keep it in a Kubernetes Secret and reference it by name, e.g. spark.kubernetes.driver.secretKeyRef.\(Self.environmentName(key.value))=<secret>:<key>",
                       at: key.location)
@@ -600,18 +599,6 @@ private final class TeamResolution {
             }
         }
         return ok
-    }
-
-    static func looksSecret(key: String, value: String) -> Bool {
-        // Names of secrets, files and providers are references, not secrets.
-        let references = ["secretkeyref", ".secrets.", "tokenfile", "token.file", "keyfile", "credentials.provider",
-                          "credentialsprovider", "credential.provider", "credentialprovider", "secretname", "secret.name"]
-        if references.contains(where: key.contains) || key.hasSuffix("ref") || key.hasSuffix("refs") { return false }
-        let secretWords = ["password", "passwd", "secret", "token", "credential", "access.key", "accesskey",
-                           "apikey", "api.key", "private.key", "privatekey"]
-        if secretWords.contains(where: key.contains) { return true }
-        // An AWS access key id pasted anywhere.
-        return value.hasPrefix("AKIA") && value.count == 20
     }
 
     private static func environmentName(_ key: String) -> String {
@@ -650,6 +637,18 @@ private final class TeamResolution {
             mainClass = nil
         }
         if let conf = job.sparkConf, !checkSparkConf(conf) { ok = false }
+        if let concurrency = job.concurrency, type == .streaming {
+            error(.invalidValue,
+                  "streaming job '\(name)' has a concurrency policy; a streaming job is one application that runs continuously, so remove 'concurrency' (it applies to the runs of batch jobs)",
+                  at: concurrency.location)
+            ok = false
+        }
+        if let args = job.args, let index = SecretPolicy.secretArgument(in: args.map(\.value)) {
+            error(.secretValue,
+                  "argument \(index + 1) of job '\(name)' looks like a secret; arguments are readable by everyone who can read the team file and its SparkApplication. Keep the value in a Kubernetes Secret, pass it as an environment variable with sparkConf spark.kubernetes.driver.secretKeyRef.<ENV_NAME>=<secret>:<key>, and read it there",
+                  at: args[index].location)
+            ok = false
+        }
 
         // Regions: the job's own list must be within the environment's.
         var regions: [ResolvedRegion] = []
@@ -725,7 +724,8 @@ private final class TeamResolution {
         }
         guard ok, let engine, let file = job.mainApplicationFile?.value, !regions.isEmpty else { return nil }
         return ResolvedJob(
-            name: name, type: type, schedule: job.schedule?.value.trimmingSpaces, regions: regions, engine: engine,
+            name: name, type: type, schedule: job.schedule?.value.trimmingSpaces, concurrency: job.concurrency?.value ?? .forbid,
+            regions: regions, engine: engine,
             mainApplicationFile: file, mainClass: mainClass, args: job.args?.map(\.value) ?? [], resources: resources,
             sparkConf: (job.sparkConf ?? []).map { ($0.key.value, $0.value.value) },
             catalogs: catalogs.compactMap { resolveCatalog($0, environment: template) })

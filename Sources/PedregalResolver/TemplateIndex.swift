@@ -95,9 +95,18 @@ struct TemplateChecker {
         var argocd: ResolvedArgoCD?
         if let a = p.argocd {
             checkLabel(a.namespace, "argocd.namespace")
+            checkLabel(a.project, "argocd.project")
+            if let project = a.project, project.value == "default" {
+                // pedregal writes the project it names; Argo CD's built-in
+                // `default` admits any kind to any destination, and other
+                // Applications rely on it.
+                error(.invalidValue,
+                      "argocd.project 'default' is Argo CD's built-in project, which lets an Application sync any kind to any destination; name a project of pedregal's own (default: \(ResolvedArgoCD.defaultProject)), which pedregal generates with only what it needs",
+                      at: project.location)
+            }
             if let repo = a.repoURL {
                 argocd = ResolvedArgoCD(
-                    namespace: a.namespace?.value ?? "argocd", project: a.project?.value ?? "default",
+                    namespace: a.namespace?.value ?? "argocd", project: a.project?.value ?? ResolvedArgoCD.defaultProject,
                     repoURL: repo.value, targetRevision: a.targetRevision?.value ?? "HEAD",
                     path: trimSlashes(a.path?.value ?? "generated"))
             } else {
@@ -240,6 +249,7 @@ struct TemplateChecker {
     }
 
     private mutating func catalogs(_ list: [CatalogTemplate], into index: inout TemplateIndex) {
+        var credentialVariables: [String: String] = [:]
         for c in list {
             if let problem = NameRules.catalogNameProblem(c.name.value) {
                 error(.invalidName, "catalog name '\(c.name.value)' is invalid: \(problem)", at: c.name.location)
@@ -247,10 +257,23 @@ struct TemplateChecker {
             if c.type?.value == .rest && c.uri == nil {
                 error(.missingKey, "catalog '\(c.name.value)' is a rest catalog and needs a 'uri'", at: c.name.location)
             }
-            if let credential = c.credential, credential.value.contains(":") || credential.value.contains(" ") {
-                error(.secretValue,
-                      "credential of catalog '\(c.name.value)' looks like a client id and secret; name a credential provider instead and keep secrets out of templates/",
-                      at: credential.location)
+            if let credential = c.credential {
+                if credential.value.contains(":") || SecretPolicy.looksSecret(credential.value) {
+                    error(.secretValue,
+                          "credential of catalog '\(c.name.value)' looks like the credential itself; write the name of the Kubernetes Secret that holds it (key '\(ResolvedCatalog.credentialSecretKey)'), provisioned by the platform in each team namespace, and keep the value out of templates/",
+                          at: credential.location)
+                } else if let problem = NameRules.dns1123SubdomainProblem(credential.value) {
+                    error(.invalidName,
+                          "credential of catalog '\(c.name.value)' must name a Kubernetes Secret, but '\(credential.value)' is not a Secret name: \(problem)",
+                          at: credential.location)
+                }
+                let variable = ResolvedCatalog(name: c.name.value, type: .rest).credentialVariable
+                if let other = credentialVariables[variable] {
+                    error(.duplicateName,
+                          "catalogs '\(other)' and '\(c.name.value)' would pass their credentials in the same environment variable \(variable); rename one",
+                          at: c.name.location)
+                }
+                credentialVariables[variable] = c.name.value
             }
             index.catalogs[c.name.value] = c
             index.catalogNames.append(c.name.value)

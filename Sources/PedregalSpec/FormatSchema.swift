@@ -129,6 +129,8 @@ public enum FormatSchema {
         FieldSchema("type", .enumeration(JobType.allCases.map(\.rawValue)), required: true,
                     "batch (run on demand or on a schedule) or streaming (runs continuously)."),
         FieldSchema("schedule", .cron, "Batch only: 5-field cron (UTC). Omitted: run on demand with `pedregal submit`."),
+        FieldSchema("concurrency", .enumeration(JobConcurrency.allCases.map(\.rawValue)),
+                    "Batch only: when the previous run of this job is still active, a new run is skipped (forbid, the default), started beside it (allow), or replaces it (replace)."),
         FieldSchema("environments", names, "Environments it runs in (default: all of the team's)."),
         FieldSchema("regions", names, "Regions it runs in (default: each environment's primary region)."),
         FieldSchema("engine", .string(pattern: nil), "An engine version from templates/engines.yaml (default: its default)."),
@@ -162,7 +164,7 @@ public enum FormatSchema {
         FieldSchema("targetRevision", .string(pattern: nil), "Branch, tag or commit to sync (default: HEAD)."),
         FieldSchema("path", .string(pattern: nil), "Folder of generated/ inside the repository (default: generated)."),
         FieldSchema("namespace", .dnsLabel, "Namespace of Argo CD (default: argocd)."),
-        FieldSchema("project", .string(pattern: nil), "Argo CD project (default: default)."),
+        FieldSchema("project", .string(pattern: nil), "The AppProject pedregal generates and every Application uses (default: pedregal); never Argo CD's unrestricted `default`."),
     ])
 
     /// `templates/platform.yaml`.
@@ -212,8 +214,8 @@ public enum FormatSchema {
         FieldSchema("type", .enumeration(CatalogType.allCases.map(\.rawValue)), required: true, "Iceberg catalog type."),
         FieldSchema("uri", .string(pattern: nil), "Catalog endpoint."),
         FieldSchema("warehouse", .string(pattern: nil), "Warehouse location."),
-        FieldSchema("credential", .string(pattern: "^[^: ]+$"),
-                    "Credential reference passed as the catalog's `credential` property: a provider name, never a client secret."),
+        FieldSchema("credential", .string(pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"),
+                    "Name of the Kubernetes Secret, provisioned by the platform in each team namespace, whose key `credential` holds the catalog's OAuth2 client credential; the value reaches Spark only at run time."),
         FieldSchema("perEnvironment", .boolean, "The environment's catalogSuffix names the UC catalog."),
         FieldSchema("default", .boolean, "Given to teams that list no catalogs."),
     ])

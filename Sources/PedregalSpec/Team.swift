@@ -74,12 +74,24 @@ public enum JobType: String, CaseIterable, Sendable {
     case batch, streaming
 }
 
+/// What a scheduled or submitted batch run does when the previous run of
+/// the same job is still active.
+public enum JobConcurrency: String, CaseIterable, Sendable {
+    /// Skip the new run (the default: two runs of one job would write the same outputs).
+    case forbid
+    /// Start it beside the running one.
+    case allow
+    /// Stop the running one, then start the new one.
+    case replace
+}
+
 /// One entry of `jobs`.
 public struct JobSpec: Sendable {
     public var location: SourceLocation
     public var name: Located<String>?
     public var type: Located<JobType>?
     public var schedule: Located<String>?
+    public var concurrency: Located<JobConcurrency>?
     public var environments: Located<[Located<String>]>?
     public var regions: Located<[Located<String>]>?
     public var engine: Located<String>?

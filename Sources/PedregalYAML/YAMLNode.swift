@@ -17,11 +17,25 @@ public struct YAMLNode: Sendable {
     public var content: Content
     /// Where the node starts.
     public var location: SourceLocation
+    /// Where the node ends (just past its last character), when parsed from
+    /// text: what an edit that replaces or removes the node needs. For block
+    /// collections libyaml ends them where the next token starts.
+    public var end: SourceLocation? {
+        get { endLine == 0 ? nil : SourceLocation(file: location.file, line: Int(endLine), column: Int(endColumn)) }
+        set {
+            endLine = Int32(clamping: newValue?.line ?? 0)
+            endColumn = Int32(clamping: newValue?.column ?? 0)
+        }
+    }
+    // Kept as two small numbers: every node of every file carries them.
+    private var endLine: Int32 = 0
+    private var endColumn: Int32 = 0
 
     /// Creates a node.
-    public init(_ content: Content, at location: SourceLocation) {
+    public init(_ content: Content, at location: SourceLocation, end: SourceLocation? = nil) {
         self.content = content
         self.location = location
+        self.end = end
     }
 
     /// The scalar, if this node is one.

@@ -196,7 +196,8 @@ private struct TreeBuilder {
             default: style = .plain
             }
             guard charge(1, at: here) else { return }
-            let node = YAMLNode(.scalar(YAMLScalar(text: text, style: style, forceString: forceString)), at: here)
+            let node = YAMLNode(.scalar(YAMLScalar(text: text, style: style, forceString: forceString)), at: here,
+                                end: location(event.end_mark))
             add(node, weight: 1, anchor: string(data.anchor))
         case YAML_ALIAS_EVENT:
             let name = string(event.data.alias.anchor) ?? ""
@@ -209,6 +210,7 @@ private struct TreeBuilder {
             guard charge(target.weight, at: here, alias: name) else { return }
             var node = target.node
             node.location = here
+            node.end = location(event.end_mark)
             add(node, weight: target.weight, anchor: nil)
         case YAML_SEQUENCE_START_EVENT:
             guard checkTag(string(event.data.sequence_start.tag), at: here) != nil, push(at: here) else { return }
@@ -218,7 +220,8 @@ private struct TreeBuilder {
             stack.append(Frame(isMapping: true, location: here, anchor: string(event.data.mapping_start.anchor)))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return }
-            let node = YAMLNode(frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items), at: frame.location)
+            let node = YAMLNode(frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items), at: frame.location,
+                                end: location(event.end_mark))
             add(node, weight: frame.weight, anchor: frame.anchor)
         default:
             break

@@ -39,7 +39,7 @@ import Testing
     @Test func validateSucceedsOnValidInput() {
         let result = pedregal(["validate"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.hasSuffix("files valid, 16 manifests\n"), "\(result.stdout)")
+        #expect(result.stdout.hasSuffix("files valid, 17 manifests\n"), "\(result.stdout)")
     }
 
     @Test func validateReportsFileLineColumnAndExitsOne() throws {
@@ -95,14 +95,14 @@ import Testing
         let out = root.appendingPathComponent("generated")
         let first = pedregal(["generate"])
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout == "wrote generated: 16 added, 0 changed, 0 removed (16 files)\n")
+        #expect(first.stdout == "wrote generated: 17 added, 0 changed, 0 removed (17 files)\n")
         let namespace = out.appendingPathComponent("sk8-us-west-2/sjns-alpha-dev/namespace-sjns-alpha-dev.yaml")
         #expect(FileManager.default.fileExists(atPath: namespace.path))
 
         try Paths.write(["generated/README.md": "not ours\n", "generated/sk8-us-west-2/notes.yaml": "# mine\n"], to: root)
         let before = try snapshot(out)
         let again = pedregal(["generate"])
-        #expect(again.stdout == "generated is up to date (16 files)\n")
+        #expect(again.stdout == "generated is up to date (17 files)\n")
         let after = try snapshot(out)
         #expect(before.keys.sorted() == after.keys.sorted())
         #expect(before.allSatisfy { after[$0.key]!.1 == $0.value.1 }, "unchanged files are not rewritten")
@@ -149,7 +149,7 @@ import Testing
         #expect(pedregal(["generate"]).status == 0)
         let current = pedregal(["check"])
         #expect(current.status == 0)
-        #expect(current.stdout == "generated is up to date (16 files)\n")
+        #expect(current.stdout == "generated is up to date (17 files)\n")
 
         let quota = root.appendingPathComponent("generated/sk8-us-west-2/sjns-alpha-dev/resourcequota-quota.yaml")
         try (try String(contentsOf: quota, encoding: .utf8) + "# edited\n").write(to: quota, atomically: true, encoding: .utf8)
@@ -198,6 +198,58 @@ import Testing
         let generate = pedregal(["generate"])
         #expect(generate.status == 0)
         #expect(generate.stderr.contains("clusterrolebinding-everyone-admin.yaml was not written by pedregal"))
+    }
+
+    /// Under GitOps, expiry is a change to teams/ (Argo CD's self-heal would
+    /// re-create servers deleted in the cluster): the expired entry goes from
+    /// the team file, comments and all else untouched, and generated/ follows.
+    @Test func expireWithRootRemovesExpiredClustersFromTeamFiles() throws {
+        let team = Fixtures.team + """
+            sparkConnect:
+              - name: default            # stays
+              # for the Q4 review
+              - name: review
+                expiresAt: 2026-12-31T00:00:00Z
+              - name: later
+                expiresAt: 2027-06-30T00:00:00+02:00
+
+            """
+        try Paths.write(["teams/alpha.yaml": team], to: root)
+        #expect(pedregal(["generate"]).status == 0)
+        let route = root.appendingPathComponent("generated/sk8-us-west-2/spark-gateway/configmap-route.sjns-alpha-dev.review.yaml")
+        #expect(FileManager.default.fileExists(atPath: route.path))
+
+        let dry = pedregal(["expire", "--root", ".", "--now", "2027-01-01T00:00:00Z", "--dry-run"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.hasPrefix("removed    sparkConnect 'review' from teams/alpha.yaml:12:5 (expired at 2026-12-31T00:00:00Z) (dry run)\n"))
+        #expect(try String(contentsOf: root.appendingPathComponent("teams/alpha.yaml"), encoding: .utf8) == team)
+
+        let result = pedregal(["expire", "--root", ".", "--now", "2027-01-01T00:00:00Z"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try String(contentsOf: root.appendingPathComponent("teams/alpha.yaml"), encoding: .utf8) == Fixtures.team + """
+            sparkConnect:
+              - name: default            # stays
+              - name: later
+                expiresAt: 2027-06-30T00:00:00+02:00
+
+            """)
+        #expect(!FileManager.default.fileExists(atPath: route.path))
+        #expect(pedregal(["check"]).status == 0)
+        #expect(pedregal(["expire", "--root", ".", "--now", "2027-01-01T00:00:00Z"]).stdout == "nothing expired at 2027-01-01T00:00:00Z\n")
+        // 2027-06-30T00:00:00+02:00 is 2027-06-29T22:00:00Z.
+        let later = pedregal(["expire", "--root", ".", "--now", "2027-06-29T22:00:00Z"])
+        #expect(later.stdout.contains("removed    sparkConnect 'later'"))
+        #expect(try String(contentsOf: root.appendingPathComponent("teams/alpha.yaml"), encoding: .utf8) == Fixtures.team + """
+            sparkConnect:
+              - name: default            # stays
+
+            """)
+    }
+
+    @Test func expireNeedsAFolderOrARoot() {
+        #expect(pedregal(["expire"]).status == 64)
+        #expect(pedregal(["expire", "generated/x", "--root", "."]).status == 64)
+        #expect(pedregal(["expire", "--root", ".", "--now", "tomorrow"]).status == 64)
     }
 
     @Test func unreadableTeamFilesAreErrorsNotSilentlySkipped() throws {

@@ -13,9 +13,9 @@ public struct OperatorConfigRenderer: ClusterRenderer {
     public static let kubeflowName = "spark-operator-job-namespaces"
     public static let watchedNamespacesKey = "spark.kubernetes.operator.watchedNamespaces"
 
-    public func render(_ platform: ResolvedPlatform, tenants: [Manifest]) -> [Manifest] {
+    public func render(_ platform: ResolvedPlatform, rendered: [Manifest]) -> [Manifest] {
         var namespaces: [String: Set<String>] = [:]
-        for manifest in tenants where manifest.id.kind == "Namespace" {
+        for manifest in rendered where manifest.id.kind == "Namespace" {
             namespaces[manifest.cluster, default: []].insert(manifest.id.name)
         }
         let settings = platform.settings
@@ -40,38 +40,6 @@ public struct OperatorConfigRenderer: ClusterRenderer {
                     labels: ["app.kubernetes.io/name": "spark-operator"],
                     ["data": ["namespaces": .string(joined)]])
             }
-        }
-    }
-}
-
-/// One Argo CD Application per cluster folder, pruning enabled; the folder's
-/// sync waves order namespaces and RBAC before workloads.
-public struct ArgoCDRenderer: ClusterRenderer {
-    public init() {}
-
-    public func render(_ platform: ResolvedPlatform, tenants: [Manifest]) -> [Manifest] {
-        guard let argocd = platform.settings.argocd else { return [] }
-        let builder = ObjectBuilder(cluster: ObjectNames.argocdFolder, source: platform.settings.source)
-        return platform.regions.map { region in
-            builder.make(
-                "argoproj.io/v1alpha1", "Application", name: "pedregal-\(region.cluster)", namespace: argocd.namespace,
-                labels: [Vocabulary.region: region.name, Vocabulary.backend: region.backend.rawValue], [
-                    "spec": [
-                        "project": .string(argocd.project),
-                        "source": [
-                            "repoURL": .string(argocd.repoURL),
-                            "targetRevision": .string(argocd.targetRevision),
-                            "path": .string(argocd.path.isEmpty ? region.cluster : "\(argocd.path)/\(region.cluster)"),
-                            "directory": ["recurse": true],
-                        ],
-                        "destination": ["name": .string(region.cluster)],
-                        "syncPolicy": [
-                            "automated": ["prune": true, "selfHeal": true],
-                            "syncOptions": ["ServerSideApply=true", "PruneLast=true", "CreateNamespace=false"],
-                            "retry": ["limit": 5, "backoff": ["duration": "10s", "factor": 2, "maxDuration": "5m"]],
-                        ],
-                    ],
-                ])
         }
     }
 }

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import PedregalCompiler
+import PedregalTeamEdits
+
+/// `pedregal expire --root DIR`: expiry as a commit-ready change to teams/
+/// and generated/, for platforms where Argo CD syncs (and would re-create
+/// servers deleted in the cluster).
+struct RootExpiry {
+    var root: RootOptions
+    var output: OutputOptions
+    var diagnostics: DiagnosticOptions
+    var now: String?
+    var dryRun: Bool
+
+    init(root: String, out: String?, json: Bool, now: String?, dryRun: Bool) {
+        self.root = RootOptions(root: root)
+        self.output = OutputOptions(out: out)
+        self.diagnostics = DiagnosticOptions(format: json ? .json : .text)
+        self.now = now
+        self.dryRun = dryRun
+    }
+
+    func run() throws {
+        let seconds: Int
+        if let now {
+            guard case .success(let time) = RFC3339.parse(now) else {
+                throw ValidationError("--now '\(now)' is not an RFC 3339 time; write e.g. 2027-01-01T00:00:00Z")
+            }
+            seconds = time.seconds
+        } else {
+            seconds = Int(Date().timeIntervalSince1970)
+        }
+        let at = RFC3339.format(Double(seconds))
+        let change: Expiry.Change
+        do {
+            change = try Expiry.removeExpired(in: DiskSourceTree(root: root.rootURL), now: seconds)
+        } catch {
+            printError("\(error); nothing was changed")
+            throw Status.invalid
+        }
+        if change.expired.isEmpty {
+            diagnostics.report(change.compilation.diagnostics, root: root)
+            diagnostics.say("nothing expired at \(at)")
+            return
+        }
+        diagnostics.report(change.compilation.diagnostics, root: root)
+        if change.compilation.hasErrors {
+            printError("without the expired clusters the root does not compile; nothing was changed")
+            throw Status.invalid
+        }
+        let suffix = dryRun ? " (dry run)" : ""
+        for cluster in change.expired {
+            diagnostics.say(
+                "removed    sparkConnect '\(cluster.name)' from \(root.display(cluster.file)):\(cluster.location.line):\(cluster.location.column) (expired at \(cluster.expiresAt))\(suffix)")
+        }
+        let directory = OutputDirectory(url: output.url(root: root))
+        let plan: WritePlan
+        do {
+            plan = try directory.plan(change.compilation.files)
+        } catch {
+            printError("\(error)")
+            throw Status.ioError
+        }
+        let summary = "\(plan.added.count) added, \(plan.changed.count) changed, \(plan.removed.count) removed"
+        if dryRun {
+            diagnostics.say("\(output.display(root: root)) would change: \(summary); nothing was written (dry run)")
+            return
+        }
+        do {
+            // Team files are staged first, generated/ is replaced, then the
+            // team files move into place: a failure on the way changes nothing.
+            let staged = try StagedFiles(change.files, under: root.rootURL.path)
+            do {
+                try directory.apply(plan)
+            } catch {
+                staged.discard()
+                throw error
+            }
+            try staged.commit()
+        } catch {
+            printError("\(error)")
+            throw Status.ioError
+        }
+        diagnostics.say("wrote \(change.files.count) team file(s) and \(output.display(root: root)): \(summary); commit both for review")
+    }
+}
+
