@@ -25,6 +25,14 @@ extension FileDecoder {
             argocd.project = a.string("project")
             platform.argocd = argocd
         }
+        if let o = r.object("observability", FormatSchema.observability) {
+            var observability = ObservabilitySettings(location: o.location)
+            observability.historyServer = o.string("historyServer")
+            observability.eventLogDir = o.string("eventLogDir")
+            observability.prometheus = o.bool("prometheus")
+            observability.scrapeNamespace = o.string("scrapeNamespace")
+            platform.observability = observability
+        }
         return platform
     }
 

@@ -38,6 +38,8 @@ public enum Vocabulary {
     /// On a job's SparkApplication template: what `submit` does while an
     /// earlier run of the job is active (`Forbid`, `Allow`, `Replace`).
     public static let concurrencyPolicy = "pedregal.io/concurrency-policy"
+    /// On SparkApplications: the Spark History Server that shows their runs.
+    public static let historyServer = "pedregal.io/history-server"
     /// Where the object came from: `teams/<team>.yaml`.
     public static let source = "pedregal.io/source"
     public static let expiresAt = "pedregal.io/expires-at"

@@ -48,6 +48,15 @@ public struct JobRenderer: TenantRenderer {
         return workload
     }
 
+    /// The annotations a run inherits from its template (not Argo CD's or the source's).
+    static func runAnnotations(_ annotations: YAMLMap) -> [String: String] {
+        var result: [String: String] = [:]
+        for entry in annotations.entries where entry.key == Vocabulary.historyServer || entry.key == Vocabulary.concurrencyPolicy {
+            result[entry.key] = entry.value.string
+        }
+        return result
+    }
+
     /// The policy as Kubernetes spells CronJob and ScheduledSparkApplication policies.
     static func policy(_ concurrency: JobConcurrency) -> String {
         switch concurrency {
@@ -65,7 +74,8 @@ public struct JobRenderer: TenantRenderer {
             let spec = application.object["spec"]!.mapValue!
             let scheduled = context.object(
                 application.id.apiVersion, "ScheduledSparkApplication", name: job.name,
-                labels: [Vocabulary.job: job.name, Vocabulary.component: SparkComponent.job], [
+                labels: [Vocabulary.job: job.name, Vocabulary.component: SparkComponent.job],
+                annotations: application.object["metadata"]?["annotations"]?.mapValue.map(Self.runAnnotations) ?? [:], [
                     "spec": [
                         "schedule": .string(schedule),
                         "timeZone": "Etc/UTC",

@@ -66,6 +66,23 @@ public struct NetworkPolicyRenderer: TenantRenderer {
                 ],
             ],
         ])
-        return [denyAll, sameNamespace, sparkConnect, egress]
+        var policies = [denyAll, sameNamespace, sparkConnect, egress]
+        if context.runsSpark, let observability = context.platform.observability, observability.prometheus,
+            let scraper = observability.scrapeNamespace
+        {
+            // Spark labels every driver pod `spark-role: driver`; only the
+            // driver serves metrics (executors report through it).
+            policies.append(context.object("networking.k8s.io/v1", "NetworkPolicy", name: "allow-metrics-scrape", [
+                "spec": [
+                    "podSelector": ["matchLabels": ["spark-role": "driver"]],
+                    "policyTypes": ["Ingress"],
+                    "ingress": [[
+                        "from": [["namespaceSelector": ["matchLabels": ["kubernetes.io/metadata.name": .string(scraper)]]]],
+                        "ports": [["protocol": "TCP", "port": .int(ResolvedObservability.uiPort)]],
+                    ]],
+                ],
+            ]))
+        }
+        return policies
     }
 }

@@ -47,8 +47,49 @@ extension TenantContext {
         let flavor = SparkFlavor(platform.sparkOperator)
         let labels = workload.labels.merging([Vocabulary.component: workload.component]) { _, new in new }
         let spec = platform.sparkOperator == .apache ? apacheSpec(workload, podLabels: labels) : kubeflowSpec(workload, podLabels: labels)
+        var annotations = workload.annotations
+        annotations[Vocabulary.historyServer] = platform.observability?.historyServer
         return object(flavor.apiVersion, "SparkApplication", name: workload.name, labels: labels,
-                      annotations: workload.annotations, ["spec": spec])
+                      annotations: annotations, ["spec": spec])
+    }
+
+    /// Properties that make the application report where the platform looks:
+    /// event logs for the History Server, Prometheus metrics for the collector.
+    private func observabilityConf(_ workload: SparkWorkload) -> [(String, String)] {
+        guard let observability = platform.observability else { return [] }
+        var conf: [(String, String)] = []
+        if let dir = observability.eventLogDir(for: region) {
+            conf += [
+                ("spark.eventLog.enabled", "true"),
+                ("spark.eventLog.dir", dir),
+                // Servers and streaming jobs run for weeks: roll the log so
+                // the History Server can read it while the app runs.
+                ("spark.eventLog.rolling.enabled", "true"),
+            ]
+        }
+        if observability.prometheus {
+            conf += [
+                ("spark.ui.prometheus.enabled", "true"),
+                ("spark.metrics.conf.*.sink.prometheusServlet.class", "org.apache.spark.metrics.sink.PrometheusServlet"),
+                ("spark.metrics.conf.*.sink.prometheusServlet.path", ResolvedObservability.metricsPath),
+                ("spark.metrics.appStatusSource.enabled", "true"),
+                // Named after the job or server, not the run's app id, so a
+                // dashboard follows one job across runs.
+                ("spark.metrics.namespace", workload.name),
+                ("spark.sql.streaming.metricsEnabled", "true"),
+            ]
+        }
+        return conf
+    }
+
+    /// Annotations on the driver pod that tell the collector where to scrape.
+    private var driverPodAnnotations: [String: String] {
+        guard platform.observability?.prometheus == true else { return [:] }
+        return [
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": String(ResolvedObservability.uiPort),
+            "prometheus.io/path": ResolvedObservability.metricsPath,
+        ]
     }
 
     /// Pod labels: what the object carries, so Services and policies can select pods.
@@ -58,7 +99,7 @@ extension TenantContext {
 
     private func conf(_ workload: SparkWorkload, resourceConf: [(String, String)]) -> YAMLValue {
         var conf: [String: String] = [:]
-        for (key, value) in resourceConf + SparkConfiguration.catalogs(workload.catalogs) + workload.extraConf {
+        for (key, value) in resourceConf + SparkConfiguration.catalogs(workload.catalogs) + observabilityConf(workload) + workload.extraConf {
             conf[key] = value
         }
         for (key, value) in workload.userConf { conf[key] = value }
@@ -84,10 +125,13 @@ extension TenantContext {
             ("spark.executor.memory", r.executorMemory.text),
         ]
         let file = w.mainApplicationFile
-        func pod(_ container: String) -> YAMLValue {
+        func pod(_ container: String, annotations: [String: String] = [:]) -> YAMLValue {
             [
                 "podTemplateSpec": [
-                    "metadata": ["labels": .sortedStrings(podLabels(labels))],
+                    "metadata": [
+                        "labels": .sortedStrings(podLabels(labels)),
+                        "annotations": annotations.isEmpty ? .null : .sortedStrings(annotations),
+                    ],
                     "spec": [
                         "securityContext": podSecurityContext,
                         "containers": [[
@@ -130,7 +174,7 @@ extension TenantContext {
                 "jdkVersion": .optional(w.engine.javaVersion),
             ],
             "applicationTolerations": tolerations,
-            "driverSpec": pod("spark-kubernetes-driver"),
+            "driverSpec": pod("spark-kubernetes-driver", annotations: driverPodAnnotations),
             "executorSpec": pod("spark-kubernetes-executor"),
         ]
     }
@@ -153,6 +197,7 @@ extension TenantContext {
             driver[key] = value
             executor[key] = value
         }
+        if !driverPodAnnotations.isEmpty { driver["annotations"] = .sortedStrings(driverPodAnnotations) }
         let restart: YAMLValue
         switch w.lifecycle {
         case .continuous:

@@ -28,6 +28,8 @@ public struct PlatformSettings: Sendable {
     public var operatorNamespace: String
     public var runnerImage: String
     public var argocd: ResolvedArgoCD?
+    /// Where Spark applications report; nil when platform.yaml says nothing.
+    public var observability: ResolvedObservability?
     /// The file the settings came from, for source annotations.
     public var source: String
 

@@ -587,6 +587,13 @@ private final class TeamResolution {
             } else if let (_, reason) = Self.reservedPrefixes.first(where: { key.value.hasPrefix($0.0) }) {
                 error(.invalidValue, "'\(key.value)' cannot be set in sparkConf: \(reason)", at: key.location)
                 ok = false
+            } else if let owned = index.settings?.observability?.ownedProperties,
+                owned.keys.contains(key.value) || owned.prefixes.contains(where: key.value.hasPrefix)
+            {
+                error(.invalidValue,
+                      "'\(key.value)' cannot be set in sparkConf: the platform sets event logs and metrics for every application (templates/platform.yaml observability), so runs show up in the History Server and dashboards",
+                      at: key.location)
+                ok = false
             } else if SecretPolicy.isSecret(key: key.value, value: value.value) {
                 error(.secretValue,
                       "'\(key.value)' looks like a secret; never put secret values in teams/*.yaml. Keep it in a Kubernetes Secret and reference it by name, e.g. spark.kubernetes.driver.secretKeyRef.\(Self.environmentName(key.value))=<secret>:<key>",

@@ -123,11 +123,28 @@ struct TemplateChecker {
             error(.duplicateNamespace, "operatorNamespace and gatewayNamespace are both '\(gateway)'; give the operator its own namespace",
                   at: location)
         }
-        return PlatformSettings(
+        var settings = PlatformSettings(
             domain: domain, namespacePrefix: prefix, sparkConnectPort: port, gatewayNamespace: gateway,
             groupPrefix: groupPrefix, sparkOperator: p.sparkOperator?.value ?? .apache,
             operatorNamespace: operatorNamespace,
             runnerImage: p.runnerImage?.value ?? "registry.\(domain)/pedregal:\(version)", argocd: argocd, source: p.file)
+        if let o = p.observability { settings.observability = observability(o) }
+        return settings
+    }
+
+    private mutating func observability(_ o: ObservabilitySettings) -> ResolvedObservability {
+        if let url = o.historyServer, let problem = ResolvedObservability.urlProblem(url.value) {
+            error(.invalidValue, "observability.historyServer '\(url.value)' is not a URL: \(problem)", at: url.location)
+        }
+        if let dir = o.eventLogDir, let problem = ResolvedObservability.eventLogDirProblem(dir.value) {
+            error(.invalidValue, "observability.eventLogDir '\(dir.value)' cannot hold event logs: \(problem)", at: dir.location)
+        }
+        checkLabel(o.scrapeNamespace, "observability.scrapeNamespace")
+        var history = o.historyServer?.value
+        while history?.hasSuffix("/") == true { history?.removeLast() }
+        return ResolvedObservability(
+            historyServer: history, eventLogDir: o.eventLogDir?.value, prometheus: o.prometheus?.value ?? true,
+            scrapeNamespace: o.scrapeNamespace?.value)
     }
 
     private func trimSlashes(_ path: String) -> String {

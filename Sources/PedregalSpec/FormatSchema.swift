@@ -167,6 +167,19 @@ public enum FormatSchema {
         FieldSchema("project", .string(pattern: nil), "The AppProject pedregal generates and every Application uses (default: pedregal); never Argo CD's unrestricted `default`."),
     ])
 
+    /// `templates/platform.yaml` `observability`.
+    public static let observability = ObjectSchema(
+        "Observability", "Where every Spark application reports: event logs, History Server, metrics.", [
+            FieldSchema("historyServer", .string(pattern: "^https?://"),
+                        "Spark History Server URL, linked from `pedregal job status`."),
+            FieldSchema("eventLogDir", .string(pattern: nil),
+                        "Object-store folder for Spark event logs (s3a://, gs://, abfss://, …); {region} and {cluster} are replaced per region."),
+            FieldSchema("prometheus", .boolean,
+                        "Serve driver and executor metrics in Prometheus format on the driver's UI port, annotated for scraping (default: true)."),
+            FieldSchema("scrapeNamespace", .dnsLabel,
+                        "Namespace of the OpenTelemetry collector (or Prometheus) allowed through the team namespaces' NetworkPolicies to scrape drivers."),
+        ])
+
     /// `templates/platform.yaml`.
     public static let platform = ObjectSchema("Platform", "Platform-wide settings: templates/platform.yaml.", [
         FieldSchema("domain", .string(pattern: nil), required: true, "DNS zone for Spark Connect endpoints."),
@@ -180,6 +193,7 @@ public enum FormatSchema {
         FieldSchema("runnerImage", .string(pattern: nil),
                     "Image of the pedregal runner used by scheduled jobs (default: registry.<domain>/pedregal:<version>)."),
         FieldSchema("argocd", .object(argocd), "Argo CD Applications for the cluster folders."),
+        FieldSchema("observability", .object(observability), "Event logs, History Server and metrics for every Spark application."),
     ])
 
     /// One entry of `templates/environments.yaml`.

@@ -44,8 +44,25 @@ public struct PlatformTemplate: Sendable {
     public var operatorNamespace: Located<String>?
     public var runnerImage: Located<String>?
     public var argocd: ArgoCDSettings?
+    public var observability: ObservabilitySettings?
 
     public init(file: String) { self.file = file }
+}
+
+/// `templates/platform.yaml` `observability`: where every Spark application
+/// reports, so teams find their runs where the platform looks.
+public struct ObservabilitySettings: Sendable {
+    public var location: SourceLocation
+    /// Spark History Server base URL.
+    public var historyServer: Located<String>?
+    /// Event log folder (object store); `{region}` and `{cluster}` are replaced per region.
+    public var eventLogDir: Located<String>?
+    /// Prometheus metrics on the driver, for the OpenTelemetry collector.
+    public var prometheus: Located<Bool>?
+    /// Namespace of the collector that scrapes drivers.
+    public var scrapeNamespace: Located<String>?
+
+    public init(location: SourceLocation) { self.location = location }
 }
 
 /// `templates/platform.yaml` `argocd`: where Argo CD runs and which git
