@@ -50,10 +50,10 @@ extension OutputFormat: ExpressibleByArgument {}
 
 private let exitStatuses = """
     Exit status: 0 success; 1 a request failed or an object is missing, drifted or
-    unhealthy; 64 bad usage; 65 the folder holds files `pedregal generate` would not
-    write (nothing was sent); 69 the cluster is unreachable after retries; 74 local
-    files unreadable; 77 refused (the folder is for another cluster, a token would
-    go over plain http, or the API answered 401/403).
+    unhealthy; 64 bad usage; 65 the folder holds files `pedregal generate` would
+    not write (nothing was sent); 69 the cluster is unreachable after retries; 74
+    local files unreadable; 77 refused (the folder is for another cluster, a token
+    would go over plain http, or the API answered 401/403).
     """
 
 struct ApplyCommand: ParsableCommand {
@@ -118,8 +118,9 @@ struct ClusterStatusCommand: ParsableCommand {
             fine or --timeout seconds pass.
 
             Exit status: 0 when every object is present, in sync and healthy; 1 otherwise
-            (or on timeout); 64 bad usage; 65 the folder holds files `pedregal generate`
-            would not write; 69 unreachable; 74 local files unreadable; 77 refused.
+            (or on timeout); 64 bad usage; 65 the folder holds files `pedregal
+            generate` would not write; 69 unreachable; 74 local files unreadable; 77
+            refused.
 
             Examples:
               pedregal status generated/sk8-us-west-2
@@ -178,9 +179,11 @@ struct SubmitCommand: ParsableCommand {
 
             Examples:
               pedregal submit feature-engineering/daily-user-features --env prod
-              pedregal submit ml-platform/embedding-backfill --env prod --token bf-2025-01 --logical-date 2025-01-15
+              pedregal submit ml-platform/embedding-backfill --env prod \\
+                --token bf-2025-01 --logical-date 2025-01-15
               pedregal submit ml-platform/embedding-backfill --env prod --arg --model --arg v8
-              pedregal submit --template job.yaml --in-cluster --cluster sk8-us-west-2 --scheduled-job daily-29012345
+              pedregal submit --template job.yaml --in-cluster --cluster sk8-us-west-2 \\
+                --scheduled-job daily-29012345
             """)
 
     @Argument(help: ArgumentHelp("The job, as TEAM/JOB.", valueName: "team/job"))
