@@ -18,6 +18,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // Tests only: the TLS test makes its certificate authority in-process.
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         .systemLibrary(
@@ -39,11 +43,13 @@ let package = Package(
             dependencies: ["PedregalLoader", "PedregalResolver", "PedregalRenderers", "PedregalEmitter", "PedregalTeamEdits"],
             swiftSettings: strict),
         .target(name: "PedregalDiff", dependencies: ["PedregalCompiler"], swiftSettings: strict),
-        // The runner applies generated/ and runs jobs; it reads manifests, never the team format.
+        // The runner applies generated/ and runs jobs; it reads manifests (and the emitter's
+        // header and path scheme, to refuse files `generate` would not write), never the team format.
         .target(
             name: "PedregalRunner",
             dependencies: [
                 "PedregalManifests",
+                "PedregalEmitter",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -76,11 +82,14 @@ let package = Package(
         .testTarget(
             name: "PedregalRunnerTests",
             dependencies: [
-                "PedregalRunner", "PedregalTestSupport",
+                "PedregalRunner", "PedregalEmitter", "PedregalTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ]),
     ]
 )

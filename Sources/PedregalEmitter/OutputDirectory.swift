@@ -15,7 +15,7 @@ public struct WritePlan: Sendable {
     /// Files that would be overwritten but were not written by pedregal.
     public var foreign: [String] = []
     /// Files in the folder that `generate` does not write and that are not on
-    /// ``OutputLayout/allowedExtraFiles``: Argo CD would sync them and
+    /// allowed by ``OutputLayout/isAllowedExtra(_:)``: Argo CD would sync them and
     /// `apply` would apply them, so `check` fails on them. `generate` leaves
     /// them alone (it never deletes what it did not write).
     public var unexpected: [String] = []
@@ -110,7 +110,7 @@ public struct OutputDirectory: Sendable {
         }
         plan.removed = existing.keys.filter { !produced.contains($0) }.sorted()
         plan.unexpected = all.filter {
-            existing[$0] == nil && !produced.contains($0) && !OutputLayout.allowedExtraFiles.contains($0)
+            existing[$0] == nil && !produced.contains($0) && !OutputLayout.isAllowedExtra($0)
         }.sorted()
         return plan
     }

@@ -3,7 +3,7 @@ import PedregalManifests
 
 /// The result of `pedregal apply`.
 public struct ApplyReport: Sendable {
-    /// The cluster (the folder's name).
+    /// The cluster (the folder's `pedregal.io/cluster` label).
     public var cluster: String
     /// The folder as given.
     public var folder: String
@@ -23,13 +23,17 @@ public struct ApplyReport: Sendable {
     /// How many results have `action`.
     public func count(_ action: ObjectResult.Action) -> Int { results.filter { $0.action == action }.count }
 
-    /// `sk8-us-west-2: 150 objects, 3 created, 2 configured, 144 unchanged, 1 failed; 2 pruned`.
+    /// `sk8-us-west-2: 150 objects, 3 created, 2 configured, 144 unchanged, 1 failed; 2 pruned, 1 namespace kept`.
     public var summary: String {
         var text = cluster + (dryRun ? " (dry run, nothing changed)" : "") + ": \(Output.counted(total, "object")), "
         text += "\(count(.created)) created, \(count(.configured)) configured, \(count(.unchanged)) unchanged, "
         text += "\(count(.failed)) failed"
         if count(.expired) > 0 { text += ", \(count(.expired)) expired (not applied)" }
-        if let prune { text += "; \(prune.results.filter { $0.action == .deleted }.count) pruned" }
+        if let prune {
+            text += "; \(prune.results.filter { $0.action == .deleted }.count) pruned"
+            let kept = prune.results.filter { $0.action == .skipped }.count
+            if kept > 0 { text += ", \(Output.counted(kept, "namespace")) kept" }
+        }
         if error != nil { text += "; stopped early" + (total > results.count ? ", \(total - results.count) not tried" : "") }
         return text
     }
@@ -69,20 +73,21 @@ public struct Applier: Sendable {
         self.now = now
     }
 
-
-
     /// Applies every object of `folder` (namespaces first, workloads last),
-    /// printing a line per object; then prunes when asked.
-    public func apply(_ folder: ManifestFolder, dryRun: Bool, prune: Bool) async -> ApplyReport {
+    /// printing a line per object; then prunes when asked (Namespaces only
+    /// with `pruneNamespaces`).
+    public func apply(_ folder: ManifestFolder, dryRun: Bool, prune: Bool, pruneNamespaces: Bool = false) async -> ApplyReport {
         var report = ApplyReport(
             cluster: folder.cluster, folder: folder.path, dryRun: dryRun, total: folder.manifests.count, results: [], prune: nil,
             error: nil, status: .success)
         // Namespaces a dry run would create: the server cannot check objects
         // inside them, because they do not exist yet.
         var newNamespaces: Set<String> = []
+        let ownNamespaces = folder.namespaces
         for manifest in folder.manifests {
             do {
-                let result = try await applyOne(manifest, dryRun: dryRun, newNamespaces: &newNamespaces)
+                let result = try await applyOne(
+                    manifest, dryRun: dryRun, newNamespaces: &newNamespaces, ownNamespaces: ownNamespaces)
                 report.results.append(result)
                 output.line(result.line(dryRun: dryRun))
             } catch {
@@ -97,7 +102,7 @@ public struct Applier: Sendable {
         report.status = report.results.map(\.status).reduce(.success, max)
         if prune && report.error == nil {
             let pruner = Pruner(api: api, discovery: discovery, output: output)
-            let pruned = await pruner.prune(folder, dryRun: dryRun)
+            let pruned = await pruner.prune(folder, dryRun: dryRun, namespaces: pruneNamespaces)
             report.prune = pruned
             report.status = max(report.status, pruned.status)
             report.error = pruned.error
@@ -110,7 +115,9 @@ public struct Applier: Sendable {
 
     /// Applies one object; per-object problems come back as a failed result,
     /// fatal ones (unreachable, unauthorized) are thrown.
-    private func applyOne(_ manifest: Manifest, dryRun: Bool, newNamespaces: inout Set<String>) async throws -> ObjectResult {
+    private func applyOne(
+        _ manifest: Manifest, dryRun: Bool, newNamespaces: inout Set<String>, ownNamespaces: Set<String>
+    ) async throws -> ObjectResult {
         let id = manifest.id
         if let expiresAt = Expirer.expiry(of: manifest, now: now) {
             return ObjectResult(id: id, action: .expired, message: "expired at \(expiresAt); `pedregal expire` removes it")
@@ -136,16 +143,47 @@ public struct Applier: Sendable {
             let live = try await api.getIfPresent(path)
             let applied = try await api.apply(
                 path, object: manifest.object, fieldManager: fieldManager, force: true, dryRun: dryRun)
-            if live == nil || applied.created {
+            guard let live, !applied.created else {
                 if id.kind == "Namespace" && id.group.isEmpty && dryRun { newNamespaces.insert(id.name) }
                 return ObjectResult(id: id, action: .created)
             }
-            let differences = Drift.differences(desired: manifest.object, live: live!)
-            return ObjectResult(id: id, action: differences.isEmpty ? .unchanged : .configured)
+            return ObjectResult(id: id, action: Self.outcome(before: live, after: applied.object, dryRun: dryRun))
         } catch where isFatal(error) {
             throw error
+        } catch let error as APIError {
+            if let namespace = id.namespace, !ownNamespaces.contains(namespace), error.isMissingNamespace(namespace) {
+                return ObjectResult(
+                    id: id, action: .failed, message: PlatformNamespaces.missing(namespace, neededBy: manifest),
+                    status: .failure)
+            }
+            return .failed(id, error)
         } catch {
             return .failed(id, error)
         }
+    }
+
+    /// Whether an apply changed the stored object, as the server tells it.
+    ///
+    /// The server bumps `metadata.resourceVersion` on every write and leaves
+    /// it alone when an apply changes nothing, so equal versions before and
+    /// after mean unchanged. A version that moved because a controller wrote
+    /// the status between the read and the apply is no change of ours: the
+    /// objects are compared without status and managed fields then. A dry run
+    /// never moves the version, so it compares the server's answer with the
+    /// live object the same way (what `kubectl diff --server-side` shows).
+    static func outcome(before: YAMLValue, after: YAMLValue, dryRun: Bool) -> ObjectResult.Action {
+        let version = { (object: YAMLValue) in object["metadata"]?["resourceVersion"]?.string }
+        if !dryRun, let old = version(before), old == version(after) { return .unchanged }
+        return withoutServerBookkeeping(before) == withoutServerBookkeeping(after) ? .unchanged : .configured
+    }
+
+    private static func withoutServerBookkeeping(_ object: YAMLValue) -> YAMLValue {
+        guard case .map(var map) = object else { return object }
+        map["status"] = nil
+        if case .map(var metadata)? = map["metadata"] {
+            for key in ["resourceVersion", "managedFields"] { metadata[key] = nil }
+            map["metadata"] = .map(metadata)
+        }
+        return .map(map)
     }
 }

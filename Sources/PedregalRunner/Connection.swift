@@ -99,9 +99,43 @@ public struct Connection: Sendable {
                 "--token-file, --certificate-authority and --insecure-skip-tls-verify go with --server or --in-cluster; "
                     + "a kubeconfig names its own")
         }
-        if options.inCluster { return try inCluster(options, environment: environment) }
-        if let server = options.server { return try direct(server, options) }
-        return try fromKubeconfig(options, environment: environment)
+        if isDirect && options.insecureSkipTLSVerify && options.certificateAuthority != nil {
+            throw RunnerError.usage(
+                "--certificate-authority and --insecure-skip-tls-verify contradict each other; "
+                    + "kubectl refuses them too (\"\(caWithInsecure)\"): give one")
+        }
+        let connection: Connection
+        if options.inCluster {
+            connection = try inCluster(options, environment: environment)
+        } else if let server = options.server {
+            connection = try direct(server, options)
+        } else {
+            connection = try fromKubeconfig(options, environment: environment)
+        }
+        try connection.checkTokenTransport()
+        return connection
+    }
+
+    /// kubectl's (client-go's) refusal of a CA together with insecure-skip-tls-verify.
+    static let caWithInsecure = "specifying a root certificates file with the insecure flag is not allowed"
+
+    /// Refuses (exit 77) to send a bearer token over plain http to anything
+    /// but this machine: anyone on the path could read it and act as its user.
+    public func checkTokenTransport() throws {
+        guard token != nil, let url = URL(string: server), url.scheme?.lowercased() == "http" else { return }
+        let host = (url.host ?? "").lowercased()
+        guard !Self.isLoopback(host) else { return }
+        throw RunnerError.refused(
+            "refusing to send the bearer token of \(origin) over plain http to \(host): anyone on the way could read it; "
+                + "use https, or plain http only to a loopback address (such as `kubectl proxy` on 127.0.0.1)")
+    }
+
+    /// Whether `host` is this machine: `localhost`, 127.0.0.0/8 or ::1.
+    public static func isLoopback(_ host: String) -> Bool {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        if bare == "localhost" || bare == "::1" || bare == "0:0:0:0:0:0:0:1" { return true }
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
     private static func inCluster(_ options: ConnectionOptions, environment: [String: String]) throws -> Connection {
@@ -154,6 +188,12 @@ public struct Connection: Sendable {
                     + "use a token, a token file or a client certificate")
         }
         try checkURL(cluster.server, what: "cluster '\(cluster.name)' server")
+        if cluster.insecureSkipTLSVerify && cluster.certificateAuthority != nil {
+            throw RunnerError.usage(
+                "cluster '\(cluster.name)' in \(config.files.map { "'\($0)'" }.joined(separator: ", ")) sets both a certificate "
+                    + "authority (certificate-authority or certificate-authority-data) and insecure-skip-tls-verify: true; "
+                    + "kubectl refuses this too (\"\(caWithInsecure)\"): remove one of them")
+        }
         if (user.clientCertificate == nil) != (user.clientKey == nil) {
             throw RunnerError.usage("user '\(user.name)' has a client certificate without a key, or a key without a certificate")
         }

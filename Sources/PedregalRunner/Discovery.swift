@@ -13,14 +13,17 @@ public struct APIResource: Sendable, Hashable {
     public var plural: String
     /// Whether objects of the kind live in namespaces.
     public var namespaced: Bool
+    /// The verbs the server allows on it (`get`, `list`, `delete`, …).
+    public var verbs: Set<String>
 
     /// Creates a resource.
-    public init(group: String, version: String, kind: String, plural: String, namespaced: Bool) {
+    public init(group: String, version: String, kind: String, plural: String, namespaced: Bool, verbs: Set<String> = []) {
         self.group = group
         self.version = version
         self.kind = kind
         self.plural = plural
         self.namespaced = namespaced
+        self.verbs = verbs
     }
 
     /// `group/version`, or `version` for the core group.
@@ -101,6 +104,26 @@ public actor Discovery {
         return groups?[group] ?? []
     }
 
+    /// Every namespaced kind the server can list, in each group's preferred
+    /// version (the core group first): what a namespace can hold. Groups whose
+    /// discovery fails are returned as failures, not skipped silently.
+    public func namespacedListableResources() async throws -> (resources: [APIResource], failures: [String]) {
+        _ = try await versions(of: "")
+        var found: [APIResource] = []
+        var failures: [String] = []
+        let names = (groups ?? [:]).keys.sorted()
+        for group in names {
+            guard let preferred = groups?[group]?.first else { continue }
+            let apiVersion = group.isEmpty ? preferred : "\(group)/\(preferred)"
+            do {
+                found += try await resources(apiVersion: apiVersion).filter { $0.namespaced && $0.verbs.contains("list") }
+            } catch where !isFatal(error) {
+                failures.append("cannot read what \(apiVersion) serves: \(error.runnerFailure.message)")
+            }
+        }
+        return (found, failures)
+    }
+
     private func resources(apiVersion: String) async throws -> [APIResource] {
         if let cached = resourceLists[apiVersion] { return cached }
         let (group, version) = Self.split(apiVersion)
@@ -113,7 +136,8 @@ public actor Discovery {
                 resources.append(
                     APIResource(
                         group: group, version: version, kind: kind, plural: name,
-                        namespaced: entry["namespaced"] == .bool(true)))
+                        namespaced: entry["namespaced"] == .bool(true),
+                        verbs: Set(entry["verbs"]?.listValue?.compactMap(\.string) ?? [])))
             }
         }
         resourceLists[apiVersion] = resources

@@ -4,6 +4,13 @@ import PedregalManifests
 /// the manifest, recursively, must equal the live value at the same path.
 /// Fields only the live object has (defaults, status, server metadata) do
 /// not count; lists are compared item by item.
+///
+/// Both sides are first put in the form the API server stores
+/// (`StoredForm`: every Quantity of a built-in kind canonical), so a
+/// manifest that writes `cpu: "1000"` is in sync with a live `1k`. This
+/// reads nothing but the live object: `status` stays a read-only command
+/// (`kubectl diff --server-side` would need patch rights for its dry-run
+/// apply).
 public enum Drift {
     /// One field that differs.
     public struct Difference: Sendable, Equatable, CustomStringConvertible {
@@ -28,6 +35,8 @@ public enum Drift {
     /// The differences between `desired` (a manifest) and `live`, in order.
     public static func differences(desired: YAMLValue, live: YAMLValue) -> [Difference] {
         var out: [Difference] = []
+        let desired = StoredForm.canonicalizingQuantities(desired)
+        let live = StoredForm.canonicalizingQuantities(withType(live, of: desired))
         guard case .map(let top) = desired else { return out }
         for entry in top.entries where entry.key != "status" {
             if entry.key == "metadata", case .map(let metadata) = entry.value {
@@ -39,6 +48,14 @@ public enum Drift {
             }
         }
         return out
+    }
+
+    /// `live` with the manifest's apiVersion and kind when it lacks them
+    /// (list items of built-in kinds do), so its Quantities are found.
+    private static func withType(_ live: YAMLValue, of desired: YAMLValue) -> YAMLValue {
+        guard case .map(var map) = live else { return live }
+        for key in ["apiVersion", "kind"] where map[key] == nil { map[key] = desired[key] }
+        return .map(map)
     }
 
     private static func compare(_ want: YAMLValue, _ have: YAMLValue?, path: String, into out: inout [Difference]) {

@@ -8,6 +8,9 @@ public enum ExitStatus: Int32, Sendable, Comparable, CustomStringConvertible {
     case failure = 1
     /// Bad usage: flags, arguments or names that cannot work.
     case usage = 64
+    /// The cluster folder holds files `pedregal generate` would not write
+    /// (the CI gate): nothing was sent.
+    case rejected = 65
     /// The cluster could not be reached, even after retries.
     case unavailable = 69
     /// A local file (manifest, kubeconfig, certificate, token) is unreadable.
@@ -16,15 +19,17 @@ public enum ExitStatus: Int32, Sendable, Comparable, CustomStringConvertible {
     case refused = 77
 
     /// Worse statuses win when several objects fail differently: unreachable,
-    /// then refused, then local and usage problems, then plain failures.
+    /// then refused, then local files, the folder gate and usage problems,
+    /// then plain failures.
     private var severity: Int {
         switch self {
         case .success: return 0
         case .failure: return 1
         case .usage: return 2
-        case .ioError: return 3
-        case .refused: return 4
-        case .unavailable: return 5
+        case .rejected: return 3
+        case .ioError: return 4
+        case .refused: return 5
+        case .unavailable: return 6
         }
     }
 

@@ -3,7 +3,7 @@ import PedregalManifests
 
 /// The result of `pedregal expire`.
 public struct ExpireReport: Sendable {
-    /// The cluster (the folder's name).
+    /// The cluster (the folder's `pedregal.io/cluster` label).
     public var cluster: String
     /// The time compared with, RFC 3339.
     public var now: String
@@ -67,19 +67,23 @@ public struct Expirer: Sendable {
         return expiresAt
     }
 
-    /// The label selector of Spark Connect servers.
-    public static let selector =
-        "\(Vocabulary.managedBy)=\(Vocabulary.managedByValue),\(Vocabulary.component)=\(SparkComponent.connectServer)"
+    /// The label selector of the Spark Connect servers of `cluster`'s folder:
+    /// scoped by `pedregal.io/cluster` as prune is, so two folders applied to
+    /// one cluster never expire each other's servers.
+    public static func selector(cluster: String) -> String {
+        "\(Vocabulary.managedBy)=\(Vocabulary.managedByValue),\(Vocabulary.cluster)=\(cluster),"
+            + "\(Vocabulary.component)=\(SparkComponent.connectServer)"
+    }
 
-    /// Deletes every Spark Connect server of the cluster (either operator)
-    /// whose expiry is at or before `now` (RFC 3339).
+    /// Deletes every Spark Connect server of the cluster's folder (either
+    /// operator) whose expiry is at or before `now` (RFC 3339).
     public func expire(cluster: String, now: String, dryRun: Bool) async throws -> ExpireReport {
         guard let instant = RFC3339.seconds(now) else {
             throw RunnerError.usage("--now '\(now)' is not an RFC 3339 time such as 2026-12-31T00:00:00Z")
         }
         var report = ExpireReport(cluster: cluster, now: now, dryRun: dryRun, results: [], kept: [], status: .success)
         for resource in try await Jobs.sparkApplicationResources(discovery) {
-            let servers = try await api.list(resource.collectionPath(namespace: nil), labelSelector: Self.selector)
+            let servers = try await api.list(resource.collectionPath(namespace: nil), labelSelector: Self.selector(cluster: cluster))
             for server in servers {
                 guard let expiresAt = server["metadata"]?["annotations"]?[Vocabulary.expiresAt]?.string else { continue }
                 let id = resource.id(of: server)

@@ -4,7 +4,8 @@ import PedregalManifests
 public struct SubmitReport: Sendable {
     /// The run.
     public var run: RunID
-    /// False when a run with the same token already existed.
+    /// False when a run with the same token already existed, or none was
+    /// started (`skipped`).
     public var created: Bool
     /// The token the run was made with.
     public var token: String
@@ -12,8 +13,23 @@ public struct SubmitReport: Sendable {
     public var apiVersion: String
     /// The existing run's state (nil for a new run).
     public var state: JobState?
+    /// The run's logical time, when its macros were expanded.
+    public var logical: LogicalTime?
+    /// The job's concurrency policy.
+    public var policy: ConcurrencyPolicy
+    /// Runs of the job that were still active.
+    public var active: [ActiveRun] = []
+    /// Whether no run was started because of them (policy Forbid).
+    public var skipped = false
+    /// Active runs deleted first (policy Replace).
+    public var replaced: [RunID] = []
 
     var line: String {
+        if skipped {
+            let runs = active.map { "\($0.run) \(JobsReporting.describe($0.state))" }.joined(separator: ", ")
+            return "not submitted: a previous run of this job is still active (\(runs)) and its concurrency policy is "
+                + "Forbid; token \(token) started nothing"
+        }
         if created { return "submitted \(run) (\(apiVersion) SparkApplication, token \(token))" }
         let phase = state.map { " (\(JobsReporting.describe($0)))" } ?? ""
         return "already submitted: \(run) exists for token \(token)\(phase)"
@@ -22,8 +38,10 @@ public struct SubmitReport: Sendable {
     var json: YAMLValue {
         .object([
             "run": .string(run.description), "namespace": .string(run.namespace), "name": .string(run.name),
-            "created": .bool(created), "token": .string(token), "apiVersion": .string(apiVersion),
-            "state": state.map(JobsReporting.json) ?? .null,
+            "created": .bool(created), "skipped": .bool(skipped), "token": .string(token), "apiVersion": .string(apiVersion),
+            "state": state.map(JobsReporting.json) ?? .null, "concurrencyPolicy": .string(policy.rawValue),
+            "activeRuns": .list(active.map(\.json)), "replaced": .list(replaced.map { .string($0.description) }),
+            "logicalTime": .optional(logical?.text), "logicalTimeSource": .optional(logical?.source),
         ])
     }
 }

@@ -5,8 +5,8 @@ import PedregalManifests
 public struct JobTemplate: Sendable {
     /// The SparkApplication manifest.
     public var object: YAMLValue
-    /// The cluster the template belongs to (its generated/ folder), or nil
-    /// for a raw template file.
+    /// The cluster the template belongs to (its `pedregal.io/cluster` label,
+    /// else its generated/ folder's name), or nil for a raw template file.
     public var cluster: String?
     /// That cluster's folder, for messages.
     public var clusterFolder: String?
@@ -49,10 +49,12 @@ public enum JobTemplates {
                     continue
                 }
                 let object = try template(in: configMap, file: relative)
+                // The cluster is the one the manifests are labelled for, as for `apply`.
+                let labelled = labels?[Vocabulary.cluster]?.string ?? cluster
                 matches.append(
                     (
                         JobTemplate(
-                            object: object, cluster: cluster, clusterFolder: root.appendingPathComponent(cluster).path, file: file
+                            object: object, cluster: labelled, clusterFolder: root.appendingPathComponent(cluster).path, file: file
                         ),
                         foundRegion
                     ))

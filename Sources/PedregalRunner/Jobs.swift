@@ -19,11 +19,19 @@ public struct Jobs: Sendable {
         self.interval = interval
     }
 
-    /// Creates a run from `template`; when the token's run already exists
-    /// (a retry, or a racing submit) reports that run instead.
-    public func submit(_ template: JobTemplate, token: String?, args: [String]?, now: String? = nil) async throws -> SubmitReport {
+    /// Creates a run from `template`, its macros expanded with `logical`.
+    ///
+    /// When the token's run already exists (a retry, or a racing submit) it
+    /// reports that run instead, whatever the policy. Otherwise, unless the
+    /// template's `ConcurrencyPolicy` is Allow, it looks for active runs of the
+    /// same job first: Forbid then starts nothing (and succeeds), Replace
+    /// deletes them and starts the new run.
+    public func submit(_ template: JobTemplate, token: String?, args: [String]?, logical: LogicalTime? = nil) async throws
+        -> SubmitReport
+    {
         let token = token ?? RunToken.random()
-        let object = try RunToken.run(from: template.object, token: token, args: args, now: now)
+        let policy = try ConcurrencyPolicy.of(template.object)
+        let object = try RunToken.run(from: template.object, token: token, args: args, logical: logical?.seconds)
         let id = Manifest(cluster: template.cluster ?? "", object: object, source: template.file).id
         guard let namespace = id.namespace else { throw RunnerError.io("the template '\(template.file)' names no namespace") }
         guard let resource = try await discovery.resource(apiVersion: id.apiVersion, kind: id.kind) else {
@@ -32,22 +40,62 @@ public struct Jobs: Sendable {
             )
         }
         let run = RunID(namespace: namespace, name: id.name)
-        var report = SubmitReport(run: run, created: true, token: token, apiVersion: resource.apiVersion, state: nil)
+        var report = SubmitReport(
+            run: run, created: true, token: token, apiVersion: resource.apiVersion, state: nil, logical: logical, policy: policy)
+        if let logical { output.line("logical time \(logical.text) (\(logical.source))") }
+        if let existing = try await existingRun(run, resource: resource, token: token) {
+            report.created = false
+            report.state = existing
+            return finish(report)
+        }
+        if policy != .allow {
+            let job = RunToken.job(of: object)
+            report.active = try await activeRuns(of: job, in: namespace, resource: resource, excluding: run.name)
+            if policy == .forbid && !report.active.isEmpty {
+                report.created = false
+                report.skipped = true
+                return finish(report)
+            }
+            for active in report.active {
+                do {
+                    try await api.delete(resource.objectPath(namespace: namespace, name: active.run.name), dryRun: false)
+                } catch let error as APIError where error.code == 404 {
+                    // It finished and was removed meanwhile: replaced all the same.
+                }
+                report.replaced.append(active.run)
+                output.line(
+                    "replaced \(active.run) (\(JobsReporting.describe(active.state))): deleted, as the job's concurrency policy "
+                        + "Replace asks")
+            }
+        }
         do {
             _ = try await api.create(resource.collectionPath(namespace: namespace), object: object, dryRun: false)
         } catch let error as APIError where error.code == 409 && error.reason == "AlreadyExists" {
-            guard let existing = try await api.getIfPresent(resource.objectPath(namespace: namespace, name: id.name)) else {
+            guard let existing = try await existingRun(run, resource: resource, token: token) else {
                 throw RunnerError.failure("run \(run) already existed but was deleted while submitting; submit again")
             }
-            let existingToken = existing["metadata"]?["annotations"]?[Vocabulary.runToken]?.string
-            guard existingToken == token else {
-                throw RunnerError.failure(
-                    "\(run) exists but was not made by token '\(token)' (its token is '\(existingToken ?? "none")'); "
-                        + "use another token")
-            }
             report.created = false
-            report.state = JobState.of(existing, group: resource.group)
+            report.state = existing
         }
+        return finish(report)
+    }
+
+    /// The state of `run` when it exists and was made by `token`; nil when it
+    /// does not exist; an error when another token made it.
+    private func existingRun(_ run: RunID, resource: APIResource, token: String) async throws -> JobState? {
+        guard let existing = try await api.getIfPresent(resource.objectPath(namespace: run.namespace, name: run.name)) else {
+            return nil
+        }
+        let existingToken = existing["metadata"]?["annotations"]?[Vocabulary.runToken]?.string
+        guard existingToken == token else {
+            throw RunnerError.failure(
+                "\(run) exists but was not made by token '\(token)' (its token is '\(existingToken ?? "none")'); "
+                    + "use another token")
+        }
+        return JobState.of(existing, group: resource.group)
+    }
+
+    private func finish(_ report: SubmitReport) -> SubmitReport {
         output.line(report.line)
         output.document(report.json)
         return report

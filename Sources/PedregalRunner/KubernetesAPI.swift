@@ -56,26 +56,45 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// Seconds from a `Retry-After` header, if any.
     public var retryAfter: Int?
+    /// Whether the body was a `Status` object: the API server itself answered
+    /// (a proxy or load balancer in front of it answers with something else).
+    public var fromAPIServer: Bool
+    /// `Status.details.kind` and `.name`: what the error is about
+    /// (`namespaces` and `spark-operator` when that namespace is missing).
+    public var details: (kind: String, name: String)?
 
     /// Creates an error.
-    public init(code: Int, reason: String, message: String, retryAfter: Int? = nil) {
+    public init(
+        code: Int, reason: String, message: String, retryAfter: Int? = nil, fromAPIServer: Bool = true,
+        details: (kind: String, name: String)? = nil
+    ) {
         self.code = code
         self.reason = reason
         self.message = message
         self.retryAfter = retryAfter
+        self.fromAPIServer = fromAPIServer
+        self.details = details
     }
 
     /// Reads a response body: a `Status` object when it is one.
     public init(code: Int, body: [UInt8], retryAfter: Int? = nil) {
         let parsed = try? JSONReader.parse(body)
+        let isStatus = parsed?["kind"]?.string == "Status"
         let reason = parsed?["reason"]?.string
         let message = parsed?["message"]?.string
+        let details = parsed?["details"]
         self.init(
             code: code, reason: reason.flatMap { $0.isEmpty ? nil : $0 } ?? APIError.reasonPhrase(code),
             message: message
                 ?? String(decoding: body.prefix(500), as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines),
-            retryAfter: retryAfter)
+            retryAfter: retryAfter, fromAPIServer: isStatus,
+            details: details?["kind"]?.string.map { ($0, details?["name"]?.string ?? "") })
+    }
+
+    /// Whether this is the API server saying that namespace `name` does not exist.
+    public func isMissingNamespace(_ name: String) -> Bool {
+        code == 404 && details?.kind == "namespaces" && details?.name == name
     }
 
     /// 401 and 403 are refusals (exit 77); every other answer is a failure.

@@ -145,6 +145,12 @@ public final class KubernetesClient: KubernetesAPI {
             let error = APIError(code: status, body: bytes, retryAfter: retryAfter)
             guard RetryPolicy.isRetryable(status: status) else { throw error }
             guard attempt < retry.maxAttempts else {
+                // A 500 with a Status body is the API server failing this one
+                // request (an admission webhook that fails, say): the object
+                // fails, the cluster is reachable. 429, 503 and 504 mean it is
+                // overloaded or going away, and bodies that are not a Status
+                // come from in front of it (a proxy, a load balancer).
+                if error.code == 500 && error.fromAPIServer { throw error }
                 throw UnreachableError(message: "\(method) \(path) answered \(error)", attempts: attempt)
             }
             try await retry.sleep(retry.delay(afterAttempt: attempt, retryAfter: retryAfter))

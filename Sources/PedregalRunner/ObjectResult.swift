@@ -7,6 +7,8 @@ public struct ObjectResult: Sendable, Equatable {
         case created, configured, unchanged, deleted, failed
         /// Not applied: a Spark Connect server whose expiry has passed.
         case expired
+        /// Left alone on purpose: a Namespace prune would delete without `--prune-namespaces`.
+        case skipped
     }
 
     /// The object.

@@ -7,6 +7,9 @@ public struct PruneReport: Sendable {
     public var candidates: [ResourceID]
     /// One result per candidate deleted (or not).
     public var results: [ObjectResult]
+    /// What each Namespace among the candidates holds, listed before
+    /// anything is deleted (only with `--prune-namespaces`).
+    public var namespaces: [NamespaceContents]
     /// Kinds that could not be listed, with why.
     public var listFailures: [String]
     /// Why pruning stopped early, if it did.
@@ -17,7 +20,7 @@ public struct PruneReport: Sendable {
     var json: YAMLValue {
         .object([
             "candidates": .list(candidates.map(\.json)), "results": .list(results.map(\.json)),
-            "listFailures": .list(listFailures.map(YAMLValue.string)),
+            "namespaces": .list(namespaces.map(\.json)), "listFailures": .list(listFailures.map(YAMLValue.string)),
         ])
     }
 }
@@ -31,6 +34,11 @@ public struct PruneReport: Sendable {
 /// no owner references (objects an operator made from a pedregal object
 /// belong to that operator). Kinds searched: those in the folder plus every
 /// kind pedregal generates that the cluster serves.
+///
+/// Deleting a Namespace deletes everything in it (runs, Secrets, volumes),
+/// so Namespaces are only listed and kept, unless `--prune-namespaces` asks
+/// for them; then what each holds is listed first, and a namespace whose
+/// contents cannot all be listed is not deleted.
 public struct Pruner: Sendable {
     /// The API server.
     public var api: any KubernetesAPI
@@ -61,9 +69,11 @@ public struct Pruner: Sendable {
         "\(Vocabulary.managedBy)=\(Vocabulary.managedByValue),\(Vocabulary.cluster)=\(cluster),!\(Vocabulary.runToken)"
     }
 
-    /// Lists the candidates, then deletes them (with `dryRun=All` in a dry run).
-    public func prune(_ folder: ManifestFolder, dryRun: Bool) async -> PruneReport {
-        var report = PruneReport(candidates: [], results: [], listFailures: [], error: nil, status: .success)
+    /// Lists the candidates, then deletes them (with `dryRun=All` in a dry
+    /// run); Namespaces only when `namespaces` is set.
+    public func prune(_ folder: ManifestFolder, dryRun: Bool, namespaces: Bool = false) async -> PruneReport {
+        var report = PruneReport(
+            candidates: [], results: [], namespaces: [], listFailures: [], error: nil, status: .success)
         let found: [(id: ResourceID, resource: APIResource)]
         do {
             (found, report.listFailures, report.status) = try await candidates(folder)
@@ -81,7 +91,45 @@ public struct Pruner: Sendable {
             output.line("prune: \(Output.counted(found.count, "object")) in \(folder.cluster) no longer in \(folder.path):")
             for candidate in found { output.line("  \(candidate.id)") }
         }
+        let doomed = found.filter { Self.isNamespace($0.id) }.map(\.id.name)
+        if !doomed.isEmpty && !namespaces {
+            output.line(
+                "prune: deleting a namespace deletes everything in it (runs, secrets, volumes), so "
+                    + "\(doomed.count == 1 ? "it is" : "they are") kept: \(doomed.joined(separator: ", ")); "
+                    + "pass --prune-namespaces to delete \(doomed.count == 1 ? "it" : "them")")
+        } else if !doomed.isEmpty {
+            do {
+                for name in doomed {
+                    let contents = try await NamespaceLister(api: api, discovery: discovery).contents(of: name)
+                    report.namespaces.append(contents)
+                    describe(contents)
+                }
+            } catch {
+                let failure = error.runnerFailure
+                report.error = failure.message
+                report.status = failure.status
+                return report
+            }
+        }
         for (id, resource) in found {
+            if Self.isNamespace(id) {
+                if !namespaces {
+                    let result = ObjectResult(
+                        id: id, action: .skipped, message: "pass --prune-namespaces to delete it and everything in it")
+                    report.results.append(result)
+                    output.line(result.line(dryRun: dryRun))
+                    continue
+                }
+                if let contents = report.namespaces.first(where: { $0.name == id.name }), !contents.problems.isEmpty {
+                    let result = ObjectResult(
+                        id: id, action: .failed,
+                        message: "not deleted: what it holds could not all be listed (\(contents.problems.joined(separator: "; ")))",
+                        status: .failure)
+                    report.results.append(result)
+                    output.line(result.line(dryRun: dryRun))
+                    continue
+                }
+            }
             var result: ObjectResult
             do {
                 try await api.delete(resource.objectPath(namespace: id.namespace, name: id.name), dryRun: dryRun)
@@ -103,6 +151,18 @@ public struct Pruner: Sendable {
         report.status = report.results.map(\.status).reduce(report.status, max)
         return report
     }
+
+    /// Prints what deleting a namespace takes down.
+    private func describe(_ contents: NamespaceContents) {
+        let count = Output.counted(contents.objects.count, "object")
+        output.line("prune: deleting Namespace \(contents.name) takes down everything in it: \(count)")
+        for object in contents.objects {
+            output.line("  \(object)" + (contents.runs.contains(object) ? " (a run)" : ""))
+        }
+        for problem in contents.problems { output.line(Output.column("failed") + problem) }
+    }
+
+    static func isNamespace(_ id: ResourceID) -> Bool { id.kind == "Namespace" && id.group.isEmpty }
 
     private func candidates(_ folder: ManifestFolder) async throws
         -> ([(id: ResourceID, resource: APIResource)], [String], ExitStatus)

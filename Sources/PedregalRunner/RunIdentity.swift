@@ -59,10 +59,14 @@ public enum RunToken {
     }
 
     /// The run object: the template renamed, labelled and annotated with the
-    /// token, its Argo CD annotations removed, `args` (if given) replacing the
-    /// application arguments (`spec.driverArgs` for Apache, `spec.arguments`
-    /// for Kubeflow).
-    public static func run(from template: YAMLValue, token: String, args: [String]?, now: String? = nil) throws -> YAMLValue {
+    /// token (and labelled `pedregal.io/job` with the job's name, if the
+    /// template is not already), its Argo CD annotations removed, `args` (if
+    /// given) replacing the application arguments (`spec.driverArgs` for
+    /// Apache, `spec.arguments` for Kubeflow), and with `logical` (seconds
+    /// since 1970) the macros in them expanded.
+    public static func run(from template: YAMLValue, token: String, args: [String]?, logical: Double? = nil) throws
+        -> YAMLValue
+    {
         guard case .map(var object) = template, case .map(var metadata)? = object["metadata"],
             let job = metadata["name"]?.string
         else {
@@ -72,6 +76,7 @@ public enum RunToken {
         for field in Drift.serverMetadata { metadata[field] = nil }
         var labels = metadata["labels"]?.mapValue ?? YAMLMap()
         labels[Vocabulary.runToken] = .string(hash(token))
+        if labels[Vocabulary.job] == nil { labels[Vocabulary.job] = .string(job) }
         metadata["labels"] = .map(labels)
         var annotations = metadata["annotations"]?.mapValue ?? YAMLMap()
         annotations.entries.removeAll { $0.key.hasPrefix("argocd.argoproj.io/") }
@@ -83,13 +88,18 @@ public enum RunToken {
         let argsKey = group == JobState.kubeflowGroup ? "arguments" : "driverArgs"
         var spec = object["spec"]?.mapValue ?? YAMLMap()
         if let args { spec[argsKey] = .list(args.map(YAMLValue.string)) }
-        if let now, let current = spec[argsKey]?.listValue {
-            let logical = RunMacros.logicalTime(token: token, now: now)
+        if let logical, let current = spec[argsKey]?.listValue {
             let name = metadata["name"]?.string ?? job
             spec[argsKey] = .list(current.map { $0.string.map { .string(RunMacros.expand($0, logical: logical, run: name)) } ?? $0 })
         }
         if !spec.isEmpty { object["spec"] = .map(spec) }
         return .map(object)
+    }
+
+    /// The job a template is for: its `pedregal.io/job` label, else its name.
+    public static func job(of template: YAMLValue) -> String {
+        let metadata = template["metadata"]
+        return metadata?["labels"]?[Vocabulary.job]?.string ?? metadata?["name"]?.string ?? ""
     }
 }
 
@@ -98,21 +108,11 @@ public enum RunToken {
 /// `{{ ds }}` (YYYY-MM-DD), `{{ ds_nodash }}` (YYYYMMDD), `{{ ts }}` (RFC 3339
 /// UTC) of the run's logical time, and `{{ run_id }}` (the run's name).
 ///
-/// The logical time of a scheduled run is its scheduled time: the CronJob
-/// names each Job `<cronjob>-<minutes since 1970>` and passes that name as the
-/// token, so retries of a run, even days later, see the same date. Any other
-/// run's logical time is when it is submitted.
+/// The logical time is always given (see `RunTiming`): a scheduled run's
+/// is its scheduled time, read from its Job, so a retry days later sees the
+/// same date; `--logical-date` sets it (backfills); an on-demand run's is
+/// when it is submitted. Dates are UTC.
 public enum RunMacros {
-    /// The logical time, seconds since 1970.
-    public static func logicalTime(token: String, now: String) -> Double {
-        if let dash = token.lastIndex(of: "-"), let minutes = Int(token[token.index(after: dash)...]),
-            (10_000_000...99_999_999).contains(minutes)
-        {
-            return Double(minutes) * 60
-        }
-        return RFC3339.seconds(now) ?? 0
-    }
-
     /// `text` with every macro replaced.
     public static func expand(_ text: String, logical: Double, run: String) -> String {
         guard text.contains("{{") else { return text }

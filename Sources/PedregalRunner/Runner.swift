@@ -71,9 +71,12 @@ public enum JobSource: Sendable {
 /// connection, check the cluster name, talk to the API, print, and return the
 /// exit status. The executable only parses flags and calls these.
 public enum Runner {
-    /// `pedregal apply DIR [--dry-run] [--prune]`.
-    public static func apply(folder path: String, dryRun: Bool, prune: Bool, context: RunnerContext) async -> ExitStatus {
+    /// `pedregal apply DIR [--dry-run] [--prune [--prune-namespaces]]`.
+    public static func apply(
+        folder path: String, dryRun: Bool, prune: Bool, pruneNamespaces: Bool = false, context: RunnerContext
+    ) async -> ExitStatus {
         await context.run {
+            if pruneNamespaces && !prune { throw RunnerError.usage("--prune-namespaces goes with --prune") }
             let folder = try ManifestFolder.load(path)
             if prune && folder.manifests.isEmpty {
                 throw RunnerError.usage("'\(path)' holds no manifests; refusing to prune everything pedregal manages")
@@ -82,7 +85,7 @@ public enum Runner {
             try connection.checkCluster(folder.cluster, folder: path)
             return try await context.withAPI(connection) { api, discovery in
                 await Applier(api: api, discovery: discovery, output: context.output, now: context.now())
-                    .apply(folder, dryRun: dryRun, prune: prune).status
+                    .apply(folder, dryRun: dryRun, prune: prune, pruneNamespaces: pruneNamespaces).status
             }
         }
     }
@@ -101,9 +104,21 @@ public enum Runner {
         }
     }
 
-    /// `pedregal submit`.
-    public static func submit(_ source: JobSource, token: String?, args: [String]?, context: RunnerContext) async -> ExitStatus {
+    /// `pedregal submit`: `timing` says where the logical time of the run's
+    /// macros comes from; `.scheduledJob` also makes the Job's name the token.
+    public static func submit(
+        _ source: JobSource, token: String?, args: [String]?, timing: RunTiming = .now, context: RunnerContext
+    ) async -> ExitStatus {
         await context.run {
+            var token = token
+            var given: LogicalTime?
+            switch timing {
+            case .now: break
+            case .logicalDate(let text): given = try LogicalTime.parse(logicalDate: text)
+            case .scheduledJob(let name):
+                guard token == nil else { throw RunnerError.usage("--scheduled-job makes the Job's name the token; drop --token") }
+                token = name
+            }
             let template: JobTemplate
             switch source {
             case .job(let team, let job, let environment, let region, let generated):
@@ -117,11 +132,37 @@ public enum Runner {
                 try connection.checkCluster(cluster, folder: template.clusterFolder ?? cluster)
             }
             return try await context.withAPI(connection) { api, discovery in
+                var logical = given
+                if case .scheduledJob(let name) = timing {
+                    logical = try await scheduledTime(job: name, template: template, api: api, discovery: discovery)
+                } else if logical == nil {
+                    let now = context.now()
+                    logical = LogicalTime(
+                        seconds: RFC3339.seconds(now) ?? 0, source: "the current time; --logical-date sets another")
+                }
                 _ = try await Jobs(api: api, discovery: discovery, output: context.output).submit(
-                    template, token: token, args: args, now: context.now())
+                    template, token: token, args: args, logical: logical)
                 return .success
             }
         }
+    }
+
+    /// The scheduled time of the CronJob's Job `name`, in the template's namespace.
+    private static func scheduledTime(job name: String, template: JobTemplate, api: any KubernetesAPI, discovery: Discovery)
+        async throws -> LogicalTime
+    {
+        guard let namespace = template.object["metadata"]?["namespace"]?.string else {
+            throw RunnerError.io("the template '\(template.file)' names no namespace")
+        }
+        guard let jobs = try await discovery.resource(group: "batch", kind: "Job") else {
+            throw RunnerError.failure("the cluster serves no batch Job API, so --scheduled-job \(name) cannot be read")
+        }
+        guard let job = try await api.getIfPresent(jobs.objectPath(namespace: namespace, name: name)) else {
+            throw RunnerError.failure(
+                "Job \(namespace)/\(name) not found: --scheduled-job names the Job this submit runs in "
+                    + "(the CronJob passes its name from the pod's batch.kubernetes.io/job-name label)")
+        }
+        return try LogicalTime.scheduled(job: job, name: name, namespace: namespace)
     }
 
     /// `pedregal job status RUN [--wait [--timeout S]]`.
@@ -148,7 +189,8 @@ public enum Runner {
         }
     }
 
-    /// `pedregal expire DIR [--now T] [--dry-run]`.
+    /// `pedregal expire DIR [--now T] [--dry-run]`: the cluster mode, for clusters
+    /// without Argo CD; only the servers labelled for the folder's cluster.
     public static func expire(folder path: String, now: String?, dryRun: Bool, context: RunnerContext) async -> ExitStatus {
         await context.run {
             let folder = try ManifestFolder.load(path)

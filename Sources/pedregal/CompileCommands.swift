@@ -104,7 +104,7 @@ struct Check: ParsableCommand {
             diagnostics.say("\(where_) is stale: \(plan.added.count) to add, \(plan.changed.count) to change, \(plan.removed.count) to remove; run `pedregal generate`")
         }
         if !plan.unexpected.isEmpty {
-            diagnostics.say("\(where_) holds \(plan.unexpected.count) file(s) that `generate` does not write; Argo CD would sync them and `apply` would apply them: remove them (only \(OutputLayout.allowedExtraFiles.sorted().joined(separator: ", ")) at the top is allowed)")
+            diagnostics.say("\(where_) holds \(plan.unexpected.count) file(s) that `generate` does not write; Argo CD would sync them and `apply` would apply them: remove them (only a README.md or README at the top of the folder or of a cluster folder is allowed)")
         }
         throw Status.invalid
     }

@@ -50,9 +50,10 @@ extension OutputFormat: ExpressibleByArgument {}
 
 private let exitStatuses = """
     Exit status: 0 success; 1 a request failed or an object is missing, drifted or
-    unhealthy; 64 bad usage; 69 the cluster is unreachable after retries; 74 local
-    files unreadable; 77 refused (the folder is for another cluster, or the API
-    answered 401/403).
+    unhealthy; 64 bad usage; 65 the folder holds files `pedregal generate` would
+    not write (nothing was sent); 69 the cluster is unreachable after retries; 74
+    local files unreadable; 77 refused (the folder is for another cluster, a token
+    would go over plain http, or the API answered 401/403).
     """
 
 struct ApplyCommand: ParsableCommand {
@@ -62,17 +63,20 @@ struct ApplyCommand: ParsableCommand {
         discussion: """
             Objects go in dependency order (namespaces, service accounts and RBAC, quotas
             and limits, configuration, services, workloads) as field manager `pedregal`.
-            Refuses a folder whose name is not the connection's cluster unless --cluster
-            names it. --prune then deletes what pedregal manages in the cluster
-            (app.kubernetes.io/managed-by=pedregal, never runs) that the folder no longer
-            holds, listing it first. --dry-run sends everything with dryRun=All: the
-            server checks, nothing changes.
+            Refuses, before any request, a folder holding a file `pedregal generate`
+            would not write (exit 65), and a folder whose pedregal.io/cluster label is not
+            the connection's cluster unless --cluster names it. --prune then deletes what
+            pedregal manages in the cluster (app.kubernetes.io/managed-by=pedregal, never
+            runs) that the folder no longer holds, listing it first; Namespaces only with
+            --prune-namespaces, after listing everything each one holds. --dry-run sends
+            everything with dryRun=All: the server checks, nothing changes.
 
             \(exitStatuses)
 
             Examples:
               pedregal apply generated/sk8-us-west-2 --dry-run
               pedregal apply generated/sk8-us-west-2 --prune
+              pedregal apply generated/sk8-us-west-2 --prune --prune-namespaces --dry-run
               pedregal apply generated/sk8-us-west-2 --context kind-pedregal --cluster sk8-us-west-2
             """)
 
@@ -82,14 +86,23 @@ struct ApplyCommand: ParsableCommand {
     @Flag(help: "Send every request with dryRun=All; nothing changes.")
     var dryRun = false
 
-    @Flag(help: "Delete managed objects the folder no longer holds.")
+    @Flag(help: "Delete managed objects the folder no longer holds (Namespaces are kept and listed).")
     var prune = false
+
+    @Flag(help: "With --prune, delete Namespaces too, with everything in them (listed first).")
+    var pruneNamespaces = false
 
     @OptionGroup var connection: ConnectionFlags
 
+    func validate() throws {
+        if pruneNamespaces && !prune { throw ValidationError("--prune-namespaces goes with --prune") }
+    }
+
     func run() throws {
-        let (folder, dryRun, prune) = (folder, dryRun, prune)
-        try connection.execute { await Runner.apply(folder: folder, dryRun: dryRun, prune: prune, context: $0) }
+        let (folder, dryRun, prune, pruneNamespaces) = (folder, dryRun, prune, pruneNamespaces)
+        try connection.execute {
+            await Runner.apply(folder: folder, dryRun: dryRun, prune: prune, pruneNamespaces: pruneNamespaces, context: $0)
+        }
     }
 }
 
@@ -98,13 +111,15 @@ struct ClusterStatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "Show whether each object of a cluster folder is present, in sync and healthy.",
         discussion: """
-            In sync: every field of the manifest equals the live object's. Healthy:
+            In sync: every field of the manifest equals the live object's, both in the
+            form the API server stores (quantities canonical: cpu "1000" is 1k). Healthy:
             namespaces Active, SparkApplications (Spark Connect servers, streaming jobs)
             running healthily; other kinds when present. --wait checks again until all are
             fine or --timeout seconds pass.
 
             Exit status: 0 when every object is present, in sync and healthy; 1 otherwise
-            (or on timeout); 64 bad usage; 69 unreachable; 74 local files unreadable; 77
+            (or on timeout); 64 bad usage; 65 the folder holds files `pedregal
+            generate` would not write; 69 unreachable; 74 local files unreadable; 77
             refused.
 
             Examples:
@@ -148,13 +163,27 @@ struct SubmitCommand: ParsableCommand {
             (the scheduled-submit CronJob does this). Prints the run as NAMESPACE/NAME,
             which `job status` and `cancel` take.
 
+            The macros {{ ds }}, {{ ds_nodash }} and {{ ts }} in the arguments take the
+            run's logical time: --logical-date (a date YYYY-MM-DD or an RFC 3339 time),
+            else with --scheduled-job JOB the scheduled time of that CronJob Job (its
+            batch.kubernetes.io/cronjob-scheduled-timestamp annotation, else the minute
+            its name ends in; the Job's name is then the token), else the current time.
+            Each is printed.
+
+            While an earlier run of the job is active, the template's
+            pedregal.io/concurrency-policy decides: Forbid (the default) starts nothing
+            and exits 0, Allow starts another, Replace deletes the active runs first. A
+            second submit with the same token always returns the first run.
+
             \(exitStatuses)
 
             Examples:
               pedregal submit feature-engineering/daily-user-features --env prod
-              pedregal submit ml-platform/embedding-backfill --env prod --token bf-2025-01
+              pedregal submit ml-platform/embedding-backfill --env prod \\
+                --token bf-2025-01 --logical-date 2025-01-15
               pedregal submit ml-platform/embedding-backfill --env prod --arg --model --arg v8
-              pedregal submit --template job.yaml --in-cluster --cluster sk8-us-west-2 --token T
+              pedregal submit --template job.yaml --in-cluster --cluster sk8-us-west-2 \\
+                --scheduled-job daily-29012345
             """)
 
     @Argument(help: ArgumentHelp("The job, as TEAM/JOB.", valueName: "team/job"))
@@ -180,6 +209,15 @@ struct SubmitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A SparkApplication file to submit instead of TEAM/JOB.", valueName: "file"))
     var template: String?
 
+    @Option(help: ArgumentHelp("The run's logical date for {{ ds }}: YYYY-MM-DD or an RFC 3339 time.", valueName: "date"))
+    var logicalDate: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The CronJob's Job this submit runs in: its scheduled time is the logical date, its name the token.",
+            valueName: "job"))
+    var scheduledJob: String?
+
     @OptionGroup var connection: ConnectionFlags
 
     func validate() throws {
@@ -196,6 +234,13 @@ struct SubmitCommand: ParsableCommand {
             guard env == nil, region == nil else { throw ValidationError("--env and --region go with TEAM/JOB, not --template") }
         }
         if let token, token.isEmpty { throw ValidationError("--token must not be empty") }
+        if scheduledJob != nil && token != nil {
+            throw ValidationError("--scheduled-job makes the Job's name the token; drop --token")
+        }
+        if scheduledJob != nil && logicalDate != nil {
+            throw ValidationError("--scheduled-job gives the logical date (the Job's scheduled time); drop --logical-date")
+        }
+        if let scheduledJob, scheduledJob.isEmpty { throw ValidationError("--scheduled-job must not be empty") }
     }
 
     func run() throws {
@@ -207,7 +252,8 @@ struct SubmitCommand: ParsableCommand {
             source = .job(team: parts[0], job: parts[1], environment: env!, region: region, generated: generated)
         }
         let (token, args) = (token, args.isEmpty ? nil : args)
-        try connection.execute { await Runner.submit(source, token: token, args: args, context: $0) }
+        let timing: RunTiming = scheduledJob.map { .scheduledJob($0) } ?? logicalDate.map { .logicalDate($0) } ?? .now
+        try connection.execute { await Runner.submit(source, token: token, args: args, timing: timing, context: $0) }
     }
 }
 
@@ -296,7 +342,8 @@ struct ExpireCommand: ParsableCommand {
             sync removes the servers. Nothing is written when the result does not compile.
 
             With a cluster folder (clusters without Argo CD): looks at every Spark Connect server pedregal
-            manages in the folder's cluster and deletes those whose expiry is at or before --now.
+            manages that is labelled for the folder's cluster (pedregal.io/cluster, as prune) and deletes
+            those whose expiry is at or before --now.
 
             --now defaults to the current time.
 
@@ -340,7 +387,8 @@ struct ExpireCommand: ParsableCommand {
             try RootExpiry(root: root, out: out, json: connection.format == .json, now: now, dryRun: dryRun).run()
             return
         }
-        let (folder, now, dryRun) = (folder!, now, dryRun)
+        guard let folder else { return }
+        let (now, dryRun) = (now, dryRun)
         try connection.execute { await Runner.expire(folder: folder, now: now, dryRun: dryRun, context: $0) }
     }
 }

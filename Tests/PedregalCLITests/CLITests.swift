@@ -185,13 +185,16 @@ import Testing
             "generated/sk8-us-west-2/_cluster/clusterrolebinding-everyone-admin.yaml": binding,
             "generated/sk8-us-west-2/sjns-alpha-dev/notes.txt": "hello\n",
             "generated/README.md": "What this folder is.\n",
+            "generated/sk8-us-west-2/README": "What this cluster folder is.\n",
+            "generated/sk8-us-west-2/sjns-alpha-dev/README.md": "Not allowed this deep.\n",
         ], to: root)
         let result = pedregal(["check"])
         #expect(result.status == 1)
         #expect(result.stdout == """
             unexpected: sk8-us-west-2/_cluster/clusterrolebinding-everyone-admin.yaml
+            unexpected: sk8-us-west-2/sjns-alpha-dev/README.md
             unexpected: sk8-us-west-2/sjns-alpha-dev/notes.txt
-            generated holds 2 file(s) that `generate` does not write; Argo CD would sync them and `apply` would apply them: remove them (only README.md at the top is allowed)
+            generated holds 3 file(s) that `generate` does not write; Argo CD would sync them and `apply` would apply them: remove them (only a README.md or README at the top of the folder or of a cluster folder is allowed)
 
             """)
         // generate leaves them alone (it only removes what it wrote) but says so.

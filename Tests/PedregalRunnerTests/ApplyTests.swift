@@ -140,7 +140,7 @@ import Testing
         try await withCluster(withoutGroups: ["externaldns.k8s.io"]) { cluster in
             let folder = try cluster.folder(
                 Manifests.tenant().merging([
-                    "elsewhere/configmap-orphan.yaml": Manifests.configMap("orphan", namespace: "no-such-namespace")
+                    "no-such-namespace/configmap-orphan.yaml": Manifests.configMap("orphan", namespace: "no-such-namespace")
                 ]) { _, new in new })
             let captured = Captured()
             let status = await Runner.apply(folder: folder, dryRun: false, prune: false, context: cluster.context(captured))
@@ -151,7 +151,8 @@ import Testing
                 ))
             #expect(
                 captured.lines.contains(
-                    "failed     ConfigMap no-such-namespace/orphan: 404 NotFound: namespaces \"no-such-namespace\" not found"))
+                    "failed     ConfigMap no-such-namespace/orphan: namespace no-such-namespace does not exist, and this folder "
+                        + "does not create it: install the component that owns it (or create it) first"))
             #expect(captured.lines.contains("created    SparkApplication sjns-alpha-dev/sc-default-0"))
             #expect(captured.lines.last == "sk8-us-west-2: 8 objects, 6 created, 0 configured, 0 unchanged, 2 failed")
         }
@@ -208,19 +209,77 @@ import Testing
         }
     }
 
-    @Test func unreadableFoldersExitSeventyFour() async throws {
+    @Test func aMissingFolderExitsSeventyFour() async throws {
         try await withCluster { cluster in
             let captured = Captured()
             let missing = cluster.root.appendingPathComponent("generated/nope").path
             #expect(
                 await Runner.apply(folder: missing, dryRun: false, prune: false, context: cluster.context(captured)) == .ioError)
             #expect(captured.err.contains("'\(missing)' is not a folder"))
-
-            let folder = try cluster.folder(["ns/broken.yaml": "apiVersion: v1\nkind: [\n"])
-            let broken = Captured()
-            #expect(await Runner.apply(folder: folder, dryRun: false, prune: false, context: cluster.context(broken)) == .ioError)
-            #expect(broken.err.contains("manifest 'ns/broken.yaml' is not valid YAML"))
             #expect(cluster.fake.requests.isEmpty)
+        }
+    }
+
+    @Test func aFailingAdmissionWebhookFailsItsObjectNotTheRun() async throws {
+        try await withCluster { cluster in
+            let folder = try cluster.folder(Manifests.tenant())
+            let webhook =
+                "Internal error occurred: failed calling webhook \"validate.kyverno.svc-fail\": failed to call webhook: "
+                + "Post \"https://kyverno-svc.kyverno.svc:443/validate/fail?timeout=10s\": context deadline exceeded"
+            cluster.fake.inject(
+                .status(500, retryAfter: nil, message: webhook), count: 5, method: "PATCH",
+                path: "/api/v1/namespaces/sjns-alpha-dev/configmaps/spark-defaults")
+            let captured = Captured()
+            #expect(await Runner.apply(folder: folder, dryRun: false, prune: false, context: cluster.context(captured)) == .failure)
+            #expect(captured.lines.contains("failed     ConfigMap sjns-alpha-dev/spark-defaults: 500 InternalError: \(webhook)"))
+            #expect(captured.lines.contains("created    SparkApplication sjns-alpha-dev/sc-default-0"))
+            #expect(captured.lines.last == "sk8-us-west-2: 7 objects, 6 created, 0 configured, 0 unchanged, 1 failed")
+            #expect(captured.err.isEmpty)
+            // It was retried first: the webhook may have been restarting.
+            #expect(cluster.sleeps.sleeps.count == 4)
+        }
+        // Something in front of the API server (no Status body) that keeps failing is still an unreachable cluster.
+        try await withCluster { cluster in
+            let folder = try cluster.folder(Manifests.tenant())
+            cluster.fake.inject(.plain(502, "<html>Bad Gateway</html>"), count: 5, path: "/api/v1")
+            let captured = Captured()
+            #expect(await Runner.apply(folder: folder, dryRun: false, prune: false, context: cluster.context(captured)) == .unavailable)
+            #expect(captured.err.hasPrefix("pedregal: error: the cluster is unreachable after 5 attempts"))
+        }
+    }
+
+    @Test func aMissingPlatformNamespaceNamesTheComponentToInstall() async throws {
+        try await withCluster { cluster in
+            let operatorConfig = Manifests.header + """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: spark-kubernetes-operator-dynamic-configuration
+                  namespace: spark-operator
+                  labels:
+                \(Manifests.labels(["app.kubernetes.io/name": "spark-kubernetes-operator"]))
+                data:
+                  spark.kubernetes.operator.watchedNamespaces: sjns-alpha-dev
+
+                """
+            let route = Manifests.configMap(
+                "route.sjns-alpha-dev.default", namespace: "spark-gateway", extraLabels: ["pedregal.io/component": "gateway-route"])
+            let folder = try cluster.folder(
+                Manifests.tenant().merging([
+                    "spark-operator/configmap-spark-kubernetes-operator-dynamic-configuration.yaml": operatorConfig,
+                    "spark-gateway/configmap-route.sjns-alpha-dev.default.yaml": route,
+                ]) { _, new in new })
+            let captured = Captured()
+            #expect(await Runner.apply(folder: folder, dryRun: false, prune: false, context: cluster.context(captured)) == .failure)
+            #expect(
+                captured.lines.contains(
+                    "failed     ConfigMap spark-operator/spark-kubernetes-operator-dynamic-configuration: namespace spark-operator "
+                        + "does not exist: install the Apache Spark Kubernetes operator first (this folder does not create its namespace)"))
+            #expect(
+                captured.lines.contains(
+                    "failed     ConfigMap spark-gateway/route.sjns-alpha-dev.default: namespace spark-gateway does not exist: "
+                        + "install the Spark Connect gateway first (this folder does not create its namespace)"))
+            #expect(captured.lines.last == "sk8-us-west-2: 9 objects, 7 created, 0 configured, 0 unchanged, 2 failed")
         }
     }
 
@@ -240,38 +299,6 @@ import Testing
             #expect(objects[0]["kind"] == "Namespace")
             #expect(objects[0]["action"] == "created")
             #expect(objects[1]["namespace"] == "sjns-alpha-dev")
-        }
-    }
-
-    @Test func appliesTheRepositorysGeneratedClusterFolder() async throws {
-        let generated = Paths.packageRoot.appendingPathComponent("generated/sk8-us-west-2").path
-        let folder = try ManifestFolder.load(generated)
-        try await withCluster { cluster in
-            // The operator's and the gateway's namespaces come from their own
-            // installs, unlabelled: prune must leave them alone.
-            cluster.fake.seed("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: spark-operator\n")
-            cluster.fake.seed("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: spark-gateway\n")
-            let captured = Captured()
-            let status = await Runner.apply(folder: generated, dryRun: false, prune: true, context: cluster.context(captured))
-            #expect(status == .success, "\(captured.out)\(captured.err)")
-            let kinds = cluster.fake.requests.filter { $0.method == "PATCH" }.map {
-                $0.path.split(separator: "/").dropLast().last.map(String.init) ?? ""
-            }
-            #expect(kinds.first == "namespaces")
-            #expect(kinds.last == "cronjobs")
-            #expect(
-                captured.lines.last
-                    == "sk8-us-west-2: \(folder.manifests.count) objects, \(folder.manifests.count) created, 0 configured, 0 unchanged, 0 failed; 0 pruned"
-            )
-
-            // Everything is in sync and a second apply changes nothing.
-            let again = Captured()
-            #expect(
-                await Runner.apply(folder: generated, dryRun: false, prune: true, context: cluster.context(again)) == .success)
-            #expect(
-                again.lines.last
-                    == "sk8-us-west-2: \(folder.manifests.count) objects, 0 created, 0 configured, \(folder.manifests.count) unchanged, 0 failed; 0 pruned"
-            )
         }
     }
 }

@@ -36,7 +36,7 @@ import Testing
     @Test func deletesOnlyExpiredServersAtTheGivenTime() async throws {
         try await withCluster { cluster in
             seed(cluster.fake)
-            let folder = try cluster.folder(["sjns-ml-stg/namespace.yaml": Manifests.namespace("sjns-ml-stg")])
+            let folder = try cluster.folder(["sjns-ml-stg/namespace-sjns-ml-stg.yaml": Manifests.namespace("sjns-ml-stg")])
             let captured = Captured()
             #expect(
                 await Runner.expire(
@@ -53,7 +53,8 @@ import Testing
             #expect(
                 lists.allSatisfy {
                     $0.query["labelSelector"]
-                        == "app.kubernetes.io/managed-by=pedregal,pedregal.io/component=spark-connect-server"
+                        == "app.kubernetes.io/managed-by=pedregal,pedregal.io/cluster=sk8-us-west-2,"
+                        + "pedregal.io/component=spark-connect-server"
                 })
         }
     }
@@ -61,7 +62,7 @@ import Testing
     @Test func beforeTheExpiryNothingGoesAndDryRunChangesNothing() async throws {
         try await withCluster { cluster in
             seed(cluster.fake)
-            let folder = try cluster.folder(["sjns-ml-stg/namespace.yaml": Manifests.namespace("sjns-ml-stg")])
+            let folder = try cluster.folder(["sjns-ml-stg/namespace-sjns-ml-stg.yaml": Manifests.namespace("sjns-ml-stg")])
             let early = Captured()
             #expect(
                 await Runner.expire(folder: folder, now: "2025-12-31T22:59:59Z", dryRun: false, context: cluster.context(early))
@@ -87,7 +88,7 @@ import Testing
         try await withCluster { cluster in
             seed(cluster.fake)
             cluster.fake.seed(Manifests.connectServer("sc-typo-0", namespace: "sjns-ml-stg", expiresAt: "next tuesday"))
-            let folder = try cluster.folder(["sjns-ml-stg/namespace.yaml": Manifests.namespace("sjns-ml-stg")])
+            let folder = try cluster.folder(["sjns-ml-stg/namespace-sjns-ml-stg.yaml": Manifests.namespace("sjns-ml-stg")])
             let usage = Captured()
             #expect(await Runner.expire(folder: folder, now: "soon", dryRun: false, context: cluster.context(usage)) == .usage)
             #expect(usage.err == "pedregal: error: --now 'soon' is not an RFC 3339 time such as 2026-12-31T00:00:00Z\n")
@@ -102,11 +103,30 @@ import Testing
         }
     }
 
+    @Test func onlyTheFoldersClusterIsExpiredAsPruneIsScoped() async throws {
+        try await withCluster { cluster in
+            seed(cluster.fake)
+            // Another folder applied to the same cluster (sk8-eu-west-1's, say) has its own servers.
+            cluster.fake.seed(
+                Manifests.labelled(
+                    ["x": Manifests.connectServer("sc-theirs-0", namespace: "sjns-ml-stg", expiresAt: "2026-01-01T00:00:00Z")],
+                    cluster: "sk8-eu-west-1")["x"]!)
+            let folder = try cluster.folder(["sjns-ml-stg/namespace-sjns-ml-stg.yaml": Manifests.namespace("sjns-ml-stg")])
+            let captured = Captured()
+            #expect(
+                await Runner.expire(
+                    folder: folder, now: "2027-01-01T00:00:00Z", dryRun: false, context: cluster.context(captured)) == .success)
+            #expect(!captured.lines.contains { $0.contains("sc-theirs-0") })
+            #expect(names(cluster.fake).contains("sc-theirs-0"))
+            #expect(!names(cluster.fake).contains("sc-eval-0"))
+        }
+    }
+
     @Test func expireChecksTheCluster() async throws {
         try await withCluster { cluster in
             seed(cluster.fake)
             let folder = try cluster.folder(
-                ["sjns-ml-stg/namespace.yaml": Manifests.namespace("sjns-ml-stg")], cluster: "sk8-eu-west-1")
+                ["sjns-ml-stg/namespace-sjns-ml-stg.yaml": Manifests.namespace("sjns-ml-stg")], cluster: "sk8-eu-west-1")
             #expect(
                 await Runner.expire(
                     folder: folder, now: "2030-01-01T00:00:00Z", dryRun: false, context: cluster.context(Captured())) == .refused)
@@ -119,7 +139,7 @@ import Testing
     @Test func applyLeavesExpiredServersOutAndStatusDoesNotExpectThem() async throws {
         try await withCluster { cluster in
             let folder = try cluster.folder([
-                "sjns-ml-stg/namespace.yaml": Manifests.namespace("sjns-ml-stg"),
+                "sjns-ml-stg/namespace-sjns-ml-stg.yaml": Manifests.namespace("sjns-ml-stg"),
                 "sjns-ml-stg/sparkapplication-sc-eval-0.yaml": Manifests.connectServer(
                     "sc-eval-0", namespace: "sjns-ml-stg", expiresAt: "2026-12-31T00:00:00Z"),
                 "sjns-ml-stg/sparkapplication-sc-later-0.yaml": Manifests.connectServer(

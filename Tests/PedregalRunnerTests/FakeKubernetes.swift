@@ -35,7 +35,10 @@ final class FakeKubernetes: @unchecked Sendable {
 
     /// A failure to inject in front of the real handling.
     enum Failure: Sendable {
-        case status(Int, retryAfter: Int?)
+        /// The API server answers with a `Status` of this code (and message).
+        case status(Int, retryAfter: Int?, message: String = "injected failure")
+        /// Something in front of the API server answers with a plain body.
+        case plain(Int, String)
         case drop
     }
 
@@ -67,6 +70,7 @@ final class FakeKubernetes: @unchecked Sendable {
     var revision = 100
     var failures: [(method: String?, path: String, failure: Failure)] = []
     var forbidden: [(method: String, prefix: String)] = []
+    var interleaved: [(method: String, path: String, write: (FakeKubernetes) -> Void)] = []
     var log: [Recorded] = []
 
     /// A server requiring `token`, serving every catalog kind except those of `withoutGroups`.
@@ -83,6 +87,13 @@ final class FakeKubernetes: @unchecked Sendable {
     /// The next `count` requests to `path` (and `method`, if given) fail with `failure`.
     func inject(_ failure: Failure, count: Int = 1, method: String? = nil, path: String) {
         lock.withLock { failures += Array(repeating: (method, path, failure), count: count) }
+    }
+
+    /// Just before the next `method` request to `path` is answered, `write`
+    /// runs (with the lock held: it must use the `…Locked` writers), as a
+    /// controller writing between two of the runner's requests would.
+    func interleave(before method: String, path: String, _ write: @escaping (FakeKubernetes) -> Void) {
+        lock.withLock { interleaved.append((method, path, write)) }
     }
 
     /// Requests with `method` to paths starting with `prefix` are answered 403.
@@ -123,13 +134,16 @@ final class FakeKubernetes: @unchecked Sendable {
 
     /// Sets an object's `status`, as its controller would (bumps resourceVersion).
     func setStatus(_ apiVersion: String, _ kind: String, namespace: String?, name: String, _ status: YAMLValue) {
-        lock.withLock {
-            let resource = served.first { $0.apiVersion == apiVersion && $0.kind == kind }!
-            let key = key(resource, namespace, name)
-            guard var stored = objects[key] else { return }
-            stored.object = FieldPaths.setting(stored.object, ["status"], to: status)
-            objects[key] = bump(stored)
-        }
+        lock.withLock { setStatusLocked(apiVersion, kind, namespace: namespace, name: name, status) }
+    }
+
+    /// `setStatus` for a caller that holds the lock.
+    func setStatusLocked(_ apiVersion: String, _ kind: String, namespace: String?, name: String, _ status: YAMLValue) {
+        let resource = served.first { $0.apiVersion == apiVersion && $0.kind == kind }!
+        let key = key(resource, namespace, name)
+        guard var stored = objects[key] else { return }
+        stored.object = FieldPaths.setting(stored.object, ["status"], to: status)
+        objects[key] = bump(stored)
     }
 
     /// Changes one field as another field manager would with an update (`kubectl edit`).
@@ -141,7 +155,8 @@ final class FakeKubernetes: @unchecked Sendable {
             let resource = served.first { $0.apiVersion == apiVersion && $0.kind == kind }!
             let key = key(resource, namespace, name)
             guard var stored = objects[key] else { return }
-            stored.object = FieldPaths.setting(stored.object, path, to: value)
+            stored.object = prepareUpdate(
+                FieldPaths.setting(stored.object, path, to: value), before: stored.object, resource: resource)
             for name in stored.managers.keys { stored.managers[name]?.paths.remove(path) }
             stored.managers[manager, default: Manager(operation: "Update", apiVersion: resource.apiVersion, paths: [])].paths
                 .insert(path)
@@ -167,16 +182,21 @@ final class FakeKubernetes: @unchecked Sendable {
                     method: request.method, path: request.path, query: request.query,
                     contentType: request.headers["content-type"],
                     authorization: request.headers["authorization"], body: String(decoding: request.body, as: UTF8.self)))
+            if let index = interleaved.firstIndex(where: { $0.method == request.method && $0.path == request.path }) {
+                interleaved.remove(at: index).write(self)
+            }
             if let index = failures.firstIndex(where: {
                 ($0.method == nil || $0.method == request.method) && $0.path == request.path
             }) {
                 let failure = failures.remove(at: index).failure
                 switch failure {
                 case .drop: return .drop
-                case .status(let code, let retryAfter):
+                case .status(let code, let retryAfter, let message):
                     let reason = code == 429 ? "TooManyRequests" : code == 503 ? "ServiceUnavailable" : "InternalError"
                     return statusReply(
-                        code, reason, "injected failure", headers: retryAfter.map { [("Retry-After", String($0))] } ?? [])
+                        code, reason, message, headers: retryAfter.map { [("Retry-After", String($0))] } ?? [])
+                case .plain(let code, let body):
+                    return .response(status: code, headers: [("Content-Type", "text/html")], body: body)
                 }
             }
             if let token, request.headers["authorization"] != "Bearer \(token)" {

@@ -16,6 +16,7 @@ struct FakeResource: Sendable, Hashable {
 
 /// The kinds the fake serves: core v1, RBAC, networking, batch, both Spark
 /// operators and external-dns, as a cluster with their CRDs installed does.
+/// Discovery lists each with the verbs the real server lists for it.
 enum FakeCatalog {
     static let all: [FakeResource] = [
         FakeResource(group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false, builtIn: true),
@@ -26,6 +27,11 @@ enum FakeCatalog {
         FakeResource(group: "", version: "v1", kind: "ResourceQuota", plural: "resourcequotas", namespaced: true, builtIn: true),
         FakeResource(group: "", version: "v1", kind: "LimitRange", plural: "limitranges", namespaced: true, builtIn: true),
         FakeResource(group: "", version: "v1", kind: "Secret", plural: "secrets", namespaced: true, builtIn: true),
+        FakeResource(group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true, builtIn: true),
+        FakeResource(
+            group: "", version: "v1", kind: "PersistentVolumeClaim", plural: "persistentvolumeclaims", namespaced: true,
+            builtIn: true),
+        FakeResource(group: "", version: "v1", kind: "Event", plural: "events", namespaced: true, builtIn: true),
         FakeResource(
             group: "rbac.authorization.k8s.io", version: "v1", kind: "Role", plural: "roles", namespaced: true, builtIn: true),
         FakeResource(
@@ -53,6 +59,12 @@ enum FakeCatalog {
             plural: "scheduledsparkapplications", namespaced: true, builtIn: false),
         FakeResource(
             group: "externaldns.k8s.io", version: "v1alpha1", kind: "DNSEndpoint", plural: "dnsendpoints", namespaced: true,
+            builtIn: false),
+        FakeResource(
+            group: "argoproj.io", version: "v1alpha1", kind: "Application", plural: "applications", namespaced: true,
+            builtIn: false),
+        FakeResource(
+            group: "argoproj.io", version: "v1alpha1", kind: "AppProject", plural: "appprojects", namespaced: true,
             builtIn: false),
     ]
 }

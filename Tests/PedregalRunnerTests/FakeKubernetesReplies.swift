@@ -57,26 +57,57 @@ extension FakeKubernetes {
         for path in [["apiVersion"], ["kind"], ["metadata", "name"], ["metadata", "namespace"], ["status"]] {
             value = FieldPaths.removing(value, path)
         }
+        // Identity is not a field anyone owns: metadata with nothing else in it is no field either.
+        if value["metadata"]?.mapValue?.isEmpty == true { value = FieldPaths.removing(value, ["metadata"]) }
         return value
     }
 
+    /// A new object as the server stores it: status dropped, server metadata
+    /// set, what the registry allocates, then canonical quantities and defaults.
     func prepareNew(_ object: YAMLValue, resource: FakeResource) -> YAMLValue {
         revision += 1
         var value = FieldPaths.removing(object, ["status"])
-        let name = object["metadata"]?["name"]?.string ?? ""
+        for key in ["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields"] {
+            value = FieldPaths.removing(value, ["metadata", key])
+        }
         value = FieldPaths.setting(value, ["metadata", "uid"], to: .string(UUID().uuidString.lowercased()))
         value = FieldPaths.setting(value, ["metadata", "resourceVersion"], to: .string(String(revision)))
         value = FieldPaths.setting(
-            value, ["metadata", "creationTimestamp"], to: .string(RFC3339.format(Date().timeIntervalSince1970)))
-        value = FieldPaths.setting(value, ["metadata", "generation"], to: .int(1))
+            value, ["metadata", "creationTimestamp"], to: .string(RFC3339.format(Date().timeIntervalSince1970.rounded(.down))))
+        if Self.tracksGeneration(resource) { value = FieldPaths.setting(value, ["metadata", "generation"], to: .int(1)) }
         switch resource.kind {
         case "Namespace":
-            value = FieldPaths.setting(value, ["metadata", "labels", "kubernetes.io/metadata.name"], to: .string(name))
-            value = FieldPaths.setting(value, ["spec", "finalizers"], to: ["kubernetes"])
             value = FieldPaths.setting(value, ["status", "phase"], to: "Active")
         case "Service":
-            value = FieldPaths.setting(value, ["spec", "clusterIP"], to: .string("10.96.0.\(revision % 250)"))
+            let type = value["spec"]?["type"]?.string ?? "ClusterIP"
+            if type != "ExternalName" && value["spec"]?["clusterIP"] == nil {
+                value = FieldPaths.setting(value, ["spec", "clusterIP"], to: .string("10.96.\(revision / 250 % 250).\(revision % 250)"))
+            }
+            value = FieldPaths.setting(value, ["status", "loadBalancer"], to: .map(YAMLMap()))
+        case "PersistentVolumeClaim":
+            value = FieldPaths.setting(value, ["status", "phase"], to: "Pending")
         default: break
+        }
+        return FakeDefaults.apply(value, resource)
+    }
+
+    /// Kinds whose `metadata.generation` counts changes to what they ask for:
+    /// custom resources and the built-in kinds whose strategy keeps it.
+    static func tracksGeneration(_ resource: FakeResource) -> Bool {
+        !resource.builtIn || ["CronJob", "Job", "NetworkPolicy"].contains(resource.kind)
+    }
+
+    /// `after` as the server stores an update of `before`: defaults and
+    /// canonical quantities, and the generation moved when more than metadata
+    /// and status changed.
+    func prepareUpdate(_ after: YAMLValue, before: YAMLValue, resource: FakeResource) -> YAMLValue {
+        var value = FakeDefaults.apply(after, resource)
+        let request = { (object: YAMLValue) in
+            FieldPaths.removing(FieldPaths.removing(object, ["metadata"]), ["status"])
+        }
+        if Self.tracksGeneration(resource), request(value) != request(before) {
+            let generation = before["metadata"]?["generation"].flatMap { if case .int(let n) = $0 { n } else { nil } } ?? 0
+            value = FieldPaths.setting(value, ["metadata", "generation"], to: .int(generation + 1))
         }
         return value
     }

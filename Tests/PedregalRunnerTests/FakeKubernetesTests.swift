@@ -48,7 +48,7 @@ import Testing
         #expect(core["kind"] == "APIResourceList")
         #expect(core["resources"]?.listValue?.contains { $0["name"] == "namespaces" && $0["namespaced"] == .bool(false) } == true)
         #expect(core["resources"]?.listValue?.contains { $0["name"] == "configmaps/status" } == true)
-        let missing = send("GET", "/apis/argoproj.io/v1alpha1")
+        let missing = send("GET", "/apis/monitoring.coreos.com/v1")
         #expect(missing.status == 404)
         #expect(missing.body["kind"] == "Status")
         #expect(missing.body["reason"] == "NotFound")
@@ -103,6 +103,117 @@ import Testing
             "/api/v1/namespaces/ns/configmaps/c", "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: ns }\n")
         #expect(fewer.body["data"]?["a"] == nil)
         #expect(fewer.body["metadata"]?["labels"] == nil)
+    }
+
+    @Test func quantitiesAreStoredCanonicalAndDefaultsFilledInAsTheAPIServerDoes() {
+        _ = apply("/api/v1/namespaces/ns", Self.namespaceYAML)
+        let namespace = fake.object("v1", "Namespace", namespace: nil, name: "ns")
+        #expect(namespace?["metadata"]?["labels"]?["kubernetes.io/metadata.name"] == "ns")
+        #expect(namespace?["spec"]?["finalizers"] == ["kubernetes"])
+        let quota = apply(
+            "/api/v1/namespaces/ns/resourcequotas/q",
+            "apiVersion: v1\nkind: ResourceQuota\nmetadata: { name: q, namespace: ns }\n"
+                + "spec: { hard: { pods: \"2000\", requests.cpu: \"1000\", requests.memory: 2048Mi, limits.cpu: 0.5 } }\n")
+        #expect(quota.body["spec"]?["hard"] == ["pods": "2k", "requests.cpu": "1k", "requests.memory": "2Gi", "limits.cpu": "500m"])
+        let version = quota.body["metadata"]?["resourceVersion"]
+        // The same request again stores the same object: the version stays.
+        let again = apply(
+            "/api/v1/namespaces/ns/resourcequotas/q",
+            "apiVersion: v1\nkind: ResourceQuota\nmetadata: { name: q, namespace: ns }\n"
+                + "spec: { hard: { pods: \"2000\", requests.cpu: \"1000\", requests.memory: 2048Mi, limits.cpu: 0.5 } }\n")
+        #expect(again.body["metadata"]?["resourceVersion"] == version)
+
+        let service = apply(
+            "/api/v1/namespaces/ns/services/s",
+            "apiVersion: v1\nkind: Service\nmetadata: { name: s, namespace: ns }\nspec: { ports: [{ name: grpc, port: 15002 }] }\n")
+        let spec = service.body["spec"]
+        #expect(spec?["type"] == "ClusterIP")
+        #expect(spec?["sessionAffinity"] == "None")
+        #expect(spec?["ports"] == [["name": "grpc", "port": 15002, "protocol": "TCP", "targetPort": 15002]])
+        #expect(spec?["internalTrafficPolicy"] == "Cluster")
+        #expect(spec?["ipFamilyPolicy"] == "SingleStack")
+        #expect(spec?["ipFamilies"] == ["IPv4"])
+        #expect(spec?["clusterIP"]?.string?.hasPrefix("10.96.") == true)
+        #expect(spec?["clusterIPs"] == .list([spec!["clusterIP"]!]))
+
+        let policy = apply(
+            "/apis/networking.k8s.io/v1/namespaces/ns/networkpolicies/p",
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: p, namespace: ns }\n"
+                + "spec: { podSelector: {}, egress: [{ ports: [{ port: 443 }] }] }\n")
+        #expect(policy.body["spec"]?["policyTypes"] == ["Ingress", "Egress"])
+        #expect(policy.body["spec"]?["egress"] == [["ports": [["port": 443, "protocol": "TCP"]]]])
+        #expect(policy.body["metadata"]?["generation"] == 1)
+
+        let binding = apply(
+            "/apis/rbac.authorization.k8s.io/v1/namespaces/ns/rolebindings/b",
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: { name: b, namespace: ns }\n"
+                + "roleRef: { kind: Role, name: r }\nsubjects: [{ kind: Group, name: g }, { kind: ServiceAccount, name: sa }]\n")
+        #expect(binding.body["roleRef"]?["apiGroup"] == "rbac.authorization.k8s.io")
+        #expect(
+            binding.body["subjects"] == [
+                ["kind": "Group", "name": "g", "apiGroup": "rbac.authorization.k8s.io"], ["kind": "ServiceAccount", "name": "sa"],
+            ])
+
+        let limits = apply(
+            "/api/v1/namespaces/ns/limitranges/l",
+            "apiVersion: v1\nkind: LimitRange\nmetadata: { name: l, namespace: ns }\n"
+                + "spec: { limits: [{ type: Container, max: { cpu: \"4\" }, default: { memory: 1Gi }, min: { memory: 64Mi } }] }\n")
+        let item = limits.body["spec"]?["limits"]?.listValue?.first
+        #expect(item?["default"] == ["memory": "1Gi", "cpu": "4"])
+        #expect(item?["defaultRequest"] == ["memory": "1Gi", "cpu": "4"])
+
+        let cronJob = apply(
+            "/apis/batch/v1/namespaces/ns/cronjobs/c",
+            """
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata: { name: c, namespace: ns }
+            spec:
+              schedule: "0 3 * * *"
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: OnFailure
+                      containers:
+                      - name: a
+                        image: registry.example/a:1.0
+                        env: [{ name: J, valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }]
+                        resources: { requests: { cpu: "0.05" } }
+                      - { name: b, image: registry.example/b }
+                      volumes: [{ name: t, configMap: { name: t } }]
+            """)
+        #expect(cronJob.body["spec"]?["concurrencyPolicy"] == "Allow")
+        #expect(cronJob.body["spec"]?["suspend"] == .bool(false))
+        #expect(cronJob.body["spec"]?["successfulJobsHistoryLimit"] == 3)
+        #expect(cronJob.body["spec"]?["failedJobsHistoryLimit"] == 1)
+        #expect(cronJob.body["spec"]?["jobTemplate"]?["spec"]?["backoffLimit"] == nil)
+        let pod = cronJob.body["spec"]?["jobTemplate"]?["spec"]?["template"]?["spec"]
+        #expect(pod?["restartPolicy"] == "OnFailure")
+        #expect(pod?["dnsPolicy"] == "ClusterFirst")
+        #expect(pod?["schedulerName"] == "default-scheduler")
+        #expect(pod?["terminationGracePeriodSeconds"] == 30)
+        #expect(pod?["securityContext"] == .map(YAMLMap()))
+        #expect(pod?["volumes"] == [["name": "t", "configMap": ["name": "t", "defaultMode": 420]]])
+        let containers = pod?["containers"]?.listValue ?? []
+        #expect(containers.first?["imagePullPolicy"] == "IfNotPresent")
+        #expect(containers.last?["imagePullPolicy"] == "Always")
+        #expect(containers.first?["terminationMessagePath"] == "/dev/termination-log")
+        #expect(containers.first?["terminationMessagePolicy"] == "File")
+        #expect(containers.first?["env"]?.listValue?.first?["valueFrom"]?["fieldRef"]?["apiVersion"] == "v1")
+        #expect(containers.first?["resources"]?["requests"]?["cpu"] == "50m")
+        #expect(FakeDefaults.isLatest("registry.example/b:latest"))
+        #expect(!FakeDefaults.isLatest("registry.example:5000/b@sha256:abc"))
+        #expect(FakeDefaults.isLatest("registry.example:5000/b"))
+    }
+
+    @Test func aDryRunAnswersWithWhatWouldBeStoredUnderTheOldVersion() {
+        _ = apply("/api/v1/namespaces/ns", Self.namespaceYAML)
+        _ = apply("/api/v1/namespaces/ns/configmaps/c", Self.configMapYAML("c", "1"))
+        let version = fake.object("v1", "ConfigMap", namespace: "ns", name: "c")?["metadata"]?["resourceVersion"]
+        let dry = apply("/api/v1/namespaces/ns/configmaps/c", Self.configMapYAML("c", "2"), dryRun: true)
+        #expect(dry.body["data"]?["a"] == "2")
+        #expect(dry.body["metadata"]?["resourceVersion"] == version)
     }
 
     @Test func conflictsBetweenManagersAndDryRuns() {

@@ -139,9 +139,12 @@ extension FakeKubernetes {
         }
         stored.managers = stored.managers.filter { !$0.value.paths.isEmpty }
         stored.managers[manager] = Manager(operation: "Apply", apiVersion: resource.apiVersion, paths: applied)
-        stored.object = object
-        if object != before { stored = bump(stored) }
-        if !dryRun { objects[key] = stored }
+        stored.object = prepareUpdate(object, before: before, resource: resource)
+        // A dry run answers with what would be stored, under the old
+        // resourceVersion: nothing was written.
+        guard !dryRun else { return ok(render(stored)) }
+        if stored.object != before { stored = bump(stored) }
+        objects[key] = stored
         return ok(render(stored))
     }
 

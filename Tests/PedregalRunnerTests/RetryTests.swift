@@ -23,7 +23,7 @@ import Testing
 
     @Test func tooManyRequestsIsRetriedAfterRetryAfter() async throws {
         try await withCluster { cluster in
-            let folder = try cluster.folder(["ns/namespace.yaml": Manifests.namespace("sjns-alpha-dev")])
+            let folder = try cluster.folder(["sjns-alpha-dev/namespace-sjns-alpha-dev.yaml": Manifests.namespace("sjns-alpha-dev")])
             cluster.fake.inject(.status(429, retryAfter: 1), count: 2, method: "PATCH", path: "/api/v1/namespaces/sjns-alpha-dev")
             let captured = Captured()
             #expect(
@@ -36,7 +36,7 @@ import Testing
 
     @Test func serverErrorsAndDroppedConnectionsAreRetried() async throws {
         try await withCluster { cluster in
-            let folder = try cluster.folder(["ns/namespace.yaml": Manifests.namespace("sjns-alpha-dev")])
+            let folder = try cluster.folder(["sjns-alpha-dev/namespace-sjns-alpha-dev.yaml": Manifests.namespace("sjns-alpha-dev")])
             cluster.fake.inject(.status(503, retryAfter: nil), method: "GET", path: "/api/v1")
             cluster.fake.inject(.drop, count: 2, method: "PATCH", path: "/api/v1/namespaces/sjns-alpha-dev")
             cluster.fake.inject(.status(500, retryAfter: nil), method: "PATCH", path: "/api/v1/namespaces/sjns-alpha-dev")

@@ -1,56 +1,70 @@
+import Crypto
 import Foundation
 import NIOSSL
 import PedregalRunner
 import PedregalTestSupport
+import SwiftASN1
 import Testing
+import X509
 
-/// Certificates made with the `openssl` CLI for one test run.
+/// A certificate authority, a server certificate for 127.0.0.1, a client
+/// certificate it signed, and an unrelated CA, made in-process with
+/// swift-certificates for one test run (no openssl needed, so the test always runs).
 struct TestPKI {
     let folder: URL
 
-    static var opensslAvailable: Bool { Shell.run(["openssl", "version"]).status == 0 }
-
     func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
-    private func openssl(_ arguments: [String]) throws {
-        let result = Shell.run(["openssl"] + arguments, in: folder)
-        guard result.status == 0 else {
-            throw RunnerError.io("openssl \(arguments.joined(separator: " ")) failed: \(result.stderr)")
-        }
-    }
-
-    private func key(_ name: String) throws {
-        try openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", name])
-    }
-
-    private func certificateAuthority(_ name: String) throws {
-        try key("\(name).key")
-        try openssl([
-            "req", "-x509", "-new", "-key", "\(name).key", "-out", "\(name).crt", "-days", "2", "-subj", "/CN=\(name)",
-            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-        ])
-    }
-
-    private func leaf(_ name: String, subject: String, extensions: String) throws {
-        try key("\(name).key")
-        try openssl(["req", "-new", "-key", "\(name).key", "-out", "\(name).csr", "-subj", subject])
-        try Data(extensions.utf8).write(to: folder.appendingPathComponent("\(name).ext"))
-        try openssl([
-            "x509", "-req", "-in", "\(name).csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-            "-out", "\(name).crt", "-days", "2", "-extfile", "\(name).ext",
-        ])
-    }
-
-    /// A CA, a server certificate for 127.0.0.1, a client certificate, and an unrelated CA.
     static func make() throws -> TestPKI {
         let pki = TestPKI(folder: try Paths.temporaryDirectory())
-        try pki.certificateAuthority("ca")
-        try pki.certificateAuthority("other-ca")
+        let ca = try pki.authority("ca")
+        _ = try pki.authority("other-ca")
         try pki.leaf(
-            "server", subject: "/CN=kube-apiserver",
-            extensions: "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n")
-        try pki.leaf("client", subject: "/O=system:masters/CN=pedregal", extensions: "extendedKeyUsage=clientAuth\n")
+            "server", subject: try DistinguishedName { CommonName("kube-apiserver") }, issuer: ca,
+            extensions: try Certificate.Extensions {
+                SubjectAlternativeNames([.ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1])), .dnsName("localhost")])
+                try ExtendedKeyUsage([.serverAuth])
+            })
+        try pki.leaf(
+            "client",
+            subject: try DistinguishedName {
+                OrganizationName("system:masters")
+                CommonName("pedregal")
+            }, issuer: ca, extensions: try Certificate.Extensions { try ExtendedKeyUsage([.clientAuth]) })
         return pki
+    }
+
+    private func authority(_ name: String) throws -> (name: DistinguishedName, key: Certificate.PrivateKey) {
+        let key = Certificate.PrivateKey(P256.Signing.PrivateKey())
+        let subject = try DistinguishedName { CommonName(name) }
+        let certificate = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: key.publicKey,
+            notValidBefore: Date().addingTimeInterval(-3600), notValidAfter: Date().addingTimeInterval(2 * 86_400),
+            issuer: subject, subject: subject, signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
+                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+            }, issuerPrivateKey: key)
+        try write(certificate, key, as: name)
+        return (subject, key)
+    }
+
+    private func leaf(
+        _ name: String, subject: DistinguishedName, issuer: (name: DistinguishedName, key: Certificate.PrivateKey),
+        extensions: Certificate.Extensions
+    ) throws {
+        let key = Certificate.PrivateKey(P256.Signing.PrivateKey())
+        let certificate = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: key.publicKey,
+            notValidBefore: Date().addingTimeInterval(-3600), notValidAfter: Date().addingTimeInterval(2 * 86_400),
+            issuer: issuer.name, subject: subject, signatureAlgorithm: .ecdsaWithSHA256, extensions: extensions,
+            issuerPrivateKey: issuer.key)
+        try write(certificate, key, as: name)
+    }
+
+    private func write(_ certificate: Certificate, _ key: Certificate.PrivateKey, as name: String) throws {
+        try Data(certificate.serializeAsPEM().pemString.utf8).write(to: folder.appendingPathComponent("\(name).crt"))
+        try Data(key.serializeAsPEM().pemString.utf8).write(to: folder.appendingPathComponent("\(name).key"))
     }
 
     /// The server side: its certificate, and client certificates required and checked against the CA.
@@ -87,8 +101,7 @@ struct TestPKI {
             """
     }
 
-    @Test(.enabled(if: TestPKI.opensslAvailable, "openssl is not installed; this test makes its certificates with it"))
-    func trustsTheCAAuthenticatesWithAClientCertificateAndRefusesStrangers() async throws {
+    @Test func trustsTheCAAuthenticatesWithAClientCertificateAndRefusesStrangers() async throws {
         let pki = try TestPKI.make()
         // Client certificates authenticate, so the fake asks for no token.
         let fake = FakeKubernetes(token: nil)
