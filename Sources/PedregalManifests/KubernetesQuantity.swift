@@ -30,10 +30,15 @@ public struct KubernetesQuantity: Hashable, Sendable {
 
     /// The canonical text of `text`, or nil when it is not a quantity or too
     /// large to handle exactly (callers then keep the text as written).
-    public static func canonical(_ text: String) -> String? { KubernetesQuantity(text)?.canonical }
+    /// `resourceList` applies what defaulting does to every `ResourceList`
+    /// value (container resources, quotas, limit ranges): round up to 1m.
+    public static func canonical(_ text: String, resourceList: Bool = false) -> String? {
+        KubernetesQuantity(text, resourceList: resourceList)?.canonical
+    }
 
-    /// Parses `text` (surrounding whitespace trimmed, as `UnmarshalJSON` does).
-    public init?(_ text: String) {
+    /// Parses `text` (surrounding whitespace trimmed, as `UnmarshalJSON` does);
+    /// with `resourceList`, rounds up to 1m as `SetDefaults_ResourceList` does.
+    public init?(_ text: String, resourceList: Bool = false) {
         let trimmed = text.trimmingASCIIWhitespace
         guard let parsed = ParsedQuantityText(trimmed) else { return nil }
         guard let (base, power, parsedFormat) = Self.interpret(parsed.suffix) else { return nil }
@@ -63,12 +68,19 @@ public struct KubernetesQuantity: Hashable, Sendable {
                 format = .decimalSI
             }
         }
+        // Defaulting rounds ResourceList values up to milli scale, dropping
+        // the text as written when that changes the scale.
+        let roundedToMilli = resourceList && exponent < -3 && digits != 0
+        if roundedToMilli {
+            digits = Self.divideRoundingUp(digits, byPowerOfTen: -3 - exponent)
+            exponent = -3
+        }
         self.unscaled = parsed.negative ? -digits : digits
         self.exponent = exponent
         self.format = format
         if trimmed == "0" || digits == 0 {
             self.canonical = "0"
-        } else if parsed.isCachedAsWritten(power: power, format: format, base: base, digits: digits) {
+        } else if !roundedToMilli, parsed.isCachedAsWritten(power: power, format: format, base: base, digits: digits) {
             self.canonical = trimmed
         } else if let text = Self.canonicalText(unscaled: unscaled, exponent: exponent, format: format) {
             self.canonical = text

@@ -14,16 +14,23 @@ public enum StoredForm {
             let paths = quantityPaths(apiVersion: apiVersion, kind: kind)
         else { return object }
         var result = object
-        for path in paths { result = rewrite(result, at: path[...]) }
+        for path in paths {
+            // Only a ResourceList (a map of quantities) is rounded up to 1m by
+            // defaulting; a single Quantity field (emptyDir.sizeLimit) is not.
+            let resourceList = path.last == .eachValue
+            result = rewrite(result, at: path[...], resourceList: resourceList)
+        }
         return result
     }
 
     /// The canonical spelling of a quantity value (a string or an integer),
     /// or the value itself when it is not a quantity.
-    public static func canonicalQuantity(_ value: YAMLValue) -> YAMLValue {
+    public static func canonicalQuantity(_ value: YAMLValue, resourceList: Bool = false) -> YAMLValue {
         switch value {
-        case .string(let text): return KubernetesQuantity.canonical(text).map(YAMLValue.string) ?? value
-        case .int(let number): return KubernetesQuantity.canonical(String(number)).map(YAMLValue.string) ?? value
+        case .string(let text):
+            return KubernetesQuantity.canonical(text, resourceList: resourceList).map(YAMLValue.string) ?? value
+        case .int(let number):
+            return KubernetesQuantity.canonical(String(number), resourceList: resourceList).map(YAMLValue.string) ?? value
         default: return value
         }
     }
@@ -79,18 +86,18 @@ public enum StoredForm {
         return paths
     }
 
-    private static func rewrite(_ value: YAMLValue, at path: ArraySlice<Step>) -> YAMLValue {
-        guard let step = path.first else { return canonicalQuantity(value) }
+    private static func rewrite(_ value: YAMLValue, at path: ArraySlice<Step>, resourceList: Bool) -> YAMLValue {
+        guard let step = path.first else { return canonicalQuantity(value, resourceList: resourceList) }
         let rest = path.dropFirst()
         switch (step, value) {
         case (.key(let key), .map(var map)):
             guard let child = map[key], child != .null else { return value }
-            map[key] = rewrite(child, at: rest)
+            map[key] = rewrite(child, at: rest, resourceList: resourceList)
             return .map(map)
         case (.eachItem, .list(let items)):
-            return .list(items.map { rewrite($0, at: rest) })
+            return .list(items.map { rewrite($0, at: rest, resourceList: resourceList) })
         case (.eachValue, .map(var map)):
-            for index in map.entries.indices { map.entries[index].value = rewrite(map.entries[index].value, at: rest) }
+            for index in map.entries.indices { map.entries[index].value = rewrite(map.entries[index].value, at: rest, resourceList: resourceList) }
             return .map(map)
         default:
             return value

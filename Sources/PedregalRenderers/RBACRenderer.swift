@@ -62,10 +62,14 @@ public struct RBACRenderer: TenantRenderer {
 
         let scheduled = context.environment.jobs.filter { $0.schedule != nil && $0.regions.contains(context.region) }
         if context.runsSpark, context.platform.sparkOperator == .apache, !scheduled.isEmpty {
-            let runVerbs: YAMLValue = scheduled.contains { $0.concurrency == .replace }
-                ? ["create", "delete", "get", "list"] : ["create", "get", "list"]
+            // submit lists a job's runs unless its policy is allow, and
+            // deletes them only to replace them.
+            var runVerbs: [YAMLValue] = ["create"]
+            if scheduled.contains(where: { $0.concurrency == .replace }) { runVerbs.append("delete") }
+            runVerbs.append("get")
+            if scheduled.contains(where: { $0.concurrency != .allow }) { runVerbs.append("list") }
             role(ObjectNames.submitterServiceAccount, [
-                Self.rule(sparkGroup, ["sparkapplications"], runVerbs),
+                Self.rule(sparkGroup, ["sparkapplications"], .list(runVerbs)),
                 Self.rule("batch", ["jobs"], ["get"]),
             ], subjects: serviceAccount(ObjectNames.submitterServiceAccount, automount: false))
         }

@@ -81,3 +81,27 @@ import Testing
         #expect(StoredForm.canonicalizingQuantities(custom) == custom)
     }
 }
+
+/// Defaulting rounds every ResourceList value up to 1m (`SetDefaults_ResourceList`).
+@Suite struct ResourceListRoundingTests {
+    @Test(arguments: [
+        ("0.1m", "1m"), ("100u", "1m"), ("1.5u", "1m"), ("1001u", "2m"), ("1.0001", "1001m"), ("-0.5m", "-1m"),
+        ("500m", "500m"), ("2048Mi", "2Gi"), ("1.0001Ki", "1024103m"), ("1000u", "1m"),
+    ])
+    func roundsUpToMilli(input: String, expected: String) {
+        #expect(KubernetesQuantity.canonical(input, resourceList: true) == expected, "\(input)")
+    }
+
+    @Test func onlyResourceListsAreRounded() {
+        let pod: YAMLValue = [
+            "apiVersion": "v1", "kind": "Pod", "metadata": ["name": "p"],
+            "spec": [
+                "containers": [["name": "c", "resources": ["requests": ["cpu": "100u"]]]],
+                "volumes": [["name": "v", "emptyDir": ["sizeLimit": "1500u"]]],
+            ],
+        ]
+        let stored = StoredForm.canonicalizingQuantities(pod)
+        #expect(stored["spec"]?["containers"]?.listValue?.first?["resources"]?["requests"]?["cpu"] == "1m")
+        #expect(stored["spec"]?["volumes"]?.listValue?.first?["emptyDir"]?["sizeLimit"] == "1500u")
+    }
+}
