@@ -35,6 +35,9 @@ public enum Vocabulary {
     public static let job = "pedregal.io/job"
     public static let sparkConnect = "pedregal.io/spark-connect"
     public static let runToken = "pedregal.io/run-token"
+    /// On a run and its driver and executor pods: the run's name, so logs
+    /// and metrics of one run can be found together.
+    public static let run = "pedregal.io/run"
     /// On a job's SparkApplication template: what `submit` does while an
     /// earlier run of the job is active (`Forbid`, `Allow`, `Replace`).
     public static let concurrencyPolicy = "pedregal.io/concurrency-policy"

@@ -56,6 +56,8 @@ public struct JobStatusReport: Sendable {
     public var state: JobState?
     /// The run was seen, then disappeared (TTL after it stopped, or cancelled).
     public var removed: Bool
+    /// The run in the Spark History Server, when the platform names one.
+    public var historyLink: String? = nil
     /// Whether `--timeout` passed first.
     public var timedOut: Bool
     /// The exit status: the worst of every result.
@@ -65,6 +67,7 @@ public struct JobStatusReport: Sendable {
         if removed { return "\(run): finished (object removed)" }
         guard let state else { return "\(run): not found" }
         return "\(run): \(JobsReporting.describe(state))" + (timedOut ? "; timed out waiting" : "")
+            + (historyLink.map { "\n  history: \($0)" } ?? "")
     }
 
     var json: YAMLValue {
@@ -72,6 +75,7 @@ public struct JobStatusReport: Sendable {
             "run": .string(run.description), "apiVersion": .optional(apiVersion),
             "phase": .optional(removed ? "finished" : state?.phase.rawValue), "state": state.map(JobsReporting.json) ?? .null,
             "removed": .bool(removed), "timedOut": .bool(timedOut), "exitStatus": .int(Int(status.rawValue)),
+            "historyLink": .optional(historyLink),
         ])
     }
 }

@@ -112,6 +112,7 @@ public struct Jobs: Sendable {
             if let (resource, object) = try await locate(run) {
                 report.apiVersion = resource.apiVersion
                 report.state = JobState.of(object, group: resource.group)
+                report.historyLink = HistoryLink.of(object, group: resource.group)
             } else if report.state != nil {
                 report.removed = true
             } else {

@@ -74,8 +74,10 @@ public enum RunToken {
         }
         metadata["name"] = .string(runName(job: job, token: token))
         for field in Drift.serverMetadata { metadata[field] = nil }
+        let name = runName(job: job, token: token)
         var labels = metadata["labels"]?.mapValue ?? YAMLMap()
         labels[Vocabulary.runToken] = .string(hash(token))
+        labels[Vocabulary.run] = .string(name)
         if labels[Vocabulary.job] == nil { labels[Vocabulary.job] = .string(job) }
         metadata["labels"] = .map(labels)
         var annotations = metadata["annotations"]?.mapValue ?? YAMLMap()
@@ -88,12 +90,29 @@ public enum RunToken {
         let argsKey = group == JobState.kubeflowGroup ? "arguments" : "driverArgs"
         var spec = object["spec"]?.mapValue ?? YAMLMap()
         if let args { spec[argsKey] = .list(args.map(YAMLValue.string)) }
+        // Log shipping and metrics pick labels off the pods: name the run there too.
+        let podPaths = group == JobState.kubeflowGroup
+            ? [["driver", "labels"], ["executor", "labels"]]
+            : [["driverSpec", "podTemplateSpec", "metadata", "labels"], ["executorSpec", "podTemplateSpec", "metadata", "labels"]]
+        for path in podPaths { spec = Self.setting(Vocabulary.run, to: name, at: path[...], in: spec) }
         if let logical, let current = spec[argsKey]?.listValue {
             let name = metadata["name"]?.string ?? job
             spec[argsKey] = .list(current.map { $0.string.map { .string(RunMacros.expand($0, logical: logical, run: name)) } ?? $0 })
         }
         if !spec.isEmpty { object["spec"] = .map(spec) }
         return .map(object)
+    }
+
+    /// `map` with `key: value` added to the labels at `path`, creating the
+    /// maps on the way.
+    private static func setting(_ key: String, to value: String, at path: ArraySlice<String>, in map: YAMLMap) -> YAMLMap {
+        var map = map
+        guard let first = path.first else {
+            map[key] = .string(value)
+            return map
+        }
+        map[first] = .map(setting(key, to: value, at: path.dropFirst(), in: map[first]?.mapValue ?? YAMLMap()))
+        return map
     }
 
     /// The job a template is for: its `pedregal.io/job` label, else its name.
