@@ -44,6 +44,8 @@ public struct PlatformTemplate: Sendable {
     public var operatorNamespace: Located<String>?
     public var runnerImage: Located<String>?
     public var argocd: ArgoCDSettings?
+    /// The Kubernetes minor version (`1.33`) whose schemas every object is checked against.
+    public var kubernetesVersion: Located<String>?
 
     public init(file: String) { self.file = file }
 }
