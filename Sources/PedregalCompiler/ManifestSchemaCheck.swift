@@ -57,8 +57,11 @@ struct ObjectOrigins: Sendable {
         let labels = manifest.object["metadata"]?["labels"]
         func label(_ key: String) -> String? { labels?[key]?.string }
         guard let team = teams[manifest.source] else {
-            if manifest.source == templates.platform.file, let argocd = templates.platform.argocd { return argocd.location }
-            return .startOf(manifest.source)
+            // Per-cluster objects: Argo CD's from platform.yaml's argocd, the
+            // operator's settings (made from every team) from its operator fields.
+            let platform = templates.platform
+            if manifest.source == platform.file, let argocd = platform.argocd { return argocd.location }
+            return platform.operatorNamespace?.location ?? platform.sparkOperator?.location ?? .startOf(platform.file)
         }
         if let job = label(Vocabulary.job), let spec = team.jobs.first(where: { $0.name?.value == job }) {
             return spec.location

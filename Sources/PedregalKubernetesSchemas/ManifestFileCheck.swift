@@ -77,7 +77,8 @@ public struct ManifestFileCheck: Sendable {
         var result = FileResult(diagnostics: parsed.diagnostics, objects: [])
         for document in parsed.documents {
             if document.scalarValue == .null { continue }
-            let title = Self.title(of: document)
+            let object = document.plainValue
+            let title = Self.title(of: object)
             for violation in validator.violations(of: document) {
                 let severity: Diagnostic.Severity = violation.problem == .unknownKind && ignoresMissingSchemas ? .warning : .error
                 let location = Self.embeddedLocation(of: violation, in: document, bytes: file.bytes)
@@ -86,7 +87,7 @@ public struct ManifestFileCheck: Sendable {
                     + Self.hint(for: violation, in: document)
                 result.diagnostics.append(Diagnostic(severity, violation.code, message, at: location))
             }
-            if let identity = identity(of: document, in: file.pathInFolder) {
+            if let identity = identity(of: object, in: file.pathInFolder) {
                 let name = Self.node(at: FieldPath([.field("metadata"), .field("name")]), in: document)
                 result.objects.append((identity, name?.value.location ?? document.location))
             }
@@ -94,8 +95,7 @@ public struct ManifestFileCheck: Sendable {
         return result
     }
 
-    private func identity(of document: YAMLNode, in path: String) -> Identity? {
-        let object = document.plainValue
+    private func identity(of object: YAMLValue, in path: String) -> Identity? {
         guard let apiVersion = object["apiVersion"]?.string, let kind = object["kind"]?.string,
             let name = object["metadata"]?["name"]?.string
         else { return nil }
@@ -107,8 +107,7 @@ public struct ManifestFileCheck: Sendable {
     }
 
     /// `SparkApplication sjns-ml-dev/sc-default-0`, or what little is known.
-    static func title(of document: YAMLNode) -> String {
-        let object = document.plainValue
+    static func title(of object: YAMLValue) -> String {
         let kind = object["kind"]?.string ?? "object"
         guard let name = object["metadata"]?["name"]?.string else { return kind }
         return object["metadata"]?["namespace"]?.string.map { "\(kind) \($0)/\(name)" } ?? "\(kind) \(name)"
