@@ -17,7 +17,7 @@ extension ManifestFileCheck {
         }
         let root = URL(fileURLWithPath: folder, isDirectory: isDirectory.boolValue)
         guard isDirectory.boolValue else {
-            return try readAll([root.lastPathComponent], below: root.deletingLastPathComponent(), shownAs: { _ in folder })
+            return readAll([root.lastPathComponent], below: root.deletingLastPathComponent(), shownAs: { _ in folder })
         }
         guard let enumerator = FileManager.default.enumerator(atPath: root.path) else {
             throw UnreadableFolder(description: "cannot read the folder '\(folder)'")
@@ -32,12 +32,12 @@ extension ManifestFileCheck {
             }
         }
         let prefix = folder.hasSuffix("/") ? folder : folder + "/"
-        return try readAll(paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }, below: root, shownAs: { prefix + $0 })
+        return readAll(paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }, below: root, shownAs: { prefix + $0 })
     }
 
     private static func readAll(
         _ paths: [String], below root: URL, shownAs display: (String) -> String
-    ) throws -> (files: [File], unreadable: [Diagnostic]) {
+    ) -> (files: [File], unreadable: [Diagnostic]) {
         var files: [File] = [], unreadable: [Diagnostic] = []
         for path in paths {
             let url = root.appendingPathComponent(path)
