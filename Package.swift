@@ -38,9 +38,14 @@ let package = Package(
         .target(name: "PedregalTeamEdits", dependencies: ["PedregalYAML"], swiftSettings: strict),
         .target(name: "PedregalRenderers", dependencies: ["PedregalResolver", "PedregalManifests"], swiftSettings: strict),
         .target(name: "PedregalEmitter", dependencies: ["PedregalManifests"], swiftSettings: strict),
+        // Kubernetes' and the CRDs' schemas (embedded), and checking objects against them.
+        .target(name: "PedregalKubernetesSchemas", dependencies: ["PedregalManifests"], swiftSettings: strict),
         .target(
             name: "PedregalCompiler",
-            dependencies: ["PedregalLoader", "PedregalResolver", "PedregalRenderers", "PedregalEmitter", "PedregalTeamEdits"],
+            dependencies: [
+                "PedregalLoader", "PedregalResolver", "PedregalRenderers", "PedregalEmitter", "PedregalKubernetesSchemas",
+                "PedregalTeamEdits",
+            ],
             swiftSettings: strict),
         .target(name: "PedregalDiff", dependencies: ["PedregalCompiler"], swiftSettings: strict),
         // The runner applies generated/ and runs jobs; it reads manifests (and the emitter's
@@ -78,6 +83,9 @@ let package = Package(
             name: "PedregalCompilerTests", dependencies: ["PedregalCompiler", "PedregalTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "PedregalCLITests", dependencies: ["PedregalTestSupport"]),
+        .testTarget(
+            name: "PedregalKubernetesSchemasTests", dependencies: ["PedregalKubernetesSchemas", "PedregalTestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "PedregalDiffTests", dependencies: ["PedregalDiff", "PedregalTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "PedregalRunnerTests",

@@ -1,4 +1,5 @@
 @_exported import PedregalEmitter
+@_exported import PedregalKubernetesSchemas
 @_exported import PedregalLoader
 @_exported import PedregalRenderers
 
@@ -14,14 +15,18 @@ public struct Compiler: Sendable {
     public var loader: Loader
     public var resolver: Resolver
     public var renderer: Renderer
+    /// Whether every rendered object is checked against Kubernetes' schemas
+    /// before it is emitted (off only to measure what the check costs).
+    public var checksManifests: Bool
 
     public init(
         loader: Loader = Loader(), resolver: Resolver = Resolver(version: PedregalVersion.current),
-        renderer: Renderer = .standard
+        renderer: Renderer = .standard, checksManifests: Bool = true
     ) {
         self.loader = loader
         self.resolver = resolver
         self.renderer = renderer
+        self.checksManifests = checksManifests
     }
 
     /// Compiles everything below the root of `tree`. Rendering and emitting
@@ -29,7 +34,8 @@ public struct Compiler: Sendable {
     public func compile(_ tree: any SourceTree) -> Compilation {
         let loaded = loader.load(from: tree)
         let resolved = resolver.resolve(templates: loaded.templates, teams: loaded.teams, brokenFiles: loaded.unusableFiles)
-        var diagnostics = (loaded.diagnostics + resolved.diagnostics).sorted()
+        let (validator, versionProblems) = ManifestSchemaCheck.validator(for: loaded.templates.platform)
+        var diagnostics = (loaded.diagnostics + resolved.diagnostics + versionProblems).sorted()
         // A team is only ever left out because of an error; if a rule ever
         // forgets to say why, say so rather than drop the team silently.
         if !diagnostics.containsErrors, let platform = resolved.platform {
@@ -42,6 +48,14 @@ public struct Compiler: Sendable {
         var compilation = Compilation(diagnostics: diagnostics, platform: resolved.platform, inputs: loaded.files)
         guard !diagnostics.containsErrors, let platform = resolved.platform else { return compilation }
         let manifests = renderer.render(platform)
+        if checksManifests, let validator {
+            let check = ManifestSchemaCheck(validator: validator, origins: ObjectOrigins(teams: loaded.teams, templates: loaded.templates))
+            let problems = check.diagnostics(for: manifests)
+            guard problems.isEmpty else {
+                compilation.diagnostics = (diagnostics + problems).sorted()
+                return compilation
+            }
+        }
         do {
             compilation.files = try Emitter.files(for: manifests)
             compilation.manifests = manifests

@@ -16,6 +16,7 @@ extension FileDecoder {
         platform.sparkOperator = r.enumeration("operator", as: SparkOperatorFlavor.self)
         platform.operatorNamespace = r.string("operatorNamespace")
         platform.runnerImage = r.string("runnerImage")
+        platform.kubernetesVersion = r.string("kubernetesVersion")
         if let a = r.object("argocd", FormatSchema.argocd) {
             var argocd = ArgoCDSettings(location: a.location)
             argocd.repoURL = a.string("repoURL")

@@ -194,6 +194,8 @@ public enum FormatSchema {
                     "Image of the pedregal runner used by scheduled jobs (default: registry.<domain>/pedregal:<version>)."),
         FieldSchema("argocd", .object(argocd), "Argo CD Applications for the cluster folders."),
         FieldSchema("observability", .object(observability), "Event logs, History Server and metrics for every Spark application."),
+        FieldSchema("kubernetesVersion", .string(pattern: "^[0-9]+\\.[0-9]+$"),
+                    "Kubernetes minor version of the clusters, e.g. \"1.33\"; every generated object is checked against its schemas."),
     ])
 
     /// One entry of `templates/environments.yaml`.

@@ -45,6 +45,8 @@ public struct PlatformTemplate: Sendable {
     public var runnerImage: Located<String>?
     public var argocd: ArgoCDSettings?
     public var observability: ObservabilitySettings?
+    /// The Kubernetes minor version (`1.33`) whose schemas every object is checked against.
+    public var kubernetesVersion: Located<String>?
 
     public init(file: String) { self.file = file }
 }

@@ -86,6 +86,7 @@ struct Benchmark {
         row("  generate into an empty folder", firstWrite, floor: outputFloor, "once; file-system bound")
         row("  check an up-to-date folder", noChange, floor: outputFloor, "reads every file back")
         row("  compile + check (what CI runs)", compile + noChange, floor: outputFloor, "")
+        SchemaCheckCost.measure(tree: tree, manifests: check.manifests, runs: runs)
     }
 
     static func megabytes(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1e6) }

@@ -80,8 +80,15 @@ extension DiagnosticOptions {
     func compile(_ root: RootOptions) throws -> Compilation {
         let compilation = Compiler().compile(DiskSourceTree(root: root.rootURL))
         report(compilation.diagnostics, root: root)
-        if compilation.hasErrors { throw Status.invalid }
+        try exitOnErrors(compilation.diagnostics)
         return compilation
+    }
+
+    /// Stops with status 70 when the compiler reported a bug of its own (an
+    /// invalid generated object), 1 on any other error.
+    func exitOnErrors(_ diagnostics: [Diagnostic]) throws {
+        if diagnostics.contains(where: { $0.severity == .error && $0.code.rawValue == "internal" }) { throw Status.internalError }
+        if diagnostics.containsErrors { throw Status.invalid }
     }
 }
 

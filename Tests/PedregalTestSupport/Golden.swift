@@ -139,12 +139,6 @@ public enum Paths {
         return newest
     }
 
-    /// `../shared/tools/validate-manifests` next to the repository.
-    public static var validator: URL {
-        if let path = ProcessInfo.processInfo.environment["PEDREGAL_VALIDATOR"] { return URL(fileURLWithPath: path) }
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/tools/validate-manifests")
-    }
-
     /// A new empty temporary folder.
     public static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("pedregal-test-\(UUID().uuidString)")
