@@ -1,0 +1,115 @@
+import NIOCore
+import NIOHPACK
+import NIOHTTP2
+import NIOPosix
+
+/// A trivial gRPC server over h2c for the gateway's benchmark and tests:
+/// every call is answered with one message and status OK. The answer's
+/// message is the request's last message with a prefix byte, so a test can
+/// read what the gateway forwarded (the rewritten `user_context`).
+/// Optionally answers `responseBytes` of payload instead, in frames of at most
+/// 64 KiB, to measure throughput.
+public final class EchoBackend: Sendable {
+    private let channel: any Channel
+    /// The bound port.
+    public let port: Int
+
+    /// Starts listening on 127.0.0.1 (port 0 picks one).
+    public static func start(group: any EventLoopGroup, port: Int = 0, responseBytes: Int = 0) async throws -> EchoBackend {
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
+                        mode: .server, connectionConfiguration: .init(), streamConfiguration: .init()
+                    ) { stream in
+                        stream.eventLoop.makeCompletedFuture {
+                            try stream.pipeline.syncOperations.addHandler(EchoHandler(responseBytes: responseBytes))
+                        }
+                    }
+                }
+            }
+            .bind(host: "127.0.0.1", port: port).get()
+        return EchoBackend(channel: channel)
+    }
+
+    private init(channel: any Channel) {
+        self.channel = channel
+        self.port = channel.localAddress?.port ?? 0
+    }
+
+    /// Stops listening.
+    public func stop() async {
+        try? await channel.close()
+    }
+}
+
+private final class EchoHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTP2Frame.FramePayload
+    typealias OutboundOut = HTTP2Frame.FramePayload
+
+    private let responseBytes: Int
+    private var received: [UInt8] = []
+
+    init(responseBytes: Int) {
+        self.responseBytes = responseBytes
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .headers(let headers) where headers.endStream:
+            respond(context)
+        case .data(let data):
+            if case .byteBuffer(var buffer) = data.data { received += buffer.readBytes(length: buffer.readableBytes) ?? [] }
+            if data.endStream { respond(context) }
+        default:
+            break
+        }
+    }
+
+    private func respond(_ context: ChannelHandlerContext) {
+        context.write(wrapOutboundOut(.headers(.init(headers: [":status": "200", "content-type": "application/grpc"]))), promise: nil)
+        if responseBytes > 0 {
+            var remaining = responseBytes
+            var first = true
+            while remaining > 0 {
+                let chunk = min(remaining, 64 << 10)
+                var buffer = context.channel.allocator.buffer(capacity: chunk + 5)
+                if first {
+                    buffer.writeInteger(UInt8(0))
+                    buffer.writeInteger(UInt32(responseBytes - 5))
+                    buffer.writeRepeatingByte(7, count: chunk - 5)
+                    first = false
+                } else {
+                    buffer.writeRepeatingByte(7, count: chunk)
+                }
+                remaining -= chunk
+                context.write(wrapOutboundOut(.data(.init(data: .byteBuffer(buffer)))), promise: nil)
+            }
+        } else {
+            // The last request message, behind a marker byte.
+            let last = received.count >= 5 ? Array(received.suffix(from: lastMessageStart())) : []
+            var buffer = context.channel.allocator.buffer(capacity: last.count + 6)
+            buffer.writeInteger(UInt8(0))
+            buffer.writeInteger(UInt32(last.count + 1))
+            buffer.writeInteger(UInt8(0xEC))
+            buffer.writeBytes(last)
+            context.write(wrapOutboundOut(.data(.init(data: .byteBuffer(buffer)))), promise: nil)
+        }
+        context.writeAndFlush(wrapOutboundOut(.headers(.init(headers: ["grpc-status": "0"], endStream: true))), promise: nil)
+        received.removeAll()
+    }
+
+    private func lastMessageStart() -> Int {
+        var offset = 0
+        var start = 5
+        while offset + 5 <= received.count {
+            let length = Int(received[offset + 1]) << 24 | Int(received[offset + 2]) << 16 | Int(received[offset + 3]) << 8
+                | Int(received[offset + 4])
+            start = offset + 5
+            offset += 5 + length
+        }
+        return min(start, received.count)
+    }
+}
