@@ -129,12 +129,12 @@ final class BackendPool {
 
 /// One `BackendPool` per event loop of the group.
 final class BackendPools: Sendable {
-    private let pools: [ObjectIdentifier: NIOLoopBound<BackendPool>]
+    private let pools: [ObjectIdentifier: NIOLoopBoundBox<BackendPool>]
 
     init(group: MultiThreadedEventLoopGroup, tls: NIOSSLContext?, onConnectionLost: @escaping @Sendable (ServerAddress) -> Void) {
-        var pools: [ObjectIdentifier: NIOLoopBound<BackendPool>] = [:]
+        var pools: [ObjectIdentifier: NIOLoopBoundBox<BackendPool>] = [:]
         for loop in group.makeIterator() {
-            pools[ObjectIdentifier(loop)] = NIOLoopBound(
+            pools[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(
                 BackendPool(eventLoop: loop, tls: tls, onConnectionLost: onConnectionLost), eventLoop: loop)
         }
         self.pools = pools

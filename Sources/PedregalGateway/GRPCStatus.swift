@@ -1,3 +1,4 @@
+import NIOCore
 import NIOHPACK
 
 /// gRPC status codes the gateway answers with or observes.
@@ -122,12 +123,12 @@ struct GRPCMessageReader {
     var hasPartialMessage: Bool { offset < buffer.count }
 
     /// Adds bytes and returns every message now complete (payload only).
-    mutating func append(_ bytes: UnsafeRawBufferPointer) throws(GatewayRefusal) -> [[UInt8]] {
+    mutating func append(_ bytes: ByteBuffer) throws(GatewayRefusal) -> [[UInt8]] {
         if offset == buffer.count {
             buffer.removeAll(keepingCapacity: true)
             offset = 0
         }
-        buffer.append(contentsOf: bytes)
+        buffer.append(contentsOf: bytes.readableBytesView)
         var messages: [[UInt8]] = []
         while buffer.count - offset >= 5 {
             let flag = buffer[offset]

@@ -93,13 +93,14 @@ final class GatewayCore: Sendable {
         }
         let key = SessionTable.key(route: route.name, sessionID: facts.sessionID)
         // Concurrent first calls of one session share one lookup.
-        let (future, isNew): (EventLoopFuture<ServerAddress>, Bool) = locating.withLockedValue { inFlight in
-            if let running = inFlight[key] { return (running, false) }
+        let (future, promise): (EventLoopFuture<ServerAddress>, EventLoopPromise<ServerAddress>?) = locating.withLockedValue {
+            inFlight in
+            if let running = inFlight[key] { return (running, nil) }
             let promise = loop.makePromise(of: ServerAddress.self)
             inFlight[key] = promise.futureResult
-            return (promise.futureResult, true)
+            return (promise.futureResult, promise)
         }
-        guard isNew else {
+        guard let promise else {
             return future.hop(to: loop).flatMapThrowing { _ in
                 guard let record = self.sessions.lookup(route: route.name, sessionID: facts.sessionID) else {
                     throw GatewayRefusal(.unavailable, "session \(facts.sessionID) could not be placed; retry")
@@ -109,6 +110,7 @@ final class GatewayCore: Sendable {
         }
         let located = locate(route: route, method: method, subject: subject, facts: facts, authority: authority, on: loop)
         located.whenComplete { _ in self.locating.withLockedValue { $0[key] = nil } }
+        promise.completeWith(located)
         return located
     }
 

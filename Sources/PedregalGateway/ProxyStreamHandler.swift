@@ -198,7 +198,7 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
     private func receivedData(_ data: HTTP2Frame.FramePayload.Data) {
         guard case .byteBuffer(let buffer) = data.data else { return }
         do throws(GatewayRefusal) {
-            let messages = try buffer.withUnsafeReadableBytes { bytes throws(GatewayRefusal) in try reader.append(bytes) }
+            let messages = try reader.append(buffer)
             for message in messages { try rewrite(message) }
             if data.endStream {
                 requestEnded = true
@@ -405,11 +405,13 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
     }
 
     private func completed(_ status: GRPCStatusCode) {
-        context?.flush()
         if status == .ok, method == .releaseSession, let route, let sessionID {
             core.sessions.release(route: route.name, sessionID: sessionID)
         }
+        // Record the outcome before flushing: the flush ends the stream, which
+        // closes its channel synchronously.
         finish(GatewayRefusal(status, ""), tellClient: false)
+        context?.flush()
     }
 
     // MARK: Ending

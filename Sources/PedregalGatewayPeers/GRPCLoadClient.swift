@@ -68,6 +68,10 @@ public final class GRPCLoadClient: Sendable {
         buffer.writeBytes(message)
         stream.write(HTTP2Frame.FramePayload.headers(.init(headers: headers)), promise: nil)
         stream.writeAndFlush(HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(buffer), endStream: true)), promise: nil)
+        let timer = stream.eventLoop.scheduleTask(in: .seconds(30)) {
+            stream.pipeline.fireUserInboundEventTriggered(CollectHandler.TimedOut())
+        }
+        defer { timer.cancel() }
         return try await promise.futureResult.get()
     }
 
@@ -79,6 +83,8 @@ public final class GRPCLoadClient: Sendable {
 
 private final class CollectHandler: ChannelInboundHandler {
     typealias InboundIn = HTTP2Frame.FramePayload
+
+    struct TimedOut {}
 
     private let promise: EventLoopPromise<UnaryOutcome>
     private var body: [UInt8] = []
@@ -111,6 +117,10 @@ private final class CollectHandler: ChannelInboundHandler {
         let payload = body.count > 5 ? Array(body.dropFirst(5)) : []
         promise.succeed(UnaryOutcome(status: status, message: message, body: payload, bytes: bytes))
         context.close(promise: nil)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is TimedOut { complete(nil, "no answer within 30 s", context) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -80,7 +80,7 @@ import Testing
             GatewayConfiguration(
                 port: 0, adminPort: 0, routes: .folder(routes.path), backendsFile: backends.path,
                 verifier: VerifierConfiguration(issuer: issuerURL, audiences: ["spark"]),
-                jwks: .file(folder.appendingPathComponent("jwks.json").path), threads: 1, log: .discard))
+                jwks: .file(folder.appendingPathComponent("jwks.json").path), threads: 1, log: .standardError))
         let addresses = try await gateway.start()
         let client = try await GRPCLoadClient.connect(group: group, port: addresses.port)
         return Setup(

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 
 @testable import PedregalGateway
@@ -101,24 +102,20 @@ import Testing
         let stream: [UInt8] = [0, 0, 0, 0, 3, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 9]
         var messages: [[UInt8]] = []
         for chunk in [stream[0..<4], stream[4..<9], stream[9..<18], stream[18...]] {
-            messages += try Array(chunk).withUnsafeBytes { bytes throws(GatewayRefusal) in try reader.append(bytes) }
+            messages += try reader.append(ByteBuffer(bytes: chunk))
         }
         // Two whole messages (the second empty) and one still missing a byte.
         #expect(messages == [[1, 2, 3], []])
         #expect(reader.hasPartialMessage)
-        let last = try [UInt8]([7]).withUnsafeBytes { bytes throws(GatewayRefusal) in try reader.append(bytes) }
+        let last = try reader.append(ByteBuffer(bytes: [7]))
         #expect(last == [[9, 7]])
         #expect(!reader.hasPartialMessage)
     }
 
     @Test func refusesCompressedAndOversizedMessages() {
         var reader = GRPCMessageReader(maxMessageBytes: 4)
-        #expect(throws: GatewayRefusal.self) {
-            try [UInt8]([1, 0, 0, 0, 1, 0]).withUnsafeBytes { bytes throws(GatewayRefusal) in _ = try reader.append(bytes) }
-        }
+        #expect(throws: GatewayRefusal.self) { _ = try reader.append(ByteBuffer(bytes: [1, 0, 0, 0, 1, 0])) }
         var small = GRPCMessageReader(maxMessageBytes: 4)
-        #expect(throws: GatewayRefusal.self) {
-            try [UInt8]([0, 0, 0, 0, 5]).withUnsafeBytes { bytes throws(GatewayRefusal) in _ = try small.append(bytes) }
-        }
+        #expect(throws: GatewayRefusal.self) { _ = try small.append(ByteBuffer(bytes: [0, 0, 0, 0, 5])) }
     }
 }
