@@ -90,23 +90,27 @@ final class BackendPool {
             return usable
         }
         let tlsContext = useTLS ? tls : nil
+        let ready = eventLoop.makePromise(of: NIOHTTP2Handler.StreamMultiplexer.self)
+        // HTTP/2 goes into the pipeline before the socket connects, so the server's first
+        // SETTINGS frame can never reach a pipeline without it.
         let channel = ClientBootstrap(group: eventLoop)
             .connectTimeout(.seconds(2))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tlsContext {
-                        try channel.pipeline.syncOperations.addHandler(
-                            try NIOSSLClientHandler(context: tlsContext, serverHostname: address.host.first?.isLetter == true ? address.host : nil))
+                        let host = address.host.first?.isLetter == true ? address.host : nil
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tlsContext, serverHostname: host))
                     }
+                    ready.succeed(
+                        try channel.pipeline.syncOperations.configureHTTP2Pipeline(
+                            mode: .client, connectionConfiguration: HTTP2Tuning.connection(maxConcurrentStreams: 100),
+                            streamConfiguration: HTTP2Tuning.stream, inboundStreamInitializer: { $0.close() }))
                 }
             }
             .connect(host: address.host, port: address.port)
-        let multiplexer = channel.flatMapThrowing { channel in
-            try channel.pipeline.syncOperations.configureHTTP2Pipeline(
-                mode: .client, connectionConfiguration: HTTP2Tuning.connection(maxConcurrentStreams: 100),
-                streamConfiguration: HTTP2Tuning.stream, inboundStreamInitializer: { $0.close() })
-        }
+        channel.whenFailure { ready.fail($0) }
+        let multiplexer = channel.flatMap { _ in ready.futureResult }
         let connection = Connection(multiplexer: multiplexer)
         let lost = onConnectionLost
         channel.whenComplete { [weak connection] result in

@@ -36,6 +36,14 @@ public struct ProxySettings: Sendable {
     }
 }
 
+/// Where a call goes, and whether this call opened the session there (so a
+/// failure to reach the server can forget the placement instead of pinning
+/// the session to a server that never saw it).
+struct PlacedCall: Sendable {
+    var server: ServerAddress
+    var opensSession: Bool
+}
+
 /// Everything the proxy's channel handlers share.
 final class GatewayCore: Sendable {
     let settings: ProxySettings
@@ -45,7 +53,7 @@ final class GatewayCore: Sendable {
     let metrics: GatewayMetrics
     let log: StructuredLog
     let pools: BackendPools
-    private let locating = NIOLockedValueBox([String: EventLoopFuture<ServerAddress>]())
+    private let locating = NIOLockedValueBox([String: EventLoopFuture<PlacedCall>]())
 
     init(
         settings: ProxySettings, registry: BackendRegistry, sessions: SessionTable, verifier: TokenVerifier,
@@ -78,7 +86,7 @@ final class GatewayCore: Sendable {
     func place(
         route: GatewayRoute, method: SparkConnectMethod, subject: String, facts: RequestFacts, authority: String,
         on loop: any EventLoop
-    ) -> EventLoopFuture<ServerAddress> {
+    ) -> EventLoopFuture<PlacedCall> {
         guard route.isKubernetesService else {
             // Pass-through upstream: no sessions of ours to place.
             let servers = registry.servers(for: route)
@@ -86,26 +94,26 @@ final class GatewayCore: Sendable {
                 return loop.makeFailedFuture(
                     GatewayRefusal(.unavailable, "no upstream is configured for backend '\(route.backend)' of route '\(route.name)'"))
             }
-            return loop.makeSucceededFuture(server)
+            return loop.makeSucceededFuture(PlacedCall(server: server, opensSession: false))
         }
-        if let record = sessions.lookup(route: route.name, sessionID: facts.sessionID) {
-            return loop.makeCompletedFuture { try self.check(record, subject: subject, facts: facts) }
+        if let record = sessions.lookup(route: route.name, sessionID: facts.sessionID, owner: subject) {
+            return loop.makeCompletedFuture { PlacedCall(server: try self.check(record, facts: facts), opensSession: false) }
         }
-        let key = SessionTable.key(route: route.name, sessionID: facts.sessionID)
+        let key = SessionTable.key(route: route.name, sessionID: facts.sessionID, owner: subject)
         // Concurrent first calls of one session share one lookup.
-        let (future, promise): (EventLoopFuture<ServerAddress>, EventLoopPromise<ServerAddress>?) = locating.withLockedValue {
+        let (future, promise): (EventLoopFuture<PlacedCall>, EventLoopPromise<PlacedCall>?) = locating.withLockedValue {
             inFlight in
             if let running = inFlight[key] { return (running, nil) }
-            let promise = loop.makePromise(of: ServerAddress.self)
+            let promise = loop.makePromise(of: PlacedCall.self)
             inFlight[key] = promise.futureResult
             return (promise.futureResult, promise)
         }
         guard let promise else {
             return future.hop(to: loop).flatMapThrowing { _ in
-                guard let record = self.sessions.lookup(route: route.name, sessionID: facts.sessionID) else {
+                guard let record = self.sessions.lookup(route: route.name, sessionID: facts.sessionID, owner: subject) else {
                     throw GatewayRefusal(.unavailable, "session \(facts.sessionID) could not be placed; retry")
                 }
-                return try self.check(record, subject: subject, facts: facts)
+                return PlacedCall(server: try self.check(record, facts: facts), opensSession: false)
             }
         }
         let located = locate(route: route, method: method, subject: subject, facts: facts, authority: authority, on: loop)
@@ -114,10 +122,7 @@ final class GatewayCore: Sendable {
         return located
     }
 
-    private func check(_ record: SessionRecord, subject: String, facts: RequestFacts) throws(GatewayRefusal) -> ServerAddress {
-        guard record.owner == subject else {
-            throw GatewayRefusal(.permissionDenied, "session \(facts.sessionID) belongs to another user")
-        }
+    private func check(_ record: SessionRecord, facts: RequestFacts) throws(GatewayRefusal) -> ServerAddress {
         if registry.cordon(of: record.server) == .draining {
             throw GatewayRefusal(.unavailable, "the server of session \(facts.sessionID) is being drained; start a new session")
         }
@@ -131,7 +136,7 @@ final class GatewayCore: Sendable {
     private func locate(
         route: GatewayRoute, method: SparkConnectMethod, subject: String, facts: RequestFacts, authority: String,
         on loop: any EventLoop
-    ) -> EventLoopFuture<ServerAddress> {
+    ) -> EventLoopFuture<PlacedCall> {
         let views = registry.views(for: route, sessions: sessions)
         let ranked = Placement.rank(sessionID: facts.sessionID, servers: views.map(\.address))
         let healthy = ranked.filter(registry.isHealthy)
@@ -143,11 +148,14 @@ final class GatewayCore: Sendable {
             ).map { (server, $0) }
         }
         return EventLoopFuture.whenAllSucceed(probes, on: loop).flatMapThrowing { results in
-            for (_, result) in results {
+            for (server, result) in results {
+                // A refused connection is definite: take the server out now, not at the next check.
+                if result == .refused { self.registry.setHealthy(server, false) }
                 switch result {
                 case .present: self.metrics.recordProbe("present")
                 case .absent: self.metrics.recordProbe("absent")
                 case .unreachable: self.metrics.recordProbe("unreachable")
+                case .refused: self.metrics.recordProbe("refused")
                 }
             }
             if let (server, _) = results.first(where: { $0.1 == .present }) {
@@ -159,7 +167,13 @@ final class GatewayCore: Sendable {
                         "subject": .string(subject), "session": .string(facts.sessionID),
                         "server": .string(record.server.description),
                     ])
-                return try self.check(record, subject: subject, facts: facts)
+                return PlacedCall(server: try self.check(record, facts: facts), opensSession: false)
+            }
+            // No server holds this subject's session. If another subject holds one under this
+            // id, the caller is presenting someone else's session: refuse rather than open a
+            // second session under the same id.
+            if self.sessions.heldByAnother(route: route.name, sessionID: facts.sessionID, subject: subject) {
+                throw GatewayRefusal(.permissionDenied, "session \(facts.sessionID) belongs to another user")
             }
             let unreachable = ranked.count - results.filter { $0.1 == .absent }.count
             if facts.observedServerSessionID != nil {
@@ -192,7 +206,7 @@ final class GatewayCore: Sendable {
                     "subject": .string(subject), "session": .string(facts.sessionID), "server": .string(record.server.description),
                     "method": .string(method.rawValue),
                 ])
-            return try self.check(record, subject: subject, facts: facts)
+            return PlacedCall(server: try self.check(record, facts: facts), opensSession: true)
         }
     }
 }

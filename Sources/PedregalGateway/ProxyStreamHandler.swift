@@ -53,6 +53,7 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
     private var authority = ""
     private var sessionID: String?
     private var server: ServerAddress?
+    private var opensSession = false
     private var executionStarted = false
     private var backend: BackendStreamHandler?
     private var backendChannel: (any Channel)?
@@ -243,7 +244,9 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
             .hop(to: loop)
             .whenComplete { result in
                 switch result {
-                case .success(let server): bound.value.connect(to: server)
+                case .success(let placed):
+                    bound.value.opensSession = placed.opensSession
+                    bound.value.connect(to: placed.server)
                 case .failure(let error as GatewayRefusal): bound.value.finish(error, tellClient: true)
                 case .failure(let error): bound.value.finish(GatewayRefusal(.unavailable, "\(error)"), tellClient: true)
                 }
@@ -290,6 +293,10 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
             replayDeferred()
         case .failure(let error):
             core.registry.setHealthy(server, false)
+            if opensSession, let route, let sessionID, let identity {
+                // The server never saw the session: let the client's retry place it afresh.
+                core.sessions.release(route: route.name, sessionID: sessionID, owner: identity.subject)
+            }
             finish(GatewayRefusal(.unavailable, "cannot reach Spark Connect server \(server): \(error)"), tellClient: true)
         }
     }
@@ -405,8 +412,8 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
     }
 
     private func completed(_ status: GRPCStatusCode) {
-        if status == .ok, method == .releaseSession, let route, let sessionID {
-            core.sessions.release(route: route.name, sessionID: sessionID)
+        if status == .ok, method == .releaseSession, let route, let sessionID, let identity {
+            core.sessions.release(route: route.name, sessionID: sessionID, owner: identity.subject)
         }
         // Record the outcome before flushing: the flush ends the stream, which
         // closes its channel synchronously.

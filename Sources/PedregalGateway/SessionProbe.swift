@@ -11,6 +11,8 @@ enum ProbeResult: Sendable, Equatable {
     case absent
     /// It could not be asked, or answered something else.
     case unreachable(String)
+    /// Its port refused the connection: it is down.
+    case refused
 }
 
 /// Asks one server, with a `ReleaseExecute` for an operation that does not
@@ -36,8 +38,8 @@ enum SessionProbe {
             try channel.pipeline.syncOperations.addHandler(ProbeHandler(promise: promise))
         }.whenComplete { result in
             switch result {
-            case .failure(let error):
-                promise.succeed(.unreachable("\(error)"))
+            case .failure:
+                promise.succeed(.refused)
             case .success(let channel):
                 let headers: HPACKHeaders = [
                     ":method": "POST", ":scheme": useTLS ? "https" : "http", ":path": SparkConnectMethod.releaseExecute.path,

@@ -8,6 +8,8 @@ public struct SessionRecord: Sendable, Equatable {
     public var route: String
     /// The server holding it.
     public var server: ServerAddress
+    /// The session id.
+    public var sessionID: String
     /// Last request, for idle expiry.
     public var lastUsed: ContinuousClock.Instant
 }
@@ -19,6 +21,9 @@ public struct SessionRecord: Sendable, Equatable {
 public final class SessionTable: Sendable {
     private struct State {
         var sessions: [String: SessionRecord] = [:]
+        /// Subjects holding a session id, per route: Spark keys sessions by
+        /// (user, session id), so two subjects may each hold one under the same id.
+        var holders: [String: Set<String>] = [:]
         var sessionsPerServer: [ServerAddress: Int] = [:]
         var sessionsPerRoute: [String: Int] = [:]
         var executionsPerServer: [ServerAddress: Int] = [:]
@@ -35,11 +40,12 @@ public final class SessionTable: Sendable {
     }
 
     static func key(route: String, sessionID: String) -> String { route + "\u{0}" + sessionID }
+    static func key(route: String, sessionID: String, owner: String) -> String { route + "\u{0}" + sessionID + "\u{0}" + owner }
 
-    /// The record of a session, touching its last use.
-    public func lookup(route: String, sessionID: String, now: ContinuousClock.Instant = .now) -> SessionRecord? {
+    /// The record of `owner`'s session, touching its last use.
+    public func lookup(route: String, sessionID: String, owner: String, now: ContinuousClock.Instant = .now) -> SessionRecord? {
         state.withLockedValue { state in
-            let key = Self.key(route: route, sessionID: sessionID)
+            let key = Self.key(route: route, sessionID: sessionID, owner: owner)
             state.sessions[key]?.lastUsed = now
             return state.sessions[key]
         }
@@ -52,23 +58,31 @@ public final class SessionTable: Sendable {
         -> SessionRecord
     {
         state.withLockedValue { state in
-            let key = Self.key(route: route, sessionID: sessionID)
+            let key = Self.key(route: route, sessionID: sessionID, owner: owner)
             if let existing = state.sessions[key] { return existing }
             if state.sessions.count >= capacity { Self.evictOldest(&state, count: max(1, capacity / 100)) }
-            let record = SessionRecord(owner: owner, route: route, server: server, lastUsed: now)
+            let record = SessionRecord(owner: owner, route: route, server: server, sessionID: sessionID, lastUsed: now)
             state.sessions[key] = record
+            state.holders[Self.key(route: route, sessionID: sessionID), default: []].insert(owner)
             state.sessionsPerServer[server, default: 0] += 1
             state.sessionsPerRoute[route, default: 0] += 1
             return record
         }
     }
 
-    /// Forgets a session (released by its client).
-    public func release(route: String, sessionID: String) {
+    /// Forgets `owner`'s session (released by its client).
+    public func release(route: String, sessionID: String, owner: String) {
         state.withLockedValue { state in
-            if let record = state.sessions.removeValue(forKey: Self.key(route: route, sessionID: sessionID)) {
+            if let record = state.sessions.removeValue(forKey: Self.key(route: route, sessionID: sessionID, owner: owner)) {
                 Self.uncount(&state, record)
             }
+        }
+    }
+
+    /// Whether a subject other than `subject` holds a session with this id on the route.
+    public func heldByAnother(route: String, sessionID: String, subject: String) -> Bool {
+        state.withLockedValue { state in
+            state.holders[Self.key(route: route, sessionID: sessionID)]?.contains { $0 != subject } ?? false
         }
     }
 
@@ -93,6 +107,9 @@ public final class SessionTable: Sendable {
     }
 
     private static func uncount(_ state: inout State, _ record: SessionRecord) {
+        let holderKey = key(route: record.route, sessionID: record.sessionID)
+        state.holders[holderKey]?.remove(record.owner)
+        if state.holders[holderKey]?.isEmpty == true { state.holders[holderKey] = nil }
         state.sessionsPerServer[record.server, default: 1] -= 1
         state.sessionsPerRoute[record.route, default: 1] -= 1
         if state.sessionsPerServer[record.server] == 0 { state.sessionsPerServer[record.server] = nil }

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHPACK
 import NIOHTTP2
@@ -9,6 +10,10 @@ import NIOPosix
 /// read what the gateway forwarded (the rewritten `user_context`).
 /// Optionally answers `responseBytes` of payload instead, in frames of at most
 /// 64 KiB, to measure throughput.
+///
+/// Like Spark, it keeps sessions by (user_id, session_id): any call opens the
+/// caller's session, and `ReleaseExecute` (the gateway's session probe) for a
+/// session it does not hold answers `INVALID_HANDLE.SESSION_NOT_FOUND`.
 public final class EchoBackend: Sendable {
     private let channel: any Channel
     /// The bound port.
@@ -16,6 +21,7 @@ public final class EchoBackend: Sendable {
 
     /// Starts listening on 127.0.0.1 (port 0 picks one).
     public static func start(group: any EventLoopGroup, port: Int = 0, responseBytes: Int = 0) async throws -> EchoBackend {
+        let sessions = SessionKeys()
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -25,7 +31,8 @@ public final class EchoBackend: Sendable {
                         mode: .server, connectionConfiguration: .init(), streamConfiguration: .init()
                     ) { stream in
                         stream.eventLoop.makeCompletedFuture {
-                            try stream.pipeline.syncOperations.addHandler(EchoHandler(responseBytes: responseBytes))
+                            try stream.pipeline.syncOperations.addHandler(
+                                EchoHandler(responseBytes: responseBytes, sessions: sessions))
                         }
                     }
                 }
@@ -45,19 +52,76 @@ public final class EchoBackend: Sendable {
     }
 }
 
+/// The (user_id, session_id) pairs an echo backend holds.
+final class SessionKeys: Sendable {
+    private let keys = NIOLockedValueBox(Set<String>())
+
+    /// Opens the session of `message` unless `probe`; returns whether it was held before.
+    func touch(_ message: [UInt8], probe: Bool) -> Bool {
+        guard let key = Self.key(message) else { return false }
+        return keys.withLockedValue { keys in
+            if probe { return keys.contains(key) }
+            return !keys.insert(key).inserted
+        }
+    }
+
+    /// `user_id` and `session_id` of a request: fields 2.1 and 1.
+    static func key(_ message: [UInt8]) -> String? {
+        var session: [UInt8]?
+        var user: [UInt8]?
+        var index = 0
+        func varint() -> Int? {
+            var value = 0
+            var shift = 0
+            while index < message.count, shift < 63 {
+                let byte = message[index]
+                index += 1
+                value |= Int(byte & 0x7F) << shift
+                if byte & 0x80 == 0 { return value }
+                shift += 7
+            }
+            return nil
+        }
+        while index < message.count {
+            guard let tag = varint() else { return nil }
+            switch tag & 7 {
+            case 0: _ = varint()
+            case 1: index += 8
+            case 5: index += 4
+            case 2:
+                guard let length = varint(), index + length <= message.count else { return nil }
+                let payload = Array(message[index..<index + length])
+                if tag >> 3 == 1 { session = payload }
+                if tag >> 3 == 2, payload.count > 2, payload[0] == 0x0A, Int(payload[1]) + 2 <= payload.count {
+                    user = Array(payload[2..<2 + Int(payload[1])])
+                }
+                index += length
+            default: return nil
+            }
+        }
+        guard let session else { return nil }
+        return String(decoding: user ?? [], as: UTF8.self) + "\u{0}" + String(decoding: session, as: UTF8.self)
+    }
+}
+
 private final class EchoHandler: ChannelInboundHandler {
     typealias InboundIn = HTTP2Frame.FramePayload
     typealias OutboundOut = HTTP2Frame.FramePayload
 
     private let responseBytes: Int
+    private let sessions: SessionKeys
     private var received: [UInt8] = []
+    private var isProbe = false
 
-    init(responseBytes: Int) {
+    init(responseBytes: Int, sessions: SessionKeys) {
         self.responseBytes = responseBytes
+        self.sessions = sessions
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
+        case .headers(let headers) where !headers.endStream:
+            isProbe = headers.headers.first(name: ":path")?.hasSuffix("/ReleaseExecute") ?? false
         case .headers(let headers) where headers.endStream:
             respond(context)
         case .data(let data):
@@ -69,6 +133,16 @@ private final class EchoHandler: ChannelInboundHandler {
     }
 
     private func respond(_ context: ChannelHandlerContext) {
+        let last = received.count >= 5 ? Array(received.suffix(from: lastMessageStart())) : []
+        if !sessions.touch(last, probe: isProbe) && isProbe {
+            let trailers: HPACKHeaders = [
+                ":status": "200", "content-type": "application/grpc", "grpc-status": "13",
+                "grpc-message": "[INVALID_HANDLE.SESSION_NOT_FOUND] Session not found.",
+            ]
+            context.writeAndFlush(wrapOutboundOut(.headers(.init(headers: trailers, endStream: true))), promise: nil)
+            received.removeAll()
+            return
+        }
         context.write(wrapOutboundOut(.headers(.init(headers: [":status": "200", "content-type": "application/grpc"]))), promise: nil)
         if responseBytes > 0 {
             var remaining = responseBytes
@@ -89,7 +163,6 @@ private final class EchoHandler: ChannelInboundHandler {
             }
         } else {
             // The last request message, behind a marker byte.
-            let last = received.count >= 5 ? Array(received.suffix(from: lastMessageStart())) : []
             var buffer = context.channel.allocator.buffer(capacity: last.count + 6)
             buffer.writeInteger(UInt8(0))
             buffer.writeInteger(UInt32(last.count + 1))

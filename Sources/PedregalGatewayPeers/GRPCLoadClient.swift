@@ -25,23 +25,30 @@ public final class GRPCLoadClient: Sendable {
 
     /// Connects to 127.0.0.1:`port`.
     public static func connect(group: any EventLoopGroup, port: Int) async throws -> GRPCLoadClient {
-        let channel = try await ClientBootstrap(group: group)
+        let loop = group.next()
+        let ready = loop.makePromise(of: NIOHTTP2Handler.StreamMultiplexer.self)
+        // HTTP/2 goes into the pipeline before the socket connects, so the server's SETTINGS
+        // can never arrive at a pipeline that cannot read them.
+        let channel = try await ClientBootstrap(group: loop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    var connection = NIOHTTP2Handler.ConnectionConfiguration()
+                    connection.initialSettings = [
+                        HTTP2Setting(parameter: .initialWindowSize, value: 4 << 20),
+                        HTTP2Setting(parameter: .maxFrameSize, value: 1 << 20),
+                    ]
+                    connection.targetWindowSize = 16 << 20
+                    var stream = NIOHTTP2Handler.StreamConfiguration()
+                    stream.targetWindowSize = 4 << 20
+                    ready.succeed(
+                        try channel.pipeline.syncOperations.configureHTTP2Pipeline(
+                            mode: .client, connectionConfiguration: connection, streamConfiguration: stream,
+                            inboundStreamInitializer: { $0.close() }))
+                }
+            }
             .connect(host: "127.0.0.1", port: port).get()
-        let multiplexer = try await channel.eventLoop.submit {
-            var connection = NIOHTTP2Handler.ConnectionConfiguration()
-            connection.initialSettings = [
-                HTTP2Setting(parameter: .initialWindowSize, value: 4 << 20),
-                HTTP2Setting(parameter: .maxFrameSize, value: 1 << 20),
-            ]
-            connection.targetWindowSize = 16 << 20
-            var stream = NIOHTTP2Handler.StreamConfiguration()
-            stream.targetWindowSize = 4 << 20
-            return try channel.pipeline.syncOperations.configureHTTP2Pipeline(
-                mode: .client, connectionConfiguration: connection, streamConfiguration: stream,
-                inboundStreamInitializer: { $0.close() })
-        }.get()
-        return GRPCLoadClient(channel: channel, multiplexer: multiplexer)
+        return GRPCLoadClient(channel: channel, multiplexer: try await ready.futureResult.get())
     }
 
     private init(channel: any Channel, multiplexer: NIOHTTP2Handler.StreamMultiplexer) {
@@ -121,6 +128,14 @@ private final class CollectHandler: ChannelInboundHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is TimedOut { complete(nil, "no answer within 30 s", context) }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if !done {
+            done = true
+            promise.succeed(UnaryOutcome(status: nil, message: "stream error: \(error)", body: [], bytes: bytes))
+        }
+        context.close(promise: nil)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -80,7 +80,7 @@ import Testing
             GatewayConfiguration(
                 port: 0, adminPort: 0, routes: .folder(routes.path), backendsFile: backends.path,
                 verifier: VerifierConfiguration(issuer: issuerURL, audiences: ["spark"]),
-                jwks: .file(folder.appendingPathComponent("jwks.json").path), threads: 1, log: .standardError))
+                jwks: .file(folder.appendingPathComponent("jwks.json").path), threads: 1, log: .discard))
         let addresses = try await gateway.start()
         let client = try await GRPCLoadClient.connect(group: group, port: addresses.port)
         return Setup(
@@ -91,6 +91,10 @@ import Testing
         let setup = try await Self.start()
         let outcome = try await setup.call(token: try setup.token("alice@example.com"), session: "s-1")
         #expect(outcome.status == 0, "\(outcome.message)")
+        guard outcome.status == 0 else {
+            await setup.stop()
+            return
+        }
         // The echo backend answers 0xEC + the message it received.
         #expect(outcome.body.first == 0xEC)
         let forwarded = Array(outcome.body.dropFirst())

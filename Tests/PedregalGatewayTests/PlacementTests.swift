@@ -61,16 +61,19 @@ import Testing
 
     @Test func pinsOwnsAndReleases() {
         let table = SessionTable()
-        #expect(table.lookup(route: "r", sessionID: "s") == nil)
+        #expect(table.lookup(route: "r", sessionID: "s", owner: "alice") == nil)
         table.pin(route: "r", sessionID: "s", owner: "alice", server: a)
-        let second = table.pin(route: "r", sessionID: "s", owner: "bob", server: b)
-        #expect(second.owner == "alice" && second.server == a, "the first pin wins")
+        let again = table.pin(route: "r", sessionID: "s", owner: "alice", server: b)
+        #expect(again.server == a, "the first pin wins")
+        #expect(table.heldByAnother(route: "r", sessionID: "s", subject: "bob"))
+        #expect(!table.heldByAnother(route: "r", sessionID: "s", subject: "alice"))
         #expect(table.sessionCount(route: "r") == 1)
         #expect(table.load(of: a) == 1)
-        #expect(table.lookup(route: "other", sessionID: "s") == nil, "sessions are per route")
-        table.release(route: "r", sessionID: "s")
+        #expect(table.lookup(route: "other", sessionID: "s", owner: "alice") == nil, "sessions are per route")
+        table.release(route: "r", sessionID: "s", owner: "alice")
         #expect(table.sessionCount(route: "r") == 0)
         #expect(table.load(of: a) == 0)
+        #expect(!table.heldByAnother(route: "r", sessionID: "s", subject: "bob"))
     }
 
     @Test func expiresIdleSessionsAndBoundsMemory() {
@@ -78,7 +81,7 @@ import Testing
         let start = ContinuousClock.now
         for index in 0..<250 { table.pin(route: "r", sessionID: "s\(index)", owner: "o", server: a, now: start + .seconds(index)) }
         #expect(table.sessionCount(route: "r") <= 100)
-        #expect(table.lookup(route: "r", sessionID: "s249") != nil)
+        #expect(table.lookup(route: "r", sessionID: "s249", owner: "o") != nil)
         #expect(table.expire(idle: .seconds(10), now: start + .seconds(300)) > 0)
         #expect(table.sessionCount(route: "r") == 0)
     }

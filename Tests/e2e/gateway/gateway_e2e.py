@@ -156,7 +156,12 @@ class Cluster:
         options = [("grpc.default_authority", host)]
         if tls:
             options.append(("grpc.ssl_target_name_override", host))
-        return SparkSession.builder.channelBuilder(DefaultChannelBuilder(url, channelOptions=options)).create()
+        spark = SparkSession.builder.channelBuilder(DefaultChannelBuilder(url, channelOptions=options)).create()
+        # pyspark retries UNAVAILABLE for 10 minutes by default; a bounded policy keeps failures visible.
+        from pyspark.sql.connect.client.retries import DefaultPolicy
+        spark.client.set_retry_policies([DefaultPolicy(max_retries=4, initial_backoff=100, backoff_multiplier=2.0,
+                                                       max_backoff=1000, jitter=50, min_jitter_threshold=500)])
+        return spark
 
     def close(self):
         for process, *_ in list(self.gateways.values()):
@@ -176,7 +181,10 @@ def expect_failure(action, *needles):
     try:
         action()
     except Exception as error:  # pyspark wraps gRPC errors in its own exception types
-        text = str(error)
+        text, cause = str(error), error.__cause__
+        while cause is not None:  # after retries, pyspark's RETRIES_EXCEEDED carries the last gRPC error as its cause
+            text += "\n" + str(cause)
+            cause = cause.__cause__
         assert any(n in text for n in needles), f"expected one of {needles}, got: {text[:400]}"
         return text
     raise AssertionError(f"expected a failure with {needles}")
