@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import PedregalYAML
 
 /// JSON-lines logs: access lines (one per call), audit lines (who opened
 /// which session where), and events (routes reloaded, servers up/down).
@@ -56,25 +57,8 @@ public final class StructuredLog: Sendable {
             parts.tm_hour, parts.tm_min, parts.tm_sec, Int(now.tv_nsec / 1_000_000))
     }
 
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// `text` as a JSON string literal.
+    static func quote(_ text: String) -> String { JSONWriter.string(.string(text)) }
 }
 
 /// A value in a log line.
