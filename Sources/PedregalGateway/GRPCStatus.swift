@@ -1,0 +1,156 @@
+import NIOCore
+import NIOHPACK
+
+/// gRPC status codes the gateway answers with or observes.
+public enum GRPCStatusCode: Int, Sendable, CaseIterable {
+    case ok = 0
+    case cancelled = 1
+    case unknown = 2
+    case invalidArgument = 3
+    case deadlineExceeded = 4
+    case notFound = 5
+    case alreadyExists = 6
+    case permissionDenied = 7
+    case resourceExhausted = 8
+    case failedPrecondition = 9
+    case aborted = 10
+    case outOfRange = 11
+    case unimplemented = 12
+    case internalError = 13
+    case unavailable = 14
+    case dataLoss = 15
+    case unauthenticated = 16
+
+    /// The name used in metrics and logs (`PERMISSION_DENIED`).
+    public var name: String {
+        switch self {
+        case .ok: return "OK"
+        case .cancelled: return "CANCELLED"
+        case .unknown: return "UNKNOWN"
+        case .invalidArgument: return "INVALID_ARGUMENT"
+        case .deadlineExceeded: return "DEADLINE_EXCEEDED"
+        case .notFound: return "NOT_FOUND"
+        case .alreadyExists: return "ALREADY_EXISTS"
+        case .permissionDenied: return "PERMISSION_DENIED"
+        case .resourceExhausted: return "RESOURCE_EXHAUSTED"
+        case .failedPrecondition: return "FAILED_PRECONDITION"
+        case .aborted: return "ABORTED"
+        case .outOfRange: return "OUT_OF_RANGE"
+        case .unimplemented: return "UNIMPLEMENTED"
+        case .internalError: return "INTERNAL"
+        case .unavailable: return "UNAVAILABLE"
+        case .dataLoss: return "DATA_LOSS"
+        case .unauthenticated: return "UNAUTHENTICATED"
+        }
+    }
+}
+
+/// A refusal the gateway answers itself: a status and a message for the caller.
+public struct GatewayRefusal: Error, Sendable, Equatable {
+    /// The status.
+    public var code: GRPCStatusCode
+    /// What happened and what to do, never a secret.
+    public var message: String
+
+    /// Creates a refusal.
+    public init(_ code: GRPCStatusCode, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+}
+
+enum GRPCHeaders {
+    /// A trailers-only response (`:status 200` + grpc-status), as gRPC
+    /// answers a call it refuses before any message.
+    static func trailersOnly(_ refusal: GatewayRefusal) -> HPACKHeaders {
+        [
+            ":status": "200", "content-type": "application/grpc", "grpc-status": String(refusal.code.rawValue),
+            "grpc-message": percentEncode(refusal.message),
+        ]
+    }
+
+    /// Trailers ending a response whose headers were already sent.
+    static func trailers(_ refusal: GatewayRefusal) -> HPACKHeaders {
+        ["grpc-status": String(refusal.code.rawValue), "grpc-message": percentEncode(refusal.message)]
+    }
+
+    /// The grpc-message encoding: percent-encode everything outside printable ASCII and '%'.
+    static func percentEncode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            if byte >= 0x20 && byte <= 0x7E && byte != UInt8(ascii: "%") {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return out
+    }
+
+    /// Decodes a grpc-message.
+    static func percentDecode(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8)[...]
+        while let byte = iterator.popFirst() {
+            if byte == UInt8(ascii: "%"), iterator.count >= 2,
+                let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+                iterator = iterator.dropFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Splits a gRPC request stream into length-prefixed messages, whatever the
+/// DATA frame boundaries, refusing messages over a bound (memory stays
+/// bounded per stream) and compressed messages (the gateway must read them).
+struct GRPCMessageReader {
+    private var buffer: [UInt8] = []
+    private var offset = 0
+    /// Largest message accepted.
+    let maxMessageBytes: Int
+
+    init(maxMessageBytes: Int) {
+        self.maxMessageBytes = maxMessageBytes
+    }
+
+    /// Whether bytes of an incomplete message are held.
+    var hasPartialMessage: Bool { offset < buffer.count }
+
+    /// Adds bytes and returns every message now complete (payload only).
+    mutating func append(_ bytes: ByteBuffer) throws(GatewayRefusal) -> [[UInt8]] {
+        if offset == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+            offset = 0
+        }
+        buffer.append(contentsOf: bytes.readableBytesView)
+        var messages: [[UInt8]] = []
+        while buffer.count - offset >= 5 {
+            let flag = buffer[offset]
+            let length =
+                Int(buffer[offset + 1]) << 24 | Int(buffer[offset + 2]) << 16 | Int(buffer[offset + 3]) << 8
+                | Int(buffer[offset + 4])
+            if flag != 0 {
+                throw GatewayRefusal(
+                    .invalidArgument, "compressed request messages are not supported by the Spark Gateway; turn compression off")
+            }
+            if length > maxMessageBytes {
+                throw GatewayRefusal(
+                    .resourceExhausted, "request message of \(length) bytes exceeds the gateway's limit of \(maxMessageBytes)")
+            }
+            guard buffer.count - offset >= 5 + length else { break }
+            messages.append(Array(buffer[offset + 5..<offset + 5 + length]))
+            offset += 5 + length
+        }
+        if offset > 0 && offset == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+            offset = 0
+        }
+        return messages
+    }
+}
