@@ -115,6 +115,7 @@ let package = Package(
                 "PedregalRequests", "PedregalAuth", "PedregalTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .testTarget(
             name: "PedregalAuthTests",

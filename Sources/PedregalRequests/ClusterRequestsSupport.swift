@@ -67,7 +67,7 @@ extension ClusterRequests {
         do {
             try await repository.fetch()
         } catch {
-            throw Problem.unavailable("the repository cannot be fetched: \(error)")
+            throw Problem.unavailable("the repository cannot be fetched: \(redactingCredentials("\(error)"))")
         }
         let branch = repository.settings.targetBranch
         guard let target = try await repository.commit(of: await repository.targetRef) else {
@@ -180,7 +180,8 @@ extension ClusterRequests {
         } catch let problem as Problem {
             throw problem
         } catch {
-            throw Problem.unavailable("the change could not be committed and pushed: \(error); nothing was changed")
+            throw Problem.unavailable(
+                "the change could not be committed and pushed: \(redactingCredentials("\(error)")); nothing was changed")
         }
         switch result {
         case .pushed(let commit, _):

@@ -14,7 +14,9 @@ public struct Git: Sendable {
         /// What git wrote to standard error.
         public var message: String
 
-        public var description: String { "git \(arguments.joined(separator: " ")) failed (\(status)): \(message)" }
+        public var description: String {
+            redactingCredentials("git \(arguments.joined(separator: " ")) failed (\(status)): \(message)")
+        }
 
         /// Creates a failure.
         public init(arguments: [String], status: Int32, message: String) {
@@ -111,6 +113,23 @@ public struct Git: Sendable {
             status: process.terminationStatus, stdout: Array(data),
             stderr: String(decoding: errors.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
+}
+
+/// Text with the passwords and tokens of URLs (`https://user:secret@host`)
+/// taken out, for logs and answers: a remote's credentials must never leave.
+public func redactingCredentials(_ text: String) -> String {
+    var result = ""
+    var rest = Substring(text)
+    while let scheme = rest.range(of: "://") {
+        result += rest[..<scheme.upperBound]
+        rest = rest[scheme.upperBound...]
+        let authority = rest.prefix { !"/ \t\n'\"".contains($0) }
+        if let at = authority.lastIndex(of: "@") {
+            result += "***@"
+            rest = rest[rest.index(after: at)...]
+        }
+    }
+    return result + rest
 }
 
 /// What a background read of standard error collected.

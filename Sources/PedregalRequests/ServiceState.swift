@@ -50,7 +50,7 @@ final class ServiceState: Sendable {
         }
         await idempotency.prune(now: Int(Date().timeIntervalSince1970))
         started.set()
-        logger.notice("ready", metadata: ["remote": "\(configuration.remote)", "branch": "\(configuration.targetBranch)"])
+        logger.notice("ready", metadata: ["remote": "\(redactingCredentials(configuration.remote))", "branch": "\(configuration.targetBranch)"])
     }
 
     func readiness() async -> Response {
@@ -164,7 +164,7 @@ final class ServiceState: Sendable {
         } catch let failure as Problem {
             return (problem(failure, instance: path), nil)
         } catch {
-            logger.error("internal error", metadata: ["path": "\(path)", "error": "\(error)"])
+            logger.error("internal error", metadata: ["path": "\(path)", "error": "\(redactingCredentials("\(error)"))"])
             return (problem(Problem(status: 500, kind: "internal", title: "Internal error",
                                     detail: "an unexpected error happened; nothing was committed unless the cluster's state says so"),
                             instance: path), nil)

@@ -66,3 +66,13 @@ import Testing
         #expect(ClusterID(".x") == nil)
     }
 }
+
+/// A remote's credentials never reach a log line or an answer.
+@Suite struct RedactionTests {
+    @Test func takesCredentialsOutOfURLs() {
+        #expect(redactingCredentials("fatal: unable to access 'https://bot:ghp_secret@git.example.team/a.git/': 403")
+            == "fatal: unable to access 'https://***@git.example.team/a.git/': 403")
+        #expect(redactingCredentials("https://git.example.team/a.git and ssh://git@host:22/x") == "https://git.example.team/a.git and ssh://***@host:22/x")
+        #expect(redactingCredentials("/var/lib/remote.git") == "/var/lib/remote.git")
+    }
+}

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import PedregalAuth
 import PedregalRequests
+import ServiceLifecycle
 
 /// `pedregal serve`'s application on a loopback port, against a `GitFixture`,
 /// trusting a fresh test issuer; driven with a real HTTP client.
@@ -16,6 +17,7 @@ final class ServerHarness: @unchecked Sendable {
     let state: String
     let client = HTTPClient.shared
     private var task: Task<Void, any Error>?
+    private var group: ServiceGroup?
     private(set) var port = 0
 
     init(fixture: GitFixture? = nil) throws {
@@ -40,7 +42,9 @@ final class ServerHarness: @unchecked Sendable {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let app = try buildApplication(configuration, logger: logger) { port in ports.continuation.yield(port) }
-        task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
+        self.group = group
+        task = Task { try await group.run() }
         for await port in ports.stream {
             self.port = port
             break
@@ -50,8 +54,9 @@ final class ServerHarness: @unchecked Sendable {
     /// Talks to a server started elsewhere (the built binary) on `port`.
     func useLaunchedServer(port: Int) { self.port = port }
 
+    /// Stops the server as SIGTERM would: gracefully.
     func stop() async {
-        task?.cancel()
+        await group?.triggerGracefulShutdown()
         _ = try? await task?.value
     }
 
