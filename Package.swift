@@ -88,6 +88,18 @@ let package = Package(
 
         // Measures the compiler on thousands of generated teams against a parse-and-emit floor.
         .executableTarget(name: "pedregal-bench", dependencies: ["PedregalCompiler"], swiftSettings: strict),
+        // Measures the Cluster Request API against the change alone and a bare HTTP round trip.
+        .executableTarget(
+            name: "pedregal-requests-bench",
+            dependencies: [
+                "PedregalRequests", "PedregalAuth", "PedregalCompiler", "PedregalTeamEdits",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
 
         .target(name: "PedregalTestSupport", dependencies: ["PedregalCompiler"], path: "Tests/PedregalTestSupport"),
         .testTarget(name: "PedregalYAMLTests", dependencies: ["PedregalYAML", "PedregalTestSupport"]),

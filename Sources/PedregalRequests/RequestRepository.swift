@@ -190,6 +190,12 @@ public actor RequestRepository {
         public var files: [String: [UInt8]]
         /// The commit message.
         public var message: String
+
+        /// Creates an edit.
+        public init(files: [String: [UInt8]], message: String) {
+            self.files = files
+            self.message = message
+        }
     }
 
     /// The outcome of a change.
