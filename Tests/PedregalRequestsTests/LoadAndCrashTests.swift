@@ -20,7 +20,7 @@ import Testing
                 group.addTask {
                     try await server.send("POST", Self.base, body: """
                         {"team": "alpha", "environment": "dev", "region": "us-west-2", "name": "c\(index)"}
-                        """, token: token).status
+                        """, token: token, timeout: 900).status
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
