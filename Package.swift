@@ -25,6 +25,7 @@ let package = Package(
         // Tests only: the TLS test makes its certificate authority in-process.
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -90,6 +91,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // The Cluster Request API (`pedregal serve`): requests become reviewed changes to teams/.
+        .target(
+            name: "PedregalRequests",
+            dependencies: [
+                "PedregalCompiler", "PedregalDiff", "PedregalTeamEdits", "PedregalRunner", "PedregalAuth",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "pedregal",
             dependencies: [
@@ -97,6 +109,9 @@ let package = Package(
                 "PedregalDiff",
                 "PedregalRunner",
                 "PedregalGateway",
+                "PedregalRequests",
+                "PedregalAuth",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -121,6 +136,18 @@ let package = Package(
                 "PedregalGateway", "PedregalAuth", "PedregalGatewayPeers",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
+        // Measures the Cluster Request API against the change alone and a bare HTTP round trip.
+        .executableTarget(
+            name: "pedregal-requests-bench",
+            dependencies: [
+                "PedregalRequests", "PedregalAuth", "PedregalCompiler", "PedregalTeamEdits",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
 
@@ -166,6 +193,21 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
+        .testTarget(
+            name: "PedregalRequestsTests",
+            dependencies: [
+                "PedregalRequests", "PedregalAuth", "PedregalTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .testTarget(
+            name: "PedregalAuthTests",
+            dependencies: [
+                "PedregalAuth",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]),
     ]
 )

@@ -51,7 +51,9 @@ extension FileDecoder {
         var cluster = SparkConnectSpec(location: r.location)
         cluster.name = r.string("name")
         cluster.environments = r.stringList("environments")
+        cluster.regions = r.stringList("regions")
         cluster.size = r.string("size")
+        cluster.catalogs = r.stringList("catalogs")
         if let pairs = r.entries("hotClusters", what: "environment names to server counts") {
             cluster.hotClusters = pairs.compactMap { pair in
                 int(pair.value, path: "\(r.path("hotClusters")).\(pair.key)", minimum: 0, maximum: 100).map {

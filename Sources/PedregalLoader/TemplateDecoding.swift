@@ -34,6 +34,22 @@ extension FileDecoder {
             observability.scrapeNamespace = o.string("scrapeNamespace")
             platform.observability = observability
         }
+        if let c = r.object("clusterRequests", FormatSchema.clusterRequests) {
+            var requests = ClusterRequestSettings(location: c.location)
+            requests.environments = (c.entries("environments", what: "environments") ?? []).compactMap { pair in
+                guard let e = object(pair.value, FormatSchema.clusterRequestTerms,
+                                     path: "clusterRequests.environments.\(pair.key)", owner: pair.keyLocation)
+                else { return nil }
+                var terms = ClusterRequestTerms(environment: Located(pair.key, at: pair.keyLocation))
+                terms.defaultTTL = e.string("defaultTTL")
+                terms.maxTTL = e.string("maxTTL")
+                terms.persistent = e.bool("persistent")
+                terms.autoApprove = e.bool("autoApprove")
+                terms.members = e.bool("members")
+                return terms
+            }
+            platform.clusterRequests = requests
+        }
         return platform
     }
 

@@ -4,8 +4,8 @@ public struct DNSRenderer: TenantRenderer {
     public init() {}
 
     public func render(_ context: TenantContext) -> [Manifest] {
-        context.environment.sparkConnect.map { cluster in
-            let hosts = cluster.hostnames(in: context.region, primary: context.isPrimary, domain: context.platform.domain)
+        context.sparkConnectClusters.map { cluster in
+            let hosts = cluster.hostnames(in: context.region, primary: cluster.isPrimary(context.region), domain: context.platform.domain)
             return context.object(
                 "externaldns.k8s.io/v1alpha1", "DNSEndpoint", name: ObjectNames.sparkConnectService(cluster.name),
                 labels: [Vocabulary.sparkConnect: cluster.name], [

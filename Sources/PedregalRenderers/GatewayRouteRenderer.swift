@@ -8,8 +8,8 @@ public struct GatewayRouteRenderer: TenantRenderer {
 
     public func render(_ context: TenantContext) -> [Manifest] {
         let groups = (context.team.admins + context.team.members).map { context.platform.groupPrefix + $0 }
-        return context.environment.sparkConnect.map { cluster in
-            let hosts = cluster.hostnames(in: context.region, primary: context.isPrimary, domain: context.platform.domain)
+        return context.sparkConnectClusters.map { cluster in
+            let hosts = cluster.hostnames(in: context.region, primary: cluster.isPrimary(context.region), domain: context.platform.domain)
             let route: YAMLValue = [
                 "hostnames": .list(hosts.map(YAMLValue.string)),
                 "team": .string(context.team.name),

@@ -7,7 +7,7 @@ public struct SparkConnectRenderer: TenantRenderer {
 
     public func render(_ context: TenantContext) -> [Manifest] {
         guard context.runsSpark else { return [] }
-        return context.environment.sparkConnect.flatMap { render($0, context) }
+        return context.sparkConnectClusters.flatMap { render($0, context) }
     }
 
     static func annotations(_ cluster: ResolvedSparkConnect) -> [String: String] {
@@ -18,7 +18,7 @@ public struct SparkConnectRenderer: TenantRenderer {
         SparkWorkload(
             name: name, component: SparkComponent.connectServer, labels: [Vocabulary.sparkConnect: cluster.name],
             annotations: Self.annotations(cluster), engine: cluster.engine, resources: cluster.resources,
-            catalogs: context.environment.catalogs, mainApplicationFile: nil, mainClass: nil, args: [],
+            catalogs: cluster.catalogs, mainApplicationFile: nil, mainClass: nil, args: [],
             extraConf: [
                 ("spark.connect.grpc.binding.port", String(context.platform.sparkConnectPort)),
                 ("spark.scheduler.mode", "FAIR"),

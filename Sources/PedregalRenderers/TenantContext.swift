@@ -28,6 +28,11 @@ public struct TenantContext: Sendable {
 
     public var namespace: String { environment.namespace }
 
+    /// The Spark Connect clusters that run in this region.
+    public var sparkConnectClusters: [ResolvedSparkConnect] {
+        environment.sparkConnect.filter { $0.runs(in: region) }
+    }
+
     /// Whether Spark workloads run in this region (not on the EMR fallback).
     public var runsSpark: Bool { region.backend == .sk8 }
 

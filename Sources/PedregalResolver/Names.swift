@@ -1,8 +1,8 @@
 /// Kubernetes and DNS naming rules, with the reason a name breaks them.
-enum NameRules {
+public enum NameRules {
     /// Why `name` is not a DNS-1123 label (lowercase alphanumerics and '-',
     /// alphanumeric at both ends, at most 63), or nil when it is one.
-    static func dns1123LabelProblem(_ name: String, maxLength: Int = 63) -> String? {
+    public static func dns1123LabelProblem(_ name: String, maxLength: Int = 63) -> String? {
         if name.isEmpty { return "it is empty" }
         if name.utf8.count > maxLength { return "it is \(name.utf8.count) characters long; the limit is \(maxLength)" }
         if let bad = name.unicodeScalars.first(where: { !isLowerAlnum($0) && $0 != "-" }) {
@@ -15,7 +15,7 @@ enum NameRules {
 
     /// Like `dns1123LabelProblem`, and it must start with a letter (DNS-1035),
     /// as Service and SparkApplication names must.
-    static func dns1035LabelProblem(_ name: String, maxLength: Int = 63) -> String? {
+    public static func dns1035LabelProblem(_ name: String, maxLength: Int = 63) -> String? {
         if let problem = dns1123LabelProblem(name, maxLength: maxLength) { return problem }
         if let first = name.unicodeScalars.first, !("a"..."z").contains(first) { return "it must start with a letter" }
         return nil

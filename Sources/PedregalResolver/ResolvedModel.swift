@@ -30,6 +30,8 @@ public struct PlatformSettings: Sendable {
     public var argocd: ResolvedArgoCD?
     /// Where Spark applications report; nil when platform.yaml says nothing.
     public var observability: ResolvedObservability?
+    /// The terms of self-service cluster requests; nil when platform.yaml sets none.
+    public var clusterRequests: ClusterRequestPolicy?
     /// The file the settings came from, for source annotations.
     public var source: String
 
@@ -218,6 +220,17 @@ public struct ResolvedSparkConnect: Sendable {
     public var expiresAt: String?
     /// Hostname without the domain, shared by every region: `feature-eng-dev`.
     public var hostBase: String
+    /// The regions it runs in, a subset of its environment's; the first
+    /// serves the plain hostname.
+    public var regions: [ResolvedRegion]
+    /// The catalogs its servers open.
+    public var catalogs: [ResolvedCatalog]
+
+    /// Whether it runs in `region`.
+    public func runs(in region: ResolvedRegion) -> Bool { regions.contains(region) }
+
+    /// Whether `region` is its primary region (the plain hostname's).
+    public func isPrimary(_ region: ResolvedRegion) -> Bool { regions.first == region }
 
     /// The hostnames served in `region` (the plain one only in the primary region).
     public func hostnames(in region: ResolvedRegion, primary: Bool, domain: String) -> [String] {

@@ -265,6 +265,7 @@ private final class TeamResolution {
                 }
             }
         }
+        for cluster in spec.sparkConnect { checkClusterRegions(cluster, teamEnvironments: teamEnvironments) }
         for cluster in spec.sparkConnect {
             let runsIn = cluster.environments.map { $0.value.map(\.value) } ?? teamEnvironments
             for (environment, _) in cluster.hotClusters ?? [] where !runsIn.contains(environment.value) {
@@ -276,6 +277,34 @@ private final class TeamResolution {
                         + Suggestion.hint(for: environment.value, in: runsIn,
                                           then: runsIn.isEmpty ? "it runs in none" : "it runs in: \(runsIn.joined(separator: ", "))"),
                       at: environment.location)
+            }
+        }
+    }
+
+    /// A cluster's `regions` must be regions of its environments.
+    private func checkClusterRegions(_ cluster: SparkConnectSpec, teamEnvironments: [String]) {
+        guard let list = cluster.regions else { return }
+        let name = cluster.name?.value ?? "?"
+        if list.value.isEmpty {
+            error(.missingKey, "'regions' of Spark Connect cluster '\(name)' is empty; list at least one, or leave it out for every region of its environments",
+                  at: list.location)
+            return
+        }
+        let runsIn = cluster.environments.map { $0.value.map(\.value) } ?? teamEnvironments
+        let available = spec.environments.filter { runsIn.contains($0.name.value) }.flatMap { $0.regions?.value.map(\.value) ?? [] }
+        var seen: Set<String> = []
+        for region in list.value {
+            if !seen.insert(region.value).inserted {
+                error(.duplicateName, "region '\(region.value)' is listed twice", at: region.location)
+            } else if index.regions[region.value] == nil {
+                unknown("region", region, known: index.regionNames, file: "templates/regions.yaml")
+            } else if !available.contains(region.value) {
+                let places = Array(Set(available)).sorted()
+                error(.unknownReference,
+                      "Spark Connect cluster '\(name)' runs in region '\(region.value)', which none of its environments (\(runsIn.joined(separator: ", "))) lists; "
+                        + (places.isEmpty ? "add it to an environment's regions or remove it here"
+                            : "add it to an environment's regions or choose one of \(places.joined(separator: ", "))"),
+                      at: region.location)
             }
         }
     }
@@ -323,7 +352,7 @@ private final class TeamResolution {
         let catalogs = teamCatalogs.compactMap { resolveCatalog($0, environment: template) }
         let sparkConnect = spec.sparkConnect.filter { runs($0.environments, in: environment.name.value) }.compactMap {
             resolveSparkConnect($0, environment: environment, template: template, size: sizeTemplate, quota: quota,
-                                regions: regions, shortName: shortName)
+                                regions: regions, shortName: shortName, teamCatalogs: teamCatalogs)
         }
         let jobs = spec.jobs.filter { runs($0.environments, in: environment.name.value) }.compactMap {
             resolveJob($0, environment: environment, size: sizeTemplate, quota: quota, regions: regions,
@@ -471,9 +500,28 @@ private final class TeamResolution {
 
     private func resolveSparkConnect(
         _ cluster: SparkConnectSpec, environment: TeamEnvironment, template: EnvironmentTemplate, size envSize: SizeTemplate?,
-        quota: Located<ResolvedQuota>?, regions: [ResolvedRegion]?, shortName: String?
+        quota: Located<ResolvedQuota>?, regions envRegions: [ResolvedRegion]?, shortName: String?, teamCatalogs: [String]
     ) -> ResolvedSparkConnect? {
         guard let name = cluster.name?.value else { return nil }
+        // Its own regions, in its own order, where this environment has them
+        // (unknown or foreign regions were reported once for the team).
+        var regions = envRegions
+        if let list = cluster.regions, let available = envRegions {
+            var own: [ResolvedRegion] = []
+            for region in list.value {
+                if let match = available.first(where: { $0.name == region.value }), !own.contains(match) { own.append(match) }
+            }
+            if own.isEmpty {
+                if !list.value.isEmpty {
+                    error(.unknownReference,
+                          "Spark Connect cluster '\(name)' runs in environment '\(environment.name.value)', but none of its regions is a region of '\(environment.name.value)' (\(available.map(\.name).joined(separator: ", "))); add one, or list only the environments it should run in under 'environments'",
+                          at: list.location)
+                }
+                return nil
+            }
+            regions = own
+        }
+        let catalogs = cluster.catalogs.map { catalogList($0) ?? [] } ?? teamCatalogs
         let engine = resolveEngine(cluster.engine, for: "Spark Connect cluster '\(name)'",
                                    at: cluster.name?.location ?? cluster.location)
         var size = envSize
@@ -514,7 +562,8 @@ private final class TeamResolution {
         let resolved = ResolvedSparkConnect(
             name: name, hotServers: hot, size: (cluster.size ?? environment.size)?.value ?? "", resources: resources,
             engine: engine ?? ResolvedEngine(version: "", image: "", sparkVersion: ""), expiresAt: expiresAt,
-            hostBase: hostBase)
+            hostBase: hostBase, regions: regions ?? [],
+            catalogs: catalogs.compactMap { resolveCatalog($0, environment: template) })
         // Names from templates that are invalid were reported there; do not
         // blame the team for them.
         guard index.validDNSSuffixes.contains(dnsSuffix), index.domainIsValid else { return nil }

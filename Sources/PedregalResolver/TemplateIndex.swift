@@ -74,6 +74,11 @@ struct TemplateChecker {
         index.prefixIsValid = templates.platform.namespacePrefix.map { NameRules.dns1123LabelProblem($0.value) == nil } ?? false
         index.settings = platform(templates.platform)
         environments(templates.environments, into: &index)
+        if let requests = templates.platform.clusterRequests {
+            let (policy, problems) = ClusterRequestPolicy.resolve(requests, environments: index.environmentNames)
+            diagnostics += problems
+            index.settings?.clusterRequests = policy
+        }
         regions(templates.regions, into: &index)
         sizes(templates.sizes, into: &index)
         catalogs(templates.catalogs, into: &index)

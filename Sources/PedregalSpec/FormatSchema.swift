@@ -116,7 +116,10 @@ public enum FormatSchema {
     public static let sparkConnect = ObjectSchema("SparkConnectCluster", "An interactive Spark Connect cluster.", [
         FieldSchema("name", .dnsLabel, required: true, "Unique within the team; `default` gets the team's plain hostname."),
         FieldSchema("environments", names, "Environments it runs in (default: all of the team's)."),
+        FieldSchema("regions", names,
+                    "Regions it runs in, each a region of one of its environments; the first it shares with an environment serves the plain hostname there (default: every region of its environments)."),
         FieldSchema("size", .dnsLabel, "A size from templates/sizes.yaml (default: the environment's size)."),
+        FieldSchema("catalogs", catalogNames, "Catalogs from templates/catalogs.yaml its servers open (default: the team's)."),
         FieldSchema("hotClusters", .map(keys: "environment", values: .integer(minimum: 0, maximum: 100)),
                     "Pre-warmed servers per environment (default: templates/environments.yaml)."),
         FieldSchema("expiresAt", .timestamp,
@@ -180,6 +183,28 @@ public enum FormatSchema {
                         "Namespace of the OpenTelemetry collector (or Prometheus) allowed through the team namespaces' NetworkPolicies to scrape drivers."),
         ])
 
+    /// A time to live: a whole number of minutes, hours, days or weeks.
+    static let duration = FieldType.string(pattern: "^[1-9][0-9]{0,5}[mhdw]$")
+
+    /// `templates/platform.yaml` `clusterRequests.environments.<environment>`.
+    public static let clusterRequestTerms = ObjectSchema(
+        "ClusterRequestTerms", "The terms of self-service cluster requests in one environment.", [
+            FieldSchema("defaultTTL", .string(pattern: "^([1-9][0-9]{0,5}[mhdw]|persistent)$"), required: true,
+                        "Time to live of a cluster whose request names none: a duration such as 7d (m, h, d, w), or persistent where allowed."),
+            FieldSchema("maxTTL", duration, required: true, "The longest time to live a request (or an extension) may ask for."),
+            FieldSchema("persistent", .boolean, "Whether a request may ask for a cluster that never expires (default: false)."),
+            FieldSchema("autoApprove", .boolean,
+                        "Commit requests straight to the target branch instead of a branch for review (default: false)."),
+            FieldSchema("members", .boolean, "Whether the team's members may request, not only its admins (default: false)."),
+        ])
+
+    /// `templates/platform.yaml` `clusterRequests`.
+    public static let clusterRequests = ObjectSchema(
+        "ClusterRequests", "Self-service Spark Connect cluster requests (pedregal serve).", [
+            FieldSchema("environments", .map(keys: "environment", values: .object(clusterRequestTerms)), required: true,
+                        "Environments that take requests, each with its terms; requests for any other are refused."),
+        ])
+
     /// `templates/platform.yaml`.
     public static let platform = ObjectSchema("Platform", "Platform-wide settings: templates/platform.yaml.", [
         FieldSchema("domain", .string(pattern: nil), required: true, "DNS zone for Spark Connect endpoints."),
@@ -196,6 +221,8 @@ public enum FormatSchema {
         FieldSchema("observability", .object(observability), "Event logs, History Server and metrics for every Spark application."),
         FieldSchema("kubernetesVersion", .string(pattern: "^[0-9]+\\.[0-9]+$"),
                     "Kubernetes minor version of the clusters, e.g. \"1.33\"; every generated object is checked against its schemas."),
+        FieldSchema("clusterRequests", .object(clusterRequests),
+                    "Which environments take self-service Spark Connect cluster requests, and on what terms."),
     ])
 
     /// One entry of `templates/environments.yaml`.

@@ -60,7 +60,11 @@ public struct SparkConnectSpec: Sendable {
     public var location: SourceLocation
     public var name: Located<String>?
     public var environments: Located<[Located<String>]>?
+    /// Regions it runs in (each a region of one of its environments); nil: all of them.
+    public var regions: Located<[Located<String>]>?
     public var size: Located<String>?
+    /// Catalogs its servers open; nil: the team's.
+    public var catalogs: Located<[Located<String>]>?
     /// Environment name → number of pre-warmed servers, in file order.
     public var hotClusters: [(environment: Located<String>, count: Located<Int>)]?
     public var expiresAt: Located<String>?

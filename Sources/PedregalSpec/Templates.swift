@@ -47,8 +47,40 @@ public struct PlatformTemplate: Sendable {
     public var observability: ObservabilitySettings?
     /// The Kubernetes minor version (`1.33`) whose schemas every object is checked against.
     public var kubernetesVersion: Located<String>?
+    public var clusterRequests: ClusterRequestSettings?
 
     public init(file: String) { self.file = file }
+}
+
+/// `templates/platform.yaml` `clusterRequests`: which environments take
+/// self-service Spark Connect cluster requests (`pedregal serve`), and on
+/// what terms.
+public struct ClusterRequestSettings: Sendable {
+    public var location: SourceLocation
+    /// Per environment, in file order.
+    public var environments: [ClusterRequestTerms]
+
+    public init(location: SourceLocation, environments: [ClusterRequestTerms] = []) {
+        self.location = location
+        self.environments = environments
+    }
+}
+
+/// The terms of cluster requests in one environment.
+public struct ClusterRequestTerms: Sendable {
+    public var environment: Located<String>
+    /// A duration (`7d`) or `persistent`.
+    public var defaultTTL: Located<String>?
+    /// The longest duration a request may ask for.
+    public var maxTTL: Located<String>?
+    /// Whether a request may ask for a cluster that never expires.
+    public var persistent: Located<Bool>?
+    /// Whether requests are committed to the target branch without review.
+    public var autoApprove: Located<Bool>?
+    /// Whether a team's members (not only its admins) may request.
+    public var members: Located<Bool>?
+
+    public init(environment: Located<String>) { self.environment = environment }
 }
 
 /// `templates/platform.yaml` `observability`: where every Spark application

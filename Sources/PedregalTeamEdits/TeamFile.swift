@@ -93,7 +93,7 @@ public struct TeamFile: Sendable {
 
     /// The first line of a block sequence item: its dash line, and the
     /// comment lines written directly above it at the dash's indentation.
-    private func itemStartLine(_ item: YAMLNode, after keyLine: Int) throws -> Int {
+    func itemStartLine(_ item: YAMLNode, after keyLine: Int) throws -> Int {
         var line = item.location.line
         while line > keyLine, !text.text(ofLine: line).drop(while: { $0 == " " }).hasPrefix("-") { line -= 1 }
         guard line > keyLine else {
@@ -112,7 +112,7 @@ public struct TeamFile: Sendable {
     /// Where a block value that runs until `nextLine` really ends: blank
     /// lines and comments at or left of the key's `indentation` just before
     /// the next key belong to what follows.
-    private func endOfBlock(before nextLine: Int, indentation: Int) -> Int {
+    func endOfBlock(before nextLine: Int, indentation: Int) -> Int {
         var end = nextLine
         while end - 1 >= 1, text.isBlank(line: end - 1)
             || (text.isComment(line: end - 1) && text.indentation(ofLine: end - 1) <= indentation)

@@ -1,0 +1,103 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import PedregalAuth
+import PedregalRequests
+import ServiceLifecycle
+
+/// `pedregal serve`'s application on a loopback port, against a `GitFixture`,
+/// trusting a fresh test issuer; driven with a real HTTP client.
+final class ServerHarness: @unchecked Sendable {
+    static let issuerURL = "https://issuer.test/oauth2/default"
+    static let audience = "pedregal"
+
+    let fixture: GitFixture
+    let issuer: TokenIssuer
+    let state: String
+    let client = HTTPClient.shared
+    private var task: Task<Void, any Error>?
+    private var group: ServiceGroup?
+    private(set) var port = 0
+
+    init(fixture: GitFixture? = nil) throws {
+        self.fixture = try fixture ?? GitFixture()
+        issuer = try TokenIssuer.rsa(keyID: "test-1")
+        state = self.fixture.folder + "/state"
+        try TokenIssuer.jwks([issuer]).write(toFile: jwksPath, atomically: true, encoding: .utf8)
+    }
+
+    var jwksPath: String { fixture.folder + "/jwks.json" }
+
+    var configuration: ServeConfiguration {
+        ServeConfiguration(
+            host: "127.0.0.1", port: 0, remote: fixture.remote, targetBranch: "main", stateDirectory: state,
+            issuer: Self.issuerURL, audiences: [Self.audience], jwks: .file(jwksPath),
+            gitEnvironment: ["HOME": fixture.home, "GIT_CONFIG_NOSYSTEM": "1"])
+    }
+
+    /// Starts the server and waits until it listens.
+    func start() async throws {
+        let ports = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let app = try buildApplication(configuration, logger: logger) { port in ports.continuation.yield(port) }
+        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
+        self.group = group
+        task = Task { try await group.run() }
+        for await port in ports.stream {
+            self.port = port
+            break
+        }
+    }
+
+    /// Talks to a server started elsewhere (the built binary) on `port`.
+    func useLaunchedServer(port: Int) { self.port = port }
+
+    /// Stops the server as SIGTERM would: gracefully.
+    func stop() async {
+        await group?.triggerGracefulShutdown()
+        _ = try? await task?.value
+    }
+
+    /// A token for `subject` in `groups`.
+    func token(_ subject: String = "alice@example.com", groups: [String] = ["alpha-admins"], lifetime: Double = 600) throws -> String {
+        try issuer.token(subject: subject, groups: groups, issuer: Self.issuerURL, audience: Self.audience, lifetime: lifetime)
+    }
+
+    /// An answer: status, headers and body.
+    struct Reply {
+        var status: Int
+        var headers: [String: String]
+        var body: String
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:] }
+    }
+
+    /// Sends a request; `token` nil sends none.
+    func send(
+        _ method: String, _ path: String, body: String? = nil, token: String?, headers: [String: String] = [:], timeout: Int64 = 120
+    ) async throws -> Reply {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = .init(rawValue: method)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await client.execute(request, timeout: .seconds(timeout))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        var fields: [String: String] = [:]
+        for header in response.headers { fields[header.name.lowercased()] = header.value }
+        return Reply(status: Int(response.status.code), headers: fields, body: String(buffer: bytes))
+    }
+}
+
+/// Tokens the test server must refuse.
+enum TokenIssuerForTests {
+    /// Signed by a key of the same id that is not in the server's JWKS.
+    static func foreignToken() throws -> String {
+        try TokenIssuer.rsa(keyID: "test-1").token(
+            subject: "mallory", groups: ["alpha-admins"], issuer: ServerHarness.issuerURL, audience: ServerHarness.audience)
+    }
+}
