@@ -39,6 +39,8 @@ let package = Package(
             dependencies: ["PedregalLoader", "PedregalResolver", "PedregalRenderers", "PedregalEmitter", "PedregalTeamEdits"],
             swiftSettings: strict),
         .target(name: "PedregalDiff", dependencies: ["PedregalCompiler"], swiftSettings: strict),
+        // `pedregal init`: a new platform repository, or a new team file.
+        .target(name: "PedregalScaffold", dependencies: ["PedregalCompiler"], swiftSettings: strict),
         // The runner applies generated/ and runs jobs; it reads manifests, never the team format.
         .target(
             name: "PedregalRunner",
@@ -55,6 +57,7 @@ let package = Package(
                 "PedregalCompiler",
                 "PedregalDiff",
                 "PedregalRunner",
+                "PedregalScaffold",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -72,6 +75,7 @@ let package = Package(
             name: "PedregalCompilerTests", dependencies: ["PedregalCompiler", "PedregalTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "PedregalCLITests", dependencies: ["PedregalTestSupport"]),
+        .testTarget(name: "PedregalScaffoldTests", dependencies: ["PedregalScaffold", "PedregalTestSupport"]),
         .testTarget(name: "PedregalDiffTests", dependencies: ["PedregalDiff", "PedregalTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "PedregalRunnerTests",
