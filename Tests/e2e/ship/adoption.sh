@@ -18,7 +18,6 @@ mkdir -p "$work/bin"
 cp "$1" "$work/bin/pedregal"
 export PATH="$work/bin:$PATH" PRE_COMMIT_HOME="$work/pre-commit-cache"
 export GIT_AUTHOR_NAME=e2e GIT_AUTHOR_EMAIL=e2e@example.org GIT_COMMITTER_NAME=e2e GIT_COMMITTER_EMAIL=e2e@example.org
-git config --global init.defaultBranch main 2>/dev/null || true
 
 cd "$work"
 expect_status 0 pedregal init platform --domain spark.example.org
@@ -36,7 +35,7 @@ echo "-- pre-commit"
 # The hooks repository: this tree's .pre-commit-hooks.yaml, committed.
 mkdir "$work/hooks"
 cp "$repository/.pre-commit-hooks.yaml" "$work/hooks/"
-git -C "$work/hooks" init -q
+git -C "$work/hooks" init -q -b main
 git -C "$work/hooks" add .pre-commit-hooks.yaml
 git -C "$work/hooks" commit -qm hooks
 rev=$(git -C "$work/hooks" rev-parse HEAD)
@@ -48,7 +47,7 @@ repos:
       - id: pedregal-validate
       - id: pedregal-check
 YAML
-git init -q
+git init -q -b main
 expect_status 0 pre-commit install
 git add -A
 expect_status 0 git commit -qm "A new platform"

@@ -28,6 +28,22 @@ expect_output() {
   grep -qF -- "$1" <<<"$output" || { printf '%s\n' "$output" >&2; fail "output lacks: $1"; }
 }
 
-# A scratch folder for the check, removed when it ends.
+# A scratch folder for the check, removed when it ends (after unmounting
+# whatever mount_proc mounted in it).
 work=$(mktemp -d "${TMPDIR:-/tmp}/pedregal-ship.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+mounts=()
+finish() {
+  local mount
+  for mount in "${mounts[@]}"; do umount "$mount" || return; done
+  rm -rf "$work"
+}
+trap finish EXIT
+
+# mount_proc ROOT: /proc inside ROOT, as every container has. The Swift
+# runtime reads the command line from /proc/self/cmdline: without /proc a
+# statically linked Swift program sees no arguments.
+mount_proc() {
+  mkdir -p "$1/proc"
+  mount -t proc proc "$1/proc"
+  mounts+=("$1/proc")
+}

@@ -39,6 +39,7 @@ grep -q '^nonroot:x:65532:65532:' "$rootfs/etc/passwd" || fail "no user 65532 in
 grep -q 'runAsUser: 65532' generated/sk8-us-west-2/sjns-feature-eng-prod/cronjob-daily-user-features.yaml \
   || fail "the generated CronJob no longer runs as 65532; change image/passwd and the Containerfile's USER with it"
 
+mount_proc "$rootfs"
 chroot=$(command -v chroot)
 run() { "$chroot" --userspec=65532:65532 "$rootfs" /usr/local/bin/pedregal "$@"; }
 expect_status 0 run --version

@@ -4,7 +4,8 @@
 # it prints its version, validates and generates a copy of this repository's
 # root (byte for byte what is committed), reports a bad team file at
 # file:line:column, answers `submit --help`, scaffolds a platform with `init`,
-# and fails cleanly where a CronJob pod would have a service account.
+# and fails cleanly on a missing job template. /proc is mounted, as in any
+# container: the Swift runtime reads the command line from it.
 # Usage: Tests/e2e/ship/release-chroot.sh BINARY   (as root)
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -16,10 +17,11 @@ root="$work/root"
 mkdir -p "$root/bin" "$root/tmp"
 cp "$binary" "$root/bin/pedregal"
 scripts/copy-libraries "$binary" "$root"
-echo "chroot holds: $(cd "$root" && find . -type f | sort | tr '\n' ' ')"
+echo "chroot holds: $(cd "$root" && find . -type f | sort | tr '\n' ' ')(and /proc)"
 if find "$root" -name 'libswift*' -o -name 'libFoundation*' -o -name 'libyaml*' -o -name 'libicu*' -o -name 'libstdc++*' -o -name 'libgcc_s*' | grep -q .; then
   fail "the chroot holds Swift, Foundation, ICU, libyaml or C++ runtime libraries"
 fi
+mount_proc "$root"
 run() { chroot "$root" /bin/pedregal "$@"; }
 
 expect_status 0 run --version
@@ -50,7 +52,8 @@ expect_status 0 run init --team growth --root /fresh
 expect_status 0 run validate --root /fresh
 expect_status 0 run generate --root /fresh
 
-# What the CronJob runs, without the service account a pod would have.
-expect_status 64 run submit --template /platform/generated/x.yaml --in-cluster --cluster sk8-us-west-2
-expect_output "pedregal: error:"
+# What the CronJob runs, with its template missing: a clean error (image.sh
+# runs it for real against a TLS server).
+expect_status 74 run submit --template /platform/job.yaml --in-cluster --cluster sk8-us-west-2
+expect_output "pedregal: error: template '/platform/job.yaml' does not exist"
 echo "release binary under chroot: ok"

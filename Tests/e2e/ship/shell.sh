@@ -11,10 +11,13 @@ source Tests/e2e/ship/common.sh
 stage=$1
 binary="$stage/bin/pedregal"
 
+# complete_bash WORD…: what bash offers for the last word, as the completion
+# function is called (command, current word, previous word).
 complete_bash() {
   # shellcheck disable=SC2016
   bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
-           _pedregal; printf "%s\n" "${COMPREPLY[@]}"' bash "$stage/share/bash-completion/completions/pedregal" "$@"
+           _pedregal "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"; printf "%s\n" "${COMPREPLY[@]}"' \
+    bash "$stage/share/bash-completion/completions/pedregal" "$@"
 }
 PATH="$stage/bin:$PATH"
 [ "$(complete_bash pedregal in)" = "init" ] || fail "bash does not complete 'pedregal in' to init: $(complete_bash pedregal in)"
