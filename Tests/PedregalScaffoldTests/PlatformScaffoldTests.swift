@@ -12,7 +12,7 @@ import Testing
         let compilation = PlatformScaffold.compile(files)
         #expect(compilation.diagnostics.isEmpty, "\(compilation.diagnostics.map(\.description))")
         let paths = Set(compilation.files.map(\.path))
-        #expect(paths.contains("spark-us-east-1/spark-analytics-dev/namespace.yaml"), "\(paths.sorted())")
+        #expect(paths.contains("spark-us-east-1/spark-analytics-dev/namespace-spark-analytics-dev.yaml"), "\(paths.sorted())")
         // The example team's endpoint lives in the domain given.
         let dns = try #require(compilation.files.first { $0.path.contains("dnsendpoint") })
         #expect(String(decoding: dns.contents, as: UTF8.self).contains("analytics-dev.data.example.org"))

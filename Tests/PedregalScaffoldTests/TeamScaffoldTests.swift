@@ -29,7 +29,7 @@ import Testing
         let team = TeamScaffold(name: "growth", templates: loadedTemplates())
         let compilation = Fixtures.compile([team.path: team.text])
         #expect(compilation.diagnostics.isEmpty, "\(compilation.diagnostics.map(\.description))")
-        #expect(compilation.files.contains { $0.path == "sk8-us-west-2/sjns-growth-dev/namespace.yaml" })
+        #expect(compilation.files.contains { $0.path == "sk8-us-west-2/sjns-growth-dev/namespace-sjns-growth-dev.yaml" })
     }
 
     /// The repository's own templates: three regions (one EMR), four sizes.

@@ -28,8 +28,8 @@ import Testing
         var files = Fixtures.templates
         files["teams/alpha.yaml"] = Fixtures.team
         let compilation = Compiler().compile(MemorySourceTree(files))
-        #expect(compilation.platform?.runnerImage == "registry.example.team/pedregal:\(version)")
-        #expect(PlatformScaffold(domain: "example.team").runnerImage == compilation.platform?.runnerImage)
+        #expect(compilation.platform?.settings.runnerImage == "registry.example.team/pedregal:\(version)")
+        #expect(PlatformScaffold(domain: "example.team").runnerImage == compilation.platform?.settings.runnerImage)
     }
 
     @Test func repositoryPlatformPinsTheCurrentRunner() throws {
