@@ -75,6 +75,14 @@ for arg in pod["containers"][0]["args"]:
     print(arg.replace("$(PEDREGAL_JOB_NAME)", "daily-user-features-29000000"))
 PY
 )
+# Every flag the CronJob passes must be one `submit` accepts, or every
+# scheduled run fails with exit 64 before it reaches the cluster.
+expect_status 0 run submit --help
+for arg in "${args[@]}"; do
+  case $arg in
+    --*) grep -qF -- "$arg" <<<"$output" || fail "the generated CronJob passes $arg, which this binary's submit does not accept" ;;
+  esac
+done
 coproc server { exec python3 Tests/e2e/ship/fake-apiserver.py "$secrets/ca.crt" "$work/server.key" --seconds 60; }
 read -r port <&"${server[0]}"
 expect_status 77 env -i KUBERNETES_SERVICE_HOST=127.0.0.1 KUBERNETES_SERVICE_PORT="$port" \

