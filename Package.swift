@@ -52,6 +52,8 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "PedregalDiff", dependencies: ["PedregalCompiler"], swiftSettings: strict),
+        // `pedregal init`: a new platform repository, or a new team file.
+        .target(name: "PedregalScaffold", dependencies: ["PedregalCompiler"], swiftSettings: strict),
         // The runner applies generated/ and runs jobs; it reads manifests (and the emitter's
         // header and path scheme, to refuse files `generate` would not write), never the team format.
         .target(
@@ -112,6 +114,7 @@ let package = Package(
                 "PedregalRequests",
                 "PedregalAuth",
                 .product(name: "Logging", package: "swift-log"),
+                "PedregalScaffold",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -164,6 +167,7 @@ let package = Package(
         .testTarget(
             name: "PedregalKubernetesSchemasTests", dependencies: ["PedregalKubernetesSchemas", "PedregalTestSupport"],
             exclude: ["Fixtures"]),
+        .testTarget(name: "PedregalScaffoldTests", dependencies: ["PedregalScaffold", "PedregalTestSupport"]),
         .testTarget(name: "PedregalDiffTests", dependencies: ["PedregalDiff", "PedregalTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "PedregalRunnerTests",

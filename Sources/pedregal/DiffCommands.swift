@@ -34,6 +34,9 @@ struct Diff: ParsableCommand {
     @Option(help: "Detail lines per cluster in markdown before truncating.")
     var maxLines: Int = 200
 
+    @Option(help: "Colour text output: auto (on a terminal, unless NO_COLOR is set), always or never.")
+    var color: ColourChoice = .auto
+
     func validate() throws {
         guard (baseRef == nil) != (base == nil) else { throw ValidationError("give exactly one of --base-ref and --base") }
         guard maxLines > 0 else { throw ValidationError("--max-lines must be positive") }
@@ -60,7 +63,7 @@ struct Diff: ParsableCommand {
         switch outcome {
         case .invalid(let side, let diagnostics):
             printError(side == "head" ? "the change does not compile:" : "the base (\(sides.baseLabel)) does not compile:")
-            let reporter = DiagnosticOptions(format: .text)
+            let reporter = DiagnosticOptions(format: .text, color: color)
             if side == "head" {
                 reporter.report(diagnostics, root: root)
             } else if let baseRef {
@@ -70,7 +73,7 @@ struct Diff: ParsableCommand {
             }
             throw ExitCode(2)
         case .report(let report):
-            let colour = format == .text && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            let colour = format == .text && color.enabled(for: STDOUT_FILENO)
             let formatter = DiffFormatter(style: format, colour: colour, maxLinesPerCluster: maxLines,
                                           baseLabel: sides.baseLabel, headLabel: "working tree")
             print(formatter.format(report), terminator: "")

@@ -35,15 +35,34 @@ struct RootOptions: ParsableArguments {
     }
 }
 
-/// `--format` for diagnostics.
+/// `--color`: whether text output is coloured.
+enum ColourChoice: String, CaseIterable, ExpressibleByArgument {
+    case auto, always, never
+
+    /// `always` and `never` as said; `auto` colours a terminal unless
+    /// `NO_COLOR` is set to a non-empty value (no-color.org).
+    func enabled(for descriptor: Int32) -> Bool {
+        switch self {
+        case .always: return true
+        case .never: return false
+        case .auto: return isatty(descriptor) == 1 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        }
+    }
+}
+
+/// `--format` and `--color` for diagnostics.
 struct DiagnosticOptions: ParsableArguments {
     @Option(help: "How to print problems: text, json or github (workflow annotations).")
     var format: DiagnosticFormatter.Style = .text
 
+    @Option(help: "Colour problems printed as text: auto (on a terminal, unless NO_COLOR is set), always or never.")
+    var color: ColourChoice = .auto
+
     init() {}
 
-    init(format: DiagnosticFormatter.Style) {
+    init(format: DiagnosticFormatter.Style, color: ColourChoice = .auto) {
         self.format = format
+        self.color = color
     }
 
     /// Prints `diagnostics`: JSON to standard output (it is the command's
@@ -54,7 +73,7 @@ struct DiagnosticOptions: ParsableArguments {
 
     /// Prints `diagnostics` with paths shown by `display`.
     func report(_ diagnostics: [Diagnostic], display: @escaping @Sendable (String) -> String) {
-        let colour = format == .text && isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        let colour = format == .text && color.enabled(for: STDERR_FILENO)
         let formatter = DiagnosticFormatter(style: format, colour: colour, displayPath: display)
         let text = formatter.format(diagnostics)
         if format == .json {

@@ -21,8 +21,9 @@ struct Pedregal: ParsableCommand {
             """,
         version: PedregalVersion.current,
         subcommands: [
-            Validate.self, Generate.self, Check.self, Diff.self, Schema.self, ApplyCommand.self, ClusterStatusCommand.self,
-            SubmitCommand.self, JobCommand.self, CancelCommand.self, ExpireCommand.self, GatewayCommand.self, ServeCommand.self,
+            Init.self, Validate.self, Generate.self, Check.self, Diff.self, Schema.self, ApplyCommand.self,
+            ClusterStatusCommand.self, SubmitCommand.self, JobCommand.self, CancelCommand.self, ExpireCommand.self,
+            GatewayCommand.self, ServeCommand.self,
         ])
 }
 
