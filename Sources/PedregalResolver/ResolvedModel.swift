@@ -198,7 +198,6 @@ public struct ResolvedEnvironment: Sendable {
     public var podSecurity: PodSecurityLevel
     /// Regions in the order listed; the first is primary.
     public var regions: [ResolvedRegion]
-    public var size: String
     public var quota: ResolvedQuota
     public var catalogs: [ResolvedCatalog]
     public var sparkConnectFrom: [String]
