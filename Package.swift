@@ -32,26 +32,29 @@ let package = Package(
             name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]),
 
-        .target(name: "PedregalDiagnostics", swiftSettings: strict),
-        .target(name: "PedregalYAML", dependencies: ["CYAML", "PedregalDiagnostics"], swiftSettings: strict),
+        // What every module may need and none owns: RFC 3339 times, parallelMap, JSON
+        // string quoting, whole-file POSIX reads and writes.
+        .target(name: "PedregalBasics", swiftSettings: strict),
+        .target(name: "PedregalDiagnostics", dependencies: ["PedregalBasics"], swiftSettings: strict),
+        .target(name: "PedregalYAML", dependencies: ["CYAML", "PedregalDiagnostics", "PedregalBasics"], swiftSettings: strict),
         .target(name: "PedregalSpec", dependencies: ["PedregalDiagnostics"], swiftSettings: strict),
-        .target(name: "PedregalLoader", dependencies: ["PedregalSpec", "PedregalYAML"], swiftSettings: strict),
-        .target(name: "PedregalResolver", dependencies: ["PedregalSpec"], swiftSettings: strict),
+        .target(name: "PedregalLoader", dependencies: ["PedregalSpec", "PedregalYAML", "PedregalBasics"], swiftSettings: strict),
+        .target(name: "PedregalResolver", dependencies: ["PedregalSpec", "PedregalBasics"], swiftSettings: strict),
         .target(name: "PedregalManifests", dependencies: ["PedregalYAML"], swiftSettings: strict),
         // Edits to team files that keep their comments and layout (expiry, cluster requests).
-        .target(name: "PedregalTeamEdits", dependencies: ["PedregalYAML"], swiftSettings: strict),
-        .target(name: "PedregalRenderers", dependencies: ["PedregalResolver", "PedregalManifests"], swiftSettings: strict),
-        .target(name: "PedregalEmitter", dependencies: ["PedregalManifests"], swiftSettings: strict),
+        .target(name: "PedregalTeamEdits", dependencies: ["PedregalYAML", "PedregalBasics"], swiftSettings: strict),
+        .target(name: "PedregalRenderers", dependencies: ["PedregalResolver", "PedregalManifests", "PedregalBasics"], swiftSettings: strict),
+        .target(name: "PedregalEmitter", dependencies: ["PedregalManifests", "PedregalBasics"], swiftSettings: strict),
         // Kubernetes' and the CRDs' schemas (embedded), and checking objects against them.
-        .target(name: "PedregalKubernetesSchemas", dependencies: ["PedregalManifests"], swiftSettings: strict),
+        .target(name: "PedregalKubernetesSchemas", dependencies: ["PedregalManifests", "PedregalBasics"], swiftSettings: strict),
         .target(
             name: "PedregalCompiler",
             dependencies: [
                 "PedregalLoader", "PedregalResolver", "PedregalRenderers", "PedregalEmitter", "PedregalKubernetesSchemas",
-                "PedregalTeamEdits",
+                "PedregalTeamEdits", "PedregalDiff", "PedregalBasics",
             ],
             swiftSettings: strict),
-        .target(name: "PedregalDiff", dependencies: ["PedregalCompiler"], swiftSettings: strict),
+        .target(name: "PedregalDiff", dependencies: ["PedregalManifests", "PedregalBasics"], swiftSettings: strict),
         // `pedregal init`: a new platform repository, or a new team file.
         .target(name: "PedregalScaffold", dependencies: ["PedregalCompiler"], swiftSettings: strict),
         // The runner applies generated/ and runs jobs; it reads manifests (and the emitter's
@@ -59,6 +62,7 @@ let package = Package(
         .target(
             name: "PedregalRunner",
             dependencies: [
+                "PedregalBasics",
                 "PedregalManifests",
                 "PedregalEmitter",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -97,7 +101,7 @@ let package = Package(
         .target(
             name: "PedregalRequests",
             dependencies: [
-                "PedregalCompiler", "PedregalDiff", "PedregalTeamEdits", "PedregalRunner", "PedregalAuth",
+                "PedregalCompiler", "PedregalDiff", "PedregalTeamEdits", "PedregalRunner", "PedregalAuth", "PedregalBasics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -107,6 +111,7 @@ let package = Package(
         .executableTarget(
             name: "pedregal",
             dependencies: [
+                "PedregalBasics",
                 "PedregalCompiler",
                 "PedregalDiff",
                 "PedregalRunner",
@@ -120,7 +125,7 @@ let package = Package(
             swiftSettings: strict),
 
         // Measures the compiler on thousands of generated teams against a parse-and-emit floor.
-        .executableTarget(name: "pedregal-bench", dependencies: ["PedregalCompiler"], swiftSettings: strict),
+        .executableTarget(name: "pedregal-bench", dependencies: ["PedregalCompiler", "PedregalBasics"], swiftSettings: strict),
         // Loopback gRPC peers (an echo backend, a unary client) for the gateway's benchmark and tests.
         .target(
             name: "PedregalGatewayPeers",
@@ -159,19 +164,20 @@ let package = Package(
         .testTarget(name: "PedregalManifestsTests", dependencies: ["PedregalManifests"]),
         .testTarget(name: "PedregalTeamEditsTests", dependencies: ["PedregalTeamEdits"]),
         .testTarget(name: "PedregalLoaderTests", dependencies: ["PedregalLoader", "PedregalTestSupport"]),
-        .testTarget(name: "PedregalResolverTests", dependencies: ["PedregalCompiler", "PedregalTestSupport"]),
+        .testTarget(name: "PedregalResolverTests", dependencies: ["PedregalBasics", "PedregalCompiler", "PedregalTestSupport"]),
         .testTarget(
             name: "PedregalCompilerTests", dependencies: ["PedregalCompiler", "PedregalTestSupport"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "PedregalCLITests", dependencies: ["PedregalTestSupport"]),
+        .testTarget(name: "PedregalCLITests", dependencies: ["PedregalBasics", "PedregalTestSupport"]),
         .testTarget(
             name: "PedregalKubernetesSchemasTests", dependencies: ["PedregalKubernetesSchemas", "PedregalTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "PedregalScaffoldTests", dependencies: ["PedregalScaffold", "PedregalTestSupport"]),
-        .testTarget(name: "PedregalDiffTests", dependencies: ["PedregalDiff", "PedregalTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PedregalDiffTests", dependencies: ["PedregalBasics", "PedregalDiff", "PedregalTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "PedregalRunnerTests",
             dependencies: [
+                "PedregalBasics",
                 "PedregalRunner", "PedregalEmitter", "PedregalTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -201,6 +207,7 @@ let package = Package(
         .testTarget(
             name: "PedregalRequestsTests",
             dependencies: [
+                "PedregalBasics",
                 "PedregalRequests", "PedregalAuth", "PedregalTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import PedregalBasics
 import PedregalKubernetesSchemas
 
 /// The compiler's last check before it emits anything: every rendered

@@ -1,3 +1,5 @@
+import PedregalBasics
+
 /// Turns diagnostics into text for people, CI annotations or bots.
 public struct DiagnosticFormatter: Sendable {
     /// The output styles the command line offers.
@@ -94,43 +96,5 @@ public struct DiagnosticFormatter: Sendable {
 
     static func escapeProperty(_ s: String) -> String {
         escapeData(s).replacingAll(":", with: "%3A").replacingAll(",", with: "%2C")
-    }
-}
-
-/// Minimal JSON string quoting, shared by every JSON writer in the package so
-/// that none of them depends on Foundation's key ordering.
-public enum JSONText {
-    /// `s` as a JSON string literal.
-    public static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-}
-
-extension String {
-    /// Replaces every occurrence of `target` (no Foundation needed).
-    public func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
     }
 }

@@ -1,4 +1,4 @@
-import PedregalCompiler
+import PedregalManifests
 
 /// An object's identity across both sides: cluster, API group and kind,
 /// namespace and name. The version is not part of it, so moving an object

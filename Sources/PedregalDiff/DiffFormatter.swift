@@ -1,4 +1,5 @@
-import PedregalCompiler
+import PedregalBasics
+import PedregalManifests
 
 /// Renders a `DiffReport` for a terminal, a pull-request comment, or a bot.
 public struct DiffFormatter: Sendable {

@@ -1,4 +1,4 @@
-import PedregalCompiler
+import PedregalManifests
 
 /// The `--format json` document, version 1. Its shape is documented in the
 /// README and only grows: new keys may appear, none change meaning.

@@ -1,4 +1,4 @@
-import PedregalCompiler
+import PedregalManifests
 
 /// Compares the manifests of two compilations object by object.
 public enum Differ {
@@ -64,9 +64,13 @@ public enum Differ {
 
     private static func quota(_ object: YAMLValue?) -> (Int, Int, Int) {
         let hard = object?["spec"]?["hard"]
-        let cpu = hard?["requests.cpu"]?.string.flatMap(Quantity.init)?.millis ?? 0
-        let memory = hard?["requests.memory"]?.string.flatMap(Quantity.init)?.bytes ?? 0
-        let pods = hard?["pods"]?.string.flatMap(Int.init) ?? 0
+        // Quotas are written in the API server's canonical form (`2k` pods).
+        func amount(_ key: String, scale: Int = 0) -> Int {
+            hard?[key]?.string.flatMap { KubernetesQuantity($0) }?.value(scale: scale) ?? 0
+        }
+        let cpu = amount("requests.cpu", scale: -3)
+        let memory = amount("requests.memory")
+        let pods = amount("pods")
         return (cpu, memory, pods)
     }
 

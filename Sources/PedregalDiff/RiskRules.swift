@@ -1,4 +1,4 @@
-import PedregalCompiler
+import PedregalManifests
 
 /// The changes a reviewer must see called out, whatever else the diff holds:
 /// lost namespaces and hostnames, wider access, weaker network isolation,

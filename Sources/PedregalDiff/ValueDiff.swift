@@ -1,4 +1,5 @@
-import PedregalCompiler
+import PedregalBasics
+import PedregalManifests
 
 /// One changed field of an object: where, what it was, what it becomes
 /// (nil: absent on that side).

@@ -1,4 +1,5 @@
-import PedregalCompiler
+import PedregalBasics
+import PedregalManifests
 
 /// How values and field changes read in reports.
 enum ValueText {

@@ -1,4 +1,5 @@
 import Foundation
+import PedregalBasics
 
 #if canImport(Glibc)
 import Glibc
@@ -86,7 +87,7 @@ public struct OutputDirectory: Sendable {
         let header = Array(OutputLayout.headerPrefix.utf8)
         let base = self.base
         let read: [(String, [UInt8]?)] = paths.filter { $0.hasSuffix(".yaml") }.parallelMap { relative in
-            guard let bytes = Self.read(base + "/" + relative) else { return (relative, nil) }
+            guard let bytes = POSIXFile.read(base + "/" + relative) else { return (relative, nil) }
             return (relative, bytes.starts(with: header) ? bytes : nil)
         }
         var generated: [String: [UInt8]] = [:]
@@ -162,7 +163,7 @@ public struct OutputDirectory: Sendable {
         let staged: [(temporary: String, target: String, error: String?)] = writes.parallelMap { file in
             let target = base + "/" + file.path
             let temporary = base + "/" + Self.stagingName(file.path)
-            return (temporary, target, Self.write(file.contents, to: temporary))
+            return (temporary, target, POSIXFile.write(file.contents, to: temporary))
         }
         if let failure = staged.first(where: { $0.error != nil }) {
             _ = staged.parallelMap { unlink($0.temporary) }
@@ -198,43 +199,6 @@ public struct OutputDirectory: Sendable {
         let folder = parent(path)
         let name = path.split(separator: "/").last.map(String.init) ?? path
         return (folder.isEmpty ? "" : folder + "/") + ".\(name).pedregal-new"
-    }
-
-    /// Writes `bytes` to a new file at `path`; the error text, or nil.
-    private static func write(_ bytes: [UInt8], to path: String) -> String? {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return String(cString: strerror(errno)) }
-        defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { buffer in
-                Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return String(cString: strerror(errno))
-            }
-            offset += written
-        }
-        return nil
-    }
-
-    /// The bytes of the file at `path`, or nil.
-    private static func read(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
-            if count == 0 { return result }
-            result.append(contentsOf: chunk[0..<count])
-        }
     }
 }
 

@@ -1,3 +1,4 @@
+import PedregalBasics
 @_exported import PedregalManifests
 
 /// A file of generated/: a path relative to the output folder and its bytes.

@@ -1,3 +1,4 @@
+import PedregalBasics
 import PedregalDiagnostics
 
 /// Checks files of manifests (multi-document YAML: generated/, hand-written

@@ -1,3 +1,4 @@
+import PedregalBasics
 import PedregalDiagnostics
 
 /// Checks one value against one schema, depth first, collecting every

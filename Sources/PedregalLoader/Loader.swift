@@ -1,3 +1,4 @@
+import PedregalBasics
 import PedregalSpec
 import PedregalYAML
 

@@ -162,7 +162,7 @@ public struct KubernetesQuantity: Hashable, Sendable {
         }
     }
 
-    private static func divideRoundingUp(_ value: Int128, byPowerOfTen power: Int) -> Int128 {
+    fileprivate static func divideRoundingUp(_ value: Int128, byPowerOfTen power: Int) -> Int128 {
         var result = value
         var remainder = false
         for _ in 0..<power {
@@ -306,5 +306,26 @@ extension String {
         let isSpace = { (c: Character) in c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0B}" || c == "\u{0C}" }
         guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(self[first...last])
+    }
+}
+
+extension KubernetesQuantity {
+    /// The value in units of 10^`scale`, rounded up (away from zero), as
+    /// apimachinery's `ScaledValue` gives it: `value(scale: -3)` is
+    /// `MilliValue()`, `value()` is `Value()`. Nil when it does not fit an Int.
+    public func value(scale: Int = 0) -> Int? {
+        let shift = exponent - scale
+        var magnitude = unscaled.magnitude
+        if shift >= 0 {
+            for _ in 0..<shift {
+                let (product, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+                if overflow { return nil }
+                magnitude = product
+            }
+        } else {
+            magnitude = UInt128(Self.divideRoundingUp(Int128(magnitude), byPowerOfTen: -shift))
+        }
+        guard magnitude <= UInt128(Int.max) else { return nil }
+        return unscaled < 0 ? -Int(magnitude) : Int(magnitude)
     }
 }

@@ -1,3 +1,5 @@
+import PedregalBasics
+
 /// Runs every renderer over a resolved platform. Tenant renderers run per
 /// team environment and region, in parallel; cluster renderers run once,
 /// after them. The result is sorted by cluster and resource ID.

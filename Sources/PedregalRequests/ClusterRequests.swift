@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PedregalAuth
+import PedregalBasics
 import PedregalCompiler
 import PedregalTeamEdits
 

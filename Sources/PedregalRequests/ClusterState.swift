@@ -1,3 +1,4 @@
+import PedregalBasics
 import PedregalCompiler
 
 /// What the cluster itself says about a requested cluster's objects.

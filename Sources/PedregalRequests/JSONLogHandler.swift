@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PedregalBasics
 import PedregalCompiler
 
 /// swift-log output as one JSON object per line on standard error (time,

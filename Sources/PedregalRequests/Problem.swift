@@ -1,3 +1,4 @@
+import PedregalBasics
 import PedregalCompiler
 
 /// An error answer as RFC 9457 problem details (`application/problem+json`):

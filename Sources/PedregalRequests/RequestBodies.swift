@@ -1,4 +1,5 @@
 import PedregalAuth
+import PedregalBasics
 import PedregalCompiler
 
 /// `POST /api/v1/spark-connect-clusters`, checked for shape: known fields,

@@ -1,3 +1,5 @@
+import PedregalBasics
+
 /// Rules that span teams: unique names, namespaces and hostnames, and region
 /// capacity. Each is one pass over the claims with a hash map, so the cost
 /// grows linearly with the number of teams.

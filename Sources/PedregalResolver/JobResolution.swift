@@ -113,15 +113,18 @@ extension TeamResolution {
         else { return nil }
         resources.nonJVM = job.isNonJVM
         // With dynamic allocation the executors can grow to maxExecutors:
-        // that, not `instances`, is what must fit the quota.
-        if let ceiling = job.maxExecutors { resources.executorInstances = max(resources.executorInstances, ceiling) }
+        // that, not `instances`, is what must fit the quota. The job still
+        // starts with `instances` (Spark's initial executors), so only the
+        // check sees the ceiling.
+        var atMost = resources
+        if let ceiling = job.maxExecutors { atMost.executorInstances = max(resources.executorInstances, ceiling) }
         if let quota = environment.quota {
             var notes: [Diagnostic.Note] = []
             if let sizeLocation = environment.spec.size?.location, job.spec.driver == nil || job.spec.executor == nil {
                 notes.append(.init("defaults come from this size", at: sizeLocation))
             }
             let at = job.spec.executor?.location ?? job.spec.driver?.location ?? job.location
-            if !checkFits(resources, quota: quota, what: "job '\(job.name)'", environment: environment.name, at: at, notes: notes) {
+            if !checkFits(atMost, quota: quota, what: "job '\(job.name)'", environment: environment.name, at: at, notes: notes) {
                 ok = false
             }
         }

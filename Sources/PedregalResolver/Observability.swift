@@ -1,3 +1,5 @@
+import PedregalBasics
+
 /// Where every Spark application reports, resolved from platform.yaml's
 /// `observability`: event logs for the History Server, Prometheus metrics
 /// for the OpenTelemetry collector.

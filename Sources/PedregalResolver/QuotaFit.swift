@@ -1,3 +1,5 @@
+import PedregalBasics
+
 /// Whether what a job or server asks for fits its environment's quota.
 extension SparkResources {
     /// A size with a job's own `driver`/`executor` laid over it key by key;

@@ -1,3 +1,5 @@
+import PedregalBasics
+
 /// Applies the written merge rules to the loaded input and checks every
 /// semantic rule, per team in parallel and then across teams.
 ///

@@ -1,3 +1,5 @@
+import PedregalBasics
+
 /// Spark Connect clusters: bound once for the team, then placed in each
 /// environment they run in.
 struct SparkConnectDefinition {

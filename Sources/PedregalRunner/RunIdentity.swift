@@ -1,3 +1,4 @@
+import PedregalBasics
 import PedregalDiagnostics
 import Foundation
 import PedregalManifests

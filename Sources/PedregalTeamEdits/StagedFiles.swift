@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import PedregalBasics
 #endif
 
 /// New contents for files under a root, written beside their targets first
@@ -22,7 +23,7 @@ public struct StagedFiles: Sendable {
             let target = root + "/" + path
             let slash = target.lastIndex(of: "/")!
             let temporary = String(target[...slash]) + "." + String(target[target.index(after: slash)...]) + ".pedregal-new"
-            if let problem = Self.write(bytes, to: temporary) {
+            if let problem = POSIXFile.write(bytes, to: temporary, durable: true) {
                 unlink(temporary)
                 discard()
                 throw WriteError(description: "cannot write \(target): \(problem); nothing was changed")
@@ -41,21 +42,5 @@ public struct StagedFiles: Sendable {
     /// Removes every staged file; the targets stay as they were.
     public func discard() {
         for (temporary, _) in staged { unlink(temporary) }
-    }
-
-    private static func write(_ bytes: [UInt8], to path: String) -> String? {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return String(cString: strerror(errno)) }
-        defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return String(cString: strerror(errno))
-            }
-            offset += written
-        }
-        return fsync(fd) == 0 ? nil : String(cString: strerror(errno))
     }
 }

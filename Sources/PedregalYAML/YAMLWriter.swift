@@ -1,3 +1,4 @@
+import PedregalBasics
 import PedregalDiagnostics
 
 /// Writes `YAMLValue` trees as canonical block YAML, the way `kubectl get -o

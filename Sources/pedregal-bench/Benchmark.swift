@@ -1,4 +1,5 @@
 import Foundation
+import PedregalBasics
 import PedregalCompiler
 
 /// Measures the compiler on a large generated platform, each figure next to

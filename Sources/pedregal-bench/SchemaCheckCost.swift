@@ -1,4 +1,5 @@
 import Foundation
+import PedregalBasics
 import PedregalCompiler
 
 /// What checking every generated object against Kubernetes' schemas costs

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PedregalBasics
 import PedregalCompiler
 import PedregalTeamEdits
 

@@ -1,4 +1,5 @@
 import Foundation
+import PedregalBasics
 import PedregalCompiler
 import PedregalTestSupport
 import Testing

@@ -1,3 +1,4 @@
+import PedregalBasics
 import PedregalCompiler
 import PedregalTestSupport
 import Testing
@@ -64,6 +65,30 @@ import Testing
         #expect(c.errors.map(\.code) == [.exceedsQuota, .invalidValue])
         #expect(c.errors[0].message.hasPrefix("job 'grows' cannot fit in the 'dev' quota: it needs 81 CPUs (driver 1 + 40 executors × 2)"))
         #expect(c.errors[1].location == c.at("2️⃣"))
+    }
+
+    /// The ceiling is for the quota check only: Spark starts a job with
+    /// `spark.executor.instances` executors, so writing the ceiling there
+    /// would start every dynamically allocated job at its largest.
+    @Test func dynamicAllocationStartsWithTheWrittenInstances() throws {
+        let team = Self.header + """
+            environments: { dev: { regions: [us-west-2], size: large } }
+            jobs:
+              - name: grows
+                type: batch
+                mainApplicationFile: s3://x/y.jar
+                mainClass: a.B
+                executor: { instances: 2, cores: 1, memory: 1g }
+                sparkConf: { spark.dynamicAllocation.enabled: "true", spark.dynamicAllocation.maxExecutors: "6" }
+
+            """
+        let compilation = Fixtures.compile(["teams/alpha.yaml": team])
+        #expect(!compilation.diagnostics.containsErrors, "\(compilation.diagnostics)")
+        let job = try #require(compilation.platform?.teams.first { $0.name == "alpha" }?.environments.first?.jobs.first)
+        #expect(job.resources.executorInstances == 2)
+        let application = try #require(compilation.manifests.first { $0.id.kind == "SparkApplication" && $0.id.name == "grows" })
+        let text = YAMLWriter.document(application.object)
+        #expect(text.contains("spark.executor.instances: \"2\""), "\(text)")
     }
 
     @Test func sparkConfThatBypassesQuotaOrPodSecurityIsRefused() {

@@ -1,3 +1,4 @@
+import PedregalBasics
 import PedregalCompiler
 import PedregalTestSupport
 import Testing

@@ -1,5 +1,4 @@
 import Foundation
-import PedregalCompiler
 
 /// The input root as it was at a git revision, read with git itself and
 /// without touching the work tree: `ls-tree` for the listing, one `cat-file

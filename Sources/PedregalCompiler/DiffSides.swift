@@ -1,5 +1,5 @@
 import Foundation
-import PedregalCompiler
+import PedregalDiff
 
 /// Compiles the two sides of a diff.
 public struct DiffSides: Sendable {
