@@ -1,44 +1,49 @@
-/// The input format (FORMAT.md, version 1) as data: every object, its keys,
-/// which are required, their types and what they mean.
-///
-/// The loader takes its key lists and required keys from here (so "unknown
-/// key" and "did you mean" follow the format), and `pedregal schema` prints a
-/// JSON Schema from the same description, so the editor schema can never
-/// drift from what the compiler accepts.
+/// The type of one key's value, as the editor's JSON Schema states it. The
+/// loader does not read types from here: it decodes each key with a reader
+/// of its own, kept in step with these by hand.
 public indirect enum FieldType: Sendable {
     /// A string; `pattern` is a regular expression for the JSON Schema.
     case string(pattern: String?)
     /// One of fixed strings.
     case enumeration([String])
-    /// An integer within bounds.
+    /// An integer within bounds (nil: unbounded on that side).
     case integer(minimum: Int?, maximum: Int?)
+    /// `true` or `false`.
     case boolean
-    /// A Kubernetes quantity, written as a string or a number.
+    /// A Kubernetes quantity (`Quantity`), written as a string or a number.
     case quantity
-    /// A JVM memory size such as `4g`.
+    /// A JVM memory size with a unit, such as `4g` (`SparkMemory`).
     case sparkMemory
     /// An RFC 3339 time.
     case timestamp
-    /// A 5-field cron expression.
+    /// A cron schedule in UTC: 5 fields, or a macro such as `@daily`.
     case cron
     /// Any scalar, used as its text (sparkConf values, arguments).
     case scalarText
+    /// A list whose items all have the given type.
     case list(FieldType)
+    /// A mapping with the fixed keys of the given schema.
     case object(ObjectSchema)
     /// A mapping whose keys are names (described by `keys`) and values all of one type.
     case map(keys: String, values: FieldType)
 
-    /// A DNS-1123 label.
+    /// A DNS-1123 label: lowercase letters, digits and '-', alphanumeric at both ends
+    /// (the resolver checks names, length included).
     public static let dnsLabel = FieldType.string(pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 }
 
 /// One key of an object.
 public struct FieldSchema: Sendable {
+    /// The key as written in YAML (`shortName`).
     public var name: String
+    /// What its value must be.
     public var type: FieldType
+    /// Whether the loader reports the key as missing when it is absent or empty.
     public var required: Bool
+    /// What the key means, for the JSON Schema and "missing required key" messages.
     public var description: String
 
+    /// The key `name` of `type`, optional unless `required`, meaning `description`.
     public init(_ name: String, _ type: FieldType, required: Bool = false, _ description: String) {
         self.name = name
         self.type = type
@@ -52,9 +57,12 @@ public struct ObjectSchema: Sendable {
     /// A name for the definition (`Team`, `Job`, …), used in messages and in
     /// the JSON Schema's `$defs`.
     public var name: String
+    /// What the object is, for the JSON Schema.
     public var description: String
+    /// Its keys, in the order the JSON Schema lists them.
     public var fields: [FieldSchema]
 
+    /// The object `name` meaning `description`, with the keys `fields`.
     public init(_ name: String, _ description: String, _ fields: [FieldSchema]) {
         self.name = name
         self.description = description
@@ -68,29 +76,39 @@ public struct ObjectSchema: Sendable {
     public func field(_ name: String) -> FieldSchema? { fields.first { $0.name == name } }
 }
 
-/// The schemas of every file pedregal reads.
+/// The input format (FORMAT.md, version 1) as data: every object, its keys,
+/// which are required, their types and what they mean.
+///
+/// The loader takes its key lists and required keys from here (so "unknown
+/// key" and "did you mean" follow the format), and `pedregal schema` prints a
+/// JSON Schema of teams/*.yaml from the same description, so the editor
+/// schema can never drift from the keys the compiler accepts.
 public enum FormatSchema {
     static let groups = FieldType.list(.string(pattern: nil))
     static let names = FieldType.list(.dnsLabel)
     static let catalogNames = FieldType.list(.string(pattern: "^[a-z_][a-z0-9_-]*$"))
 
+    /// A size's `quota`, a team environment's `quota` override, or a region's `capacity`.
     public static let quota = ObjectSchema("Quota", "A resource budget; any subset of cpu, memory and pods.", [
         FieldSchema("cpu", .quantity, "CPU as a Kubernetes quantity, e.g. \"32\" or 500m."),
         FieldSchema("memory", .quantity, "Memory as a Kubernetes quantity, e.g. 128Gi."),
         FieldSchema("pods", .integer(minimum: 0, maximum: nil), "Maximum number of pods."),
     ])
 
+    /// `driver` of a size or a job.
     public static let driver = ObjectSchema("Driver", "Spark driver resources.", [
         FieldSchema("cores", .integer(minimum: 1, maximum: 256), "Driver cores."),
         FieldSchema("memory", .sparkMemory, "Driver JVM memory, e.g. 4g (Spark's size syntax)."),
     ])
 
+    /// `executor` of a size or a job.
     public static let executor = ObjectSchema("Executor", "Spark executor resources.", [
         FieldSchema("instances", .integer(minimum: 0, maximum: 10_000), "Number of executors."),
         FieldSchema("cores", .integer(minimum: 1, maximum: 256), "Cores per executor."),
         FieldSchema("memory", .sparkMemory, "JVM memory per executor, e.g. 16g."),
     ])
 
+    /// `teams/<team>.yaml` `environments.<environment>`.
     public static let teamEnvironment = ObjectSchema("TeamEnvironment", "The team's presence in one environment.", [
         FieldSchema("regions", names, required: true,
                     "Regions from templates/regions.yaml; the first is the primary region for this environment."),
@@ -98,21 +116,25 @@ public enum FormatSchema {
         FieldSchema("quota", .object(quota), "Overrides of the size's quota (any subset of cpu, memory, pods)."),
     ])
 
+    /// `teams/<team>.yaml` `owners`.
     public static let owners = ObjectSchema("Owners", "Okta groups that own the team.", [
         FieldSchema("admins", groups, required: true,
                     "Okta groups (at least one) that may manage Spark workloads in the team's namespaces."),
         FieldSchema("members", groups, "Okta groups with read-only access plus Spark Connect use."),
     ])
 
+    /// `teams/<team>.yaml` `network.sparkConnectFrom[]`.
     public static let networkPeer = ObjectSchema("NetworkPeer", "A namespace allowed to reach Spark Connect.", [
         FieldSchema("namespace", .dnsLabel, required: true, "A namespace in the same cluster."),
     ])
 
+    /// `teams/<team>.yaml` `network`.
     public static let network = ObjectSchema("Network", "Extra network access.", [
         FieldSchema("sparkConnectFrom", .list(.object(networkPeer)),
                     "Namespaces (in the same cluster) allowed to reach Spark Connect on its port."),
     ])
 
+    /// `teams/<team>.yaml` `sparkConnect[]`.
     public static let sparkConnect = ObjectSchema("SparkConnectCluster", "An interactive Spark Connect cluster.", [
         FieldSchema("name", .dnsLabel, required: true, "Unique within the team; `default` gets the team's plain hostname."),
         FieldSchema("environments", names, "Environments it runs in (default: all of the team's)."),
@@ -127,6 +149,7 @@ public enum FormatSchema {
         FieldSchema("engine", .string(pattern: nil), "An engine version from templates/engines.yaml (default: its default)."),
     ])
 
+    /// `teams/<team>.yaml` `jobs[]`.
     public static let job = ObjectSchema("Job", "A batch or streaming Spark job.", [
         FieldSchema("name", .dnsLabel, required: true, "Unique within the team; starts with a letter."),
         FieldSchema("type", .enumeration(JobType.allCases.map(\.rawValue)), required: true,
@@ -162,6 +185,7 @@ public enum FormatSchema {
         FieldSchema("jobs", .list(.object(job)), "Batch and streaming Spark jobs."),
     ])
 
+    /// `templates/platform.yaml` `argocd`.
     public static let argocd = ObjectSchema("ArgoCD", "Where Argo CD runs and where it reads generated/.", [
         FieldSchema("repoURL", .string(pattern: nil), "Git repository holding generated/; without it no Applications are written."),
         FieldSchema("targetRevision", .string(pattern: nil), "Branch, tag or commit to sync (default: HEAD)."),

@@ -8,9 +8,11 @@ public struct Quantity: Hashable, Sendable, CustomStringConvertible {
     private let pow10: Int
     private let pow2: Int
 
-    /// Parses the Kubernetes quantity grammar (`resource.Quantity`): a
-    /// non-negative decimal with an optional binary (Ki…Ei), decimal (m, k,
-    /// M…E) or exponent (e3) suffix. Returns nil for anything else.
+    /// Parses the Kubernetes quantity grammar (`resource.Quantity`) less
+    /// negative values and the `n`/`u` suffixes: an optional `+`, a
+    /// non-negative decimal, and an optional binary (Ki…Ei), decimal (m, k,
+    /// M…E) or exponent (e3, within ±30) suffix. Returns nil for anything
+    /// else, or when the digits do not fit in 64 bits.
     public init?(_ text: String) {
         let scalars = Array(text.unicodeScalars)
         var i = 0
@@ -97,18 +99,20 @@ public struct Quantity: Hashable, Sendable, CustomStringConvertible {
     /// Bytes, for memory quantities.
     public var bytes: Int? { units(decimalPlaces: 0) }
 
+    /// The text as written.
     public var description: String { text }
 }
 
 /// A JVM memory string as Spark reads it (`4g`, `512m`, `1024k`), with its
 /// size in bytes. The unit is required.
 public struct SparkMemory: Hashable, Sendable, CustomStringConvertible {
-    /// The text as written.
+    /// The text as written; what `spark.driver.memory` and `spark.executor.memory` carry.
     public let text: String
-    /// The size in bytes.
+    /// The size in bytes; units are binary (`1k` = 1024 bytes).
     public let bytes: Int
 
-    /// Parses `<integer>(b|k|kb|m|mb|g|gb|t|tb|p|pb)`, case-insensitive.
+    /// Parses `<integer>(b|k|kb|m|mb|g|gb|t|tb|p|pb)`, case-insensitive;
+    /// nil for anything else, a zero size, or one beyond 64 bits.
     public init?(_ text: String) {
         let lowered = text.lowercased()
         let digits = lowered.prefix { ("0"..."9").contains($0) }
@@ -131,5 +135,6 @@ public struct SparkMemory: Hashable, Sendable, CustomStringConvertible {
         self.bytes = bytes
     }
 
+    /// The text as written.
     public var description: String { text }
 }

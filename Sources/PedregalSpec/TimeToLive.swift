@@ -1,12 +1,13 @@
 /// How long a requested Spark Connect cluster lives: a whole number of
 /// minutes, hours, days or weeks (`30m`, `12h`, `7d`, `2w`), or for ever.
+/// Spelt so in `clusterRequests` terms (`defaultTTL`, `maxTTL`) and in requests' `ttl`.
 public enum TimeToLive: Sendable, Hashable, CustomStringConvertible {
-    /// Expires this many seconds after it is granted.
+    /// Expires this many seconds after the request (or extension) is accepted; never 0, at most ten years.
     case seconds(Int)
     /// Never expires (no `expiresAt`).
     case persistent
 
-    /// The word for a cluster that never expires.
+    /// The word for a cluster that never expires: `persistent`.
     public static let persistentWord = "persistent"
 
     /// Longest duration accepted in any unit: ten years, far beyond any policy.
@@ -34,7 +35,7 @@ public enum TimeToLive: Sendable, Hashable, CustomStringConvertible {
         self = .seconds(seconds)
     }
 
-    /// What a wrong value should look like, for messages.
+    /// The accepted durations in words, for messages that say what to write instead.
     public static let syntax = "a whole number of minutes, hours, days or weeks such as 30m, 12h, 7d or 2w"
 
     /// The seconds, or nil when persistent.
