@@ -38,30 +38,30 @@ let package = Package(
         .target(name: "PedregalDiagnostics", dependencies: ["PedregalBasics"], swiftSettings: strict),
         .target(name: "PedregalYAML", dependencies: ["CYAML", "PedregalDiagnostics", "PedregalBasics"], swiftSettings: strict),
         .target(name: "PedregalSpec", dependencies: ["PedregalDiagnostics"], swiftSettings: strict),
-        .target(name: "PedregalLoader", dependencies: ["PedregalSpec", "PedregalYAML", "PedregalBasics"], swiftSettings: strict),
-        .target(name: "PedregalResolver", dependencies: ["PedregalSpec", "PedregalBasics"], swiftSettings: strict),
+        .target(name: "PedregalLoader", dependencies: ["PedregalDiagnostics", "PedregalSpec", "PedregalYAML", "PedregalBasics"], swiftSettings: strict),
+        .target(name: "PedregalResolver", dependencies: ["PedregalDiagnostics", "PedregalSpec", "PedregalBasics"], swiftSettings: strict),
         .target(name: "PedregalManifests", dependencies: ["PedregalYAML"], swiftSettings: strict),
         // Edits to team files that keep their comments and layout (expiry, cluster requests).
-        .target(name: "PedregalTeamEdits", dependencies: ["PedregalYAML", "PedregalBasics"], swiftSettings: strict),
-        .target(name: "PedregalRenderers", dependencies: ["PedregalResolver", "PedregalManifests", "PedregalBasics"], swiftSettings: strict),
-        .target(name: "PedregalEmitter", dependencies: ["PedregalManifests", "PedregalBasics"], swiftSettings: strict),
+        .target(name: "PedregalTeamEdits", dependencies: ["PedregalDiagnostics", "PedregalYAML", "PedregalBasics"], swiftSettings: strict),
+        .target(name: "PedregalRenderers", dependencies: ["PedregalSpec", "PedregalYAML", "PedregalResolver", "PedregalManifests", "PedregalBasics"], swiftSettings: strict),
+        .target(name: "PedregalEmitter", dependencies: ["PedregalYAML", "PedregalManifests", "PedregalBasics"], swiftSettings: strict),
         // Kubernetes' and the CRDs' schemas (embedded), and checking objects against them.
-        .target(name: "PedregalKubernetesSchemas", dependencies: ["PedregalManifests", "PedregalBasics"], swiftSettings: strict),
+        .target(name: "PedregalKubernetesSchemas", dependencies: ["PedregalDiagnostics", "PedregalYAML", "PedregalManifests", "PedregalBasics"], swiftSettings: strict),
         .target(
             name: "PedregalCompiler",
-            dependencies: [
+            dependencies: ["PedregalDiagnostics", "PedregalManifests", "PedregalSpec", 
                 "PedregalLoader", "PedregalResolver", "PedregalRenderers", "PedregalEmitter", "PedregalKubernetesSchemas",
                 "PedregalTeamEdits", "PedregalDiff", "PedregalBasics",
             ],
             swiftSettings: strict),
-        .target(name: "PedregalDiff", dependencies: ["PedregalManifests", "PedregalBasics"], swiftSettings: strict),
+        .target(name: "PedregalDiff", dependencies: ["PedregalYAML", "PedregalManifests", "PedregalBasics"], swiftSettings: strict),
         // `pedregal init`: a new platform repository, or a new team file.
-        .target(name: "PedregalScaffold", dependencies: ["PedregalCompiler"], swiftSettings: strict),
+        .target(name: "PedregalScaffold", dependencies: ["PedregalDiagnostics", "PedregalLoader", "PedregalSpec", "PedregalCompiler"], swiftSettings: strict),
         // The runner applies generated/ and runs jobs; it reads manifests (and the emitter's
         // header and path scheme, to refuse files `generate` would not write), never the team format.
         .target(
             name: "PedregalRunner",
-            dependencies: [
+            dependencies: ["PedregalDiagnostics", "PedregalYAML", 
                 "PedregalBasics",
                 "PedregalManifests",
                 "PedregalEmitter",
@@ -100,7 +100,7 @@ let package = Package(
         // The Cluster Request API (`pedregal serve`): requests become reviewed changes to teams/.
         .target(
             name: "PedregalRequests",
-            dependencies: [
+            dependencies: ["PedregalDiagnostics", "PedregalEmitter", "PedregalLoader", "PedregalManifests", "PedregalResolver", "PedregalSpec", 
                 "PedregalCompiler", "PedregalDiff", "PedregalTeamEdits", "PedregalRunner", "PedregalAuth", "PedregalBasics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -110,7 +110,7 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "pedregal",
-            dependencies: [
+            dependencies: ["PedregalDiagnostics", "PedregalEmitter", "PedregalKubernetesSchemas", "PedregalLoader", "PedregalTeamEdits", 
                 "PedregalBasics",
                 "PedregalCompiler",
                 "PedregalDiff",
@@ -125,7 +125,7 @@ let package = Package(
             swiftSettings: strict),
 
         // Measures the compiler on thousands of generated teams against a parse-and-emit floor.
-        .executableTarget(name: "pedregal-bench", dependencies: ["PedregalCompiler", "PedregalBasics"], swiftSettings: strict),
+        .executableTarget(name: "pedregal-bench", dependencies: ["PedregalDiagnostics", "PedregalEmitter", "PedregalKubernetesSchemas", "PedregalLoader", "PedregalManifests", "PedregalYAML", "PedregalCompiler", "PedregalBasics"], swiftSettings: strict),
         // Loopback gRPC peers (an echo backend, a unary client) for the gateway's benchmark and tests.
         .target(
             name: "PedregalGatewayPeers",
@@ -149,7 +149,7 @@ let package = Package(
         // Measures the Cluster Request API against the change alone and a bare HTTP round trip.
         .executableTarget(
             name: "pedregal-requests-bench",
-            dependencies: [
+            dependencies: ["PedregalLoader", 
                 "PedregalRequests", "PedregalAuth", "PedregalCompiler", "PedregalTeamEdits",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -159,24 +159,24 @@ let package = Package(
             ],
             swiftSettings: strict),
 
-        .target(name: "PedregalTestSupport", dependencies: ["PedregalCompiler"], path: "Tests/PedregalTestSupport"),
-        .testTarget(name: "PedregalYAMLTests", dependencies: ["PedregalYAML", "PedregalTestSupport"]),
-        .testTarget(name: "PedregalManifestsTests", dependencies: ["PedregalManifests"]),
+        .target(name: "PedregalTestSupport", dependencies: ["PedregalDiagnostics", "PedregalEmitter", "PedregalLoader", "PedregalCompiler"], path: "Tests/PedregalTestSupport"),
+        .testTarget(name: "PedregalYAMLTests", dependencies: ["PedregalDiagnostics", "PedregalYAML", "PedregalTestSupport"]),
+        .testTarget(name: "PedregalManifestsTests", dependencies: ["PedregalYAML", "PedregalManifests"]),
         .testTarget(name: "PedregalTeamEditsTests", dependencies: ["PedregalTeamEdits"]),
-        .testTarget(name: "PedregalLoaderTests", dependencies: ["PedregalLoader", "PedregalTestSupport"]),
-        .testTarget(name: "PedregalResolverTests", dependencies: ["PedregalBasics", "PedregalCompiler", "PedregalTestSupport"]),
+        .testTarget(name: "PedregalLoaderTests", dependencies: ["PedregalCompiler", "PedregalLoader", "PedregalTestSupport"]),
+        .testTarget(name: "PedregalResolverTests", dependencies: ["PedregalDiagnostics", "PedregalManifests", "PedregalResolver", "PedregalSpec", "PedregalYAML", "PedregalBasics", "PedregalCompiler", "PedregalTestSupport"]),
         .testTarget(
-            name: "PedregalCompilerTests", dependencies: ["PedregalCompiler", "PedregalTestSupport"],
+            name: "PedregalCompilerTests", dependencies: ["PedregalDiagnostics", "PedregalKubernetesSchemas", "PedregalLoader", "PedregalManifests", "PedregalRenderers", "PedregalCompiler", "PedregalTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "PedregalCLITests", dependencies: ["PedregalBasics", "PedregalTestSupport"]),
         .testTarget(
-            name: "PedregalKubernetesSchemasTests", dependencies: ["PedregalKubernetesSchemas", "PedregalTestSupport"],
+            name: "PedregalKubernetesSchemasTests", dependencies: ["PedregalYAML", "PedregalKubernetesSchemas", "PedregalTestSupport"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "PedregalScaffoldTests", dependencies: ["PedregalScaffold", "PedregalTestSupport"]),
-        .testTarget(name: "PedregalDiffTests", dependencies: ["PedregalBasics", "PedregalDiff", "PedregalTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PedregalScaffoldTests", dependencies: ["PedregalCompiler", "PedregalLoader", "PedregalSpec", "PedregalScaffold", "PedregalTestSupport"]),
+        .testTarget(name: "PedregalDiffTests", dependencies: ["PedregalCompiler", "PedregalLoader", "PedregalManifests", "PedregalSpec", "PedregalYAML", "PedregalBasics", "PedregalDiff", "PedregalTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "PedregalRunnerTests",
-            dependencies: [
+            dependencies: ["PedregalDiagnostics", "PedregalManifests", "PedregalYAML", 
                 "PedregalBasics",
                 "PedregalRunner", "PedregalEmitter", "PedregalTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -196,7 +196,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "PedregalGatewayTests",
-            dependencies: [
+            dependencies: ["PedregalYAML", 
                 "PedregalGateway", "PedregalAuth", "PedregalGatewayPeers",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -206,7 +206,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "PedregalRequestsTests",
-            dependencies: [
+            dependencies: ["PedregalCompiler", "PedregalDiagnostics", "PedregalDiff", "PedregalEmitter", "PedregalLoader", 
                 "PedregalBasics",
                 "PedregalRequests", "PedregalAuth", "PedregalTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,7 +1,10 @@
-@_exported import PedregalEmitter
-@_exported import PedregalKubernetesSchemas
-@_exported import PedregalLoader
-@_exported import PedregalRenderers
+import PedregalDiagnostics
+import PedregalEmitter
+import PedregalKubernetesSchemas
+import PedregalLoader
+import PedregalManifests
+import PedregalRenderers
+import PedregalResolver
 
 /// The version of pedregal, also the tag of the default runner image.
 public enum PedregalVersion {

@@ -1,5 +1,7 @@
 import Foundation
+import PedregalDiagnostics
 import PedregalDiff
+import PedregalLoader
 
 /// Compiles the two sides of a diff.
 public struct DiffSides: Sendable {

@@ -1,5 +1,6 @@
 import PedregalBasics
 import PedregalDiagnostics
+import PedregalLoader
 import PedregalTeamEdits
 
 /// Expiry as a change to the source of truth: expired `sparkConnect`

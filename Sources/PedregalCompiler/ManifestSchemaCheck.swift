@@ -1,5 +1,10 @@
 import PedregalBasics
+import PedregalDiagnostics
+import PedregalEmitter
 import PedregalKubernetesSchemas
+import PedregalLoader
+import PedregalManifests
+import PedregalSpec
 
 /// The compiler's last check before it emits anything: every rendered
 /// object against Kubernetes' schemas (of the version templates/platform.yaml

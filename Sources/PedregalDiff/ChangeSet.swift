@@ -1,4 +1,5 @@
 import PedregalManifests
+import PedregalYAML
 
 /// An object's identity across both sides: cluster, API group and kind,
 /// namespace and name. The version is not part of it, so moving an object

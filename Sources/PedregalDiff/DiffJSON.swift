@@ -1,4 +1,5 @@
 import PedregalManifests
+import PedregalYAML
 
 /// The `--format json` document, version 1. Its shape is documented in the
 /// README and only grows: new keys may appear, none change meaning.

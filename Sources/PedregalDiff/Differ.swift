@@ -1,4 +1,5 @@
 import PedregalManifests
+import PedregalYAML
 
 /// Compares the manifests of two compilations object by object.
 public enum Differ {

@@ -1,4 +1,5 @@
 import PedregalManifests
+import PedregalYAML
 
 /// The changes a reviewer must see called out, whatever else the diff holds:
 /// lost namespaces and hostnames, wider access, weaker network isolation,

@@ -1,5 +1,6 @@
 import PedregalBasics
 import PedregalManifests
+import PedregalYAML
 
 /// One changed field of an object: where, what it was, what it becomes
 /// (nil: absent on that side).

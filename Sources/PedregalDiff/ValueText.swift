@@ -1,5 +1,6 @@
 import PedregalBasics
 import PedregalManifests
+import PedregalYAML
 
 /// How values and field changes read in reports.
 enum ValueText {

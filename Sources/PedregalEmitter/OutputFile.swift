@@ -1,5 +1,6 @@
 import PedregalBasics
-@_exported import PedregalManifests
+import PedregalManifests
+import PedregalYAML
 
 /// A file of generated/: a path relative to the output folder and its bytes.
 public struct OutputFile: Hashable, Sendable {

@@ -1,5 +1,7 @@
 import PedregalBasics
 import PedregalDiagnostics
+import PedregalManifests
+import PedregalYAML
 
 /// Checks files of manifests (multi-document YAML: generated/, hand-written
 /// extras, other repositories) and reports every problem at the line and

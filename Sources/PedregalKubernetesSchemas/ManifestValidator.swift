@@ -1,5 +1,6 @@
-@_exported import PedregalDiagnostics
-@_exported import PedregalManifests
+import PedregalDiagnostics
+import PedregalManifests
+import PedregalYAML
 
 /// Checks Kubernetes objects as `kubeconform -strict` and the API server
 /// would: against the OpenAPI schemas of one Kubernetes version for

@@ -1,3 +1,5 @@
+import PedregalYAML
+
 /// The vendored schemas, as `scripts/refresh-schemas` writes them to
 /// `schemas/manifest-schemas.json` (and, byte for byte, into
 /// `EmbeddedSchemas.swift`, so the binary needs no files beside it).

@@ -1,3 +1,5 @@
+import PedregalYAML
+
 /// Turns the bundle's JSON schemas into `SchemaNode`s for one Kubernetes
 /// version: `$ref`s become pointers (each definition compiled once), `type`
 /// lists become sets, patterns are compiled.

@@ -1,5 +1,6 @@
 import PedregalBasics
 import PedregalDiagnostics
+import PedregalYAML
 
 /// Checks one value against one schema, depth first, collecting every
 /// violation with its field path (up to a limit per object).

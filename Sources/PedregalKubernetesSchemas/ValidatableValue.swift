@@ -1,3 +1,5 @@
+import PedregalYAML
+
 /// A document tree the validator can walk: the objects renderers build
 /// (`YAMLValue`) and documents parsed from files (`YAMLNode`, which keep
 /// positions and how each scalar was written).

@@ -1,4 +1,5 @@
 import PedregalBasics
+import PedregalDiagnostics
 import PedregalSpec
 import PedregalYAML
 

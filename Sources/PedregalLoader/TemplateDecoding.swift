@@ -1,3 +1,4 @@
+import PedregalDiagnostics
 import PedregalSpec
 import PedregalYAML
 

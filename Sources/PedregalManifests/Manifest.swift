@@ -1,3 +1,5 @@
+import PedregalYAML
+
 /// One Kubernetes object bound for one cluster, with the input file it came from.
 public struct Manifest: Sendable {
     /// The target cluster: the first folder of its path under generated/.

@@ -1,4 +1,4 @@
-@_exported import PedregalYAML
+import PedregalYAML
 
 /// The identity of a Kubernetes object in one cluster (Kustomize's ResId):
 /// two manifests with the same ID are the same object.

@@ -1,3 +1,5 @@
+import PedregalYAML
+
 /// What the Kubernetes API server does to a manifest's values before it
 /// stores them, for the fields where that changes their spelling.
 ///

@@ -1,3 +1,7 @@
+import PedregalManifests
+import PedregalResolver
+import PedregalYAML
+
 /// Argo CD: one Application per cluster folder (automated sync with prune and
 /// self-heal; the folder's sync waves order namespaces and RBAC before
 /// workloads), all in one AppProject that admits only what pedregal emits.

@@ -1,3 +1,6 @@
+import PedregalManifests
+import PedregalResolver
+
 /// The environment's catalog settings as a spark-defaults file, for clients
 /// and notebooks in the namespace (jobs and servers carry the same
 /// properties in their own sparkConf).

@@ -1,3 +1,6 @@
+import PedregalManifests
+import PedregalResolver
+
 /// external-dns DNSEndpoint records: each Spark Connect hostname served in
 /// this region is a CNAME to the region's Spark Gateway.
 public struct DNSRenderer: TenantRenderer {

@@ -1,3 +1,7 @@
+import PedregalManifests
+import PedregalResolver
+import PedregalYAML
+
 /// The Spark Gateway's routing table, one ConfigMap per cluster route in the
 /// gateway namespace (one per route rather than one per cluster keeps each
 /// far below the 1 MiB ConfigMap limit at thousands of teams, and lets the

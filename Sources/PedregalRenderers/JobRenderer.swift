@@ -1,3 +1,8 @@
+import PedregalManifests
+import PedregalResolver
+import PedregalSpec
+import PedregalYAML
+
 /// Jobs placed in this region.
 ///
 /// - Streaming: a SparkApplication that restarts whenever it stops.

@@ -1,3 +1,5 @@
+import PedregalManifests
+
 /// The team namespace, with Pod Security Admission labels and Argo CD's
 /// protection against pruning or deleting it silently.
 public struct NamespaceRenderer: TenantRenderer {

@@ -1,3 +1,7 @@
+import PedregalManifests
+import PedregalResolver
+import PedregalYAML
+
 /// Default-deny ingress, then the allowances: pods of the namespace talk to
 /// each other (driver ↔ executors), and Spark Connect servers accept their
 /// port from the gateway namespace and the team's `sparkConnectFrom`.

@@ -1,3 +1,6 @@
+import PedregalManifests
+import PedregalResolver
+
 /// Per cluster, the operator's watched-namespace setting listing every team
 /// namespace there, so a new team is reconciled as soon as it is synced.
 ///

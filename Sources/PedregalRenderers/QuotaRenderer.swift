@@ -1,3 +1,5 @@
+import PedregalManifests
+
 /// ResourceQuota from the size (or the team's override), closing what teams
 /// must not create, and a LimitRange with defaults for containers that set
 /// none.

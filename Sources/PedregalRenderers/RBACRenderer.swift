@@ -1,3 +1,7 @@
+import PedregalManifests
+import PedregalResolver
+import PedregalYAML
+
 /// ServiceAccounts, Roles and RoleBindings, all namespaced and least
 /// privilege: verbs and resources are listed, never `*`.
 ///

@@ -1,4 +1,6 @@
 import PedregalBasics
+import PedregalManifests
+import PedregalResolver
 
 /// Runs every renderer over a resolved platform. Tenant renderers run per
 /// team environment and region, in parallel; cluster renderers run once,

@@ -1,3 +1,8 @@
+import PedregalManifests
+import PedregalResolver
+import PedregalSpec
+import PedregalYAML
+
 /// Which custom resource a SparkApplication is, per operator.
 public struct SparkFlavor: Sendable {
     public let flavor: SparkOperatorFlavor

@@ -1,3 +1,7 @@
+import PedregalManifests
+import PedregalResolver
+import PedregalYAML
+
 /// Spark Connect clusters in this region: the always-on ("hot") servers, one
 /// Service in front of them, and the template the gateway starts on demand
 /// when none is hot. On the EMR fallback only DNS and routes exist.

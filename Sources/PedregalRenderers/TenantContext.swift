@@ -1,5 +1,6 @@
-@_exported import PedregalManifests
-@_exported import PedregalResolver
+import PedregalManifests
+import PedregalResolver
+import PedregalYAML
 
 /// One team environment placed in one region: everything a tenant renderer
 /// needs to know, and the builder that stamps standard metadata.

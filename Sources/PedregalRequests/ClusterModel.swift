@@ -1,4 +1,5 @@
 import PedregalCompiler
+import PedregalResolver
 
 /// A requested Spark Connect cluster's identity: its team and its name in
 /// the team's `sparkConnect` list, written `<team>.<name>` (neither holds a

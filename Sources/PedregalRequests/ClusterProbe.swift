@@ -1,6 +1,7 @@
 import Foundation
 import PedregalBasics
 import PedregalCompiler
+import PedregalManifests
 import PedregalRunner
 
 /// Reads a requested cluster's objects from its Kubernetes cluster with the

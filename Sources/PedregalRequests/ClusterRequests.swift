@@ -3,6 +3,8 @@ import Logging
 import PedregalAuth
 import PedregalBasics
 import PedregalCompiler
+import PedregalDiagnostics
+import PedregalResolver
 import PedregalTeamEdits
 
 /// The Cluster Request API's behaviour, apart from HTTP: a request becomes

@@ -2,6 +2,9 @@ import Foundation
 import Logging
 import PedregalAuth
 import PedregalCompiler
+import PedregalLoader
+import PedregalResolver
+import PedregalSpec
 import PedregalTeamEdits
 
 /// A change the service commits: what it does, to which cluster, for whom.

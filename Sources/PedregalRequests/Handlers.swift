@@ -3,6 +3,8 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import PedregalCompiler
+import PedregalResolver
+import PedregalSpec
 
 // The routes: each parses what HTTP carries and calls `ClusterRequests`.
 extension ServiceState {

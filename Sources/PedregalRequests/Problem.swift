@@ -1,5 +1,6 @@
 import PedregalBasics
 import PedregalCompiler
+import PedregalDiagnostics
 
 /// An error answer as RFC 9457 problem details (`application/problem+json`):
 /// a status, a stable type, a sentence for people, and what a program needs

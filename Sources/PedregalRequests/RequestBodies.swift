@@ -1,6 +1,9 @@
 import PedregalAuth
 import PedregalBasics
 import PedregalCompiler
+import PedregalDiagnostics
+import PedregalResolver
+import PedregalSpec
 
 /// `POST /api/v1/spark-connect-clusters`, checked for shape: known fields,
 /// their types and syntax. Whether the names exist is checked against the

@@ -1,6 +1,10 @@
 import Foundation
 import PedregalCompiler
+import PedregalDiagnostics
 import PedregalDiff
+import PedregalEmitter
+import PedregalLoader
+import PedregalSpec
 import PedregalTeamEdits
 
 /// A commit's root, compiled once: what reads and checks need.

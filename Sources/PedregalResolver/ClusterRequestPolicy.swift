@@ -1,3 +1,6 @@
+import PedregalDiagnostics
+import PedregalSpec
+
 /// The terms of self-service cluster requests, resolved from
 /// `templates/platform.yaml` `clusterRequests`: per environment, the default
 /// and longest time to live, whether a cluster may be persistent, whether a

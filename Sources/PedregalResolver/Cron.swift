@@ -1,3 +1,5 @@
+import PedregalDiagnostics
+
 /// Kubernetes CronJob schedules: five fields (minute hour day-of-month
 /// month day-of-week) or a macro such as `@daily`.
 enum CronSchedule {

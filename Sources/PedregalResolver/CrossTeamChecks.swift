@@ -1,4 +1,5 @@
 import PedregalBasics
+import PedregalDiagnostics
 
 /// Rules that span teams: unique names, namespaces and hostnames, and region
 /// capacity. Each is one pass over the claims with a hash map, so the cost

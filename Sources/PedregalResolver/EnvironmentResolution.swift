@@ -1,3 +1,6 @@
+import PedregalDiagnostics
+import PedregalSpec
+
 /// One environment of a team: its namespace, regions and quota, and the
 /// team's definitions placed in it.
 extension TeamResolution {

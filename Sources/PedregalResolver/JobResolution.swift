@@ -1,3 +1,6 @@
+import PedregalDiagnostics
+import PedregalSpec
+
 /// Jobs: bound and checked once for the team, then placed in each
 /// environment they run in.
 struct JobDefinition {

@@ -1,4 +1,6 @@
 import PedregalBasics
+import PedregalDiagnostics
+import PedregalSpec
 
 /// Whether what a job or server asks for fits its environment's quota.
 extension SparkResources {

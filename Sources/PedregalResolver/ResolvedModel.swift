@@ -1,4 +1,4 @@
-@_exported import PedregalSpec
+import PedregalSpec
 
 /// The whole platform after defaults are applied and every rule checked:
 /// what renderers turn into manifests. Nothing here refers back to YAML

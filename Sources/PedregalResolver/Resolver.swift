@@ -1,4 +1,6 @@
 import PedregalBasics
+import PedregalDiagnostics
+import PedregalSpec
 
 /// Applies the written merge rules to the loaded input and checks every
 /// semantic rule, per team in parallel and then across teams.

@@ -1,3 +1,5 @@
+import PedregalDiagnostics
+
 /// The team's own Spark properties: which ones pedregal owns, and secrets.
 extension TeamResolution {
     private static let reservedConf: [String: String] = [

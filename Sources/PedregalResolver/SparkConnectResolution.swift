@@ -1,4 +1,6 @@
 import PedregalBasics
+import PedregalDiagnostics
+import PedregalSpec
 
 /// Spark Connect clusters: bound once for the team, then placed in each
 /// environment they run in.

@@ -1,3 +1,5 @@
+import PedregalDiagnostics
+
 /// What a team claims that must be unique or bounded across all teams;
 /// gathered per team (in parallel), checked once in `CrossTeamChecks`.
 struct TeamClaims: Sendable {

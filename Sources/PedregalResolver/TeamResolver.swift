@@ -1,3 +1,6 @@
+import PedregalDiagnostics
+import PedregalSpec
+
 /// Applies template defaults to one team and checks every rule that needs
 /// only that team and the templates.
 struct TeamResolver {

@@ -1,3 +1,6 @@
+import PedregalDiagnostics
+import PedregalSpec
+
 /// Checks templates/ and builds the index.
 struct TemplateChecker {
     private(set) var diagnostics: [Diagnostic] = []

@@ -1,3 +1,6 @@
+import PedregalDiagnostics
+import PedregalSpec
+
 /// The templates, checked and indexed by name, as team resolution needs them.
 /// Entries that failed a check are present but `nil`, so a team naming them
 /// is not told the name is unknown (the template error says what is wrong).

@@ -1,3 +1,6 @@
+import PedregalDiagnostics
+import PedregalSpec
+
 /// Looking up the templates a team names, reporting each name that does not
 /// exist once, with the names that do.
 extension TeamResolution {

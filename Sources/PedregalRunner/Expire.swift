@@ -1,6 +1,7 @@
 import PedregalBasics
 import PedregalDiagnostics
 import PedregalManifests
+import PedregalYAML
 
 /// The result of `pedregal expire`.
 public struct ExpireReport: Sendable {

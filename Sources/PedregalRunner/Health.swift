@@ -1,4 +1,5 @@
 import PedregalManifests
+import PedregalYAML
 
 /// Whether a live object is doing its job, by kind.
 public enum Health {

@@ -1,6 +1,7 @@
 import PedregalBasics
 import PedregalDiagnostics
 import PedregalManifests
+import PedregalYAML
 
 /// Where a run's logical time (the date `{{ ds }}` gives) comes from. It is
 /// always stated, never guessed from the shape of a token.

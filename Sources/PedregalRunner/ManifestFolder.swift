@@ -1,6 +1,7 @@
 import Foundation
 import PedregalEmitter
 import PedregalManifests
+import PedregalYAML
 
 /// One cluster's folder of generated/: every object in it, in apply order.
 public struct ManifestFolder: Sendable {

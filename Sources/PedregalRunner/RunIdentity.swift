@@ -2,6 +2,7 @@ import PedregalBasics
 import PedregalDiagnostics
 import Foundation
 import PedregalManifests
+import PedregalYAML
 
 /// A run: `namespace/name` of the SparkApplication `submit` created.
 public struct RunID: Sendable, Hashable, CustomStringConvertible {

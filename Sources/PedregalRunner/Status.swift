@@ -1,5 +1,6 @@
 import PedregalDiagnostics
 import PedregalManifests
+import PedregalYAML
 
 /// How one object of a folder stands in the cluster.
 public struct ObjectStatus: Sendable, Equatable {

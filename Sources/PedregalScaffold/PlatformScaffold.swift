@@ -1,4 +1,5 @@
 import PedregalCompiler
+import PedregalLoader
 
 /// A new platform repository, as `pedregal init` writes it: commented
 /// templates/, one example team, the README section for teams, the CI

@@ -1,5 +1,7 @@
 import Foundation
 import PedregalCompiler
+import PedregalDiagnostics
+import PedregalLoader
 
 /// The two things `pedregal init` does to a folder on disk: write a new
 /// platform repository, or add a team to an existing one. Both compile

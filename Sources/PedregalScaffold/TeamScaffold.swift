@@ -1,4 +1,5 @@
 import PedregalCompiler
+import PedregalSpec
 
 /// A commented team file for a platform: its first environment, region and
 /// size filled in, and every size, region, catalog and engine the platform

@@ -1,3 +1,5 @@
+import PedregalDiagnostics
+
 /// One `teams/<team>.yaml`, as written (no defaults applied). An optional
 /// field is nil when its key is absent, empty (`key:`), or rejected by the
 /// loader (reported there); `Located` values carry their file:line:column.

@@ -1,4 +1,4 @@
-@_exported import PedregalDiagnostics
+import PedregalDiagnostics
 
 /// Everything under `templates/`: the platform team's defaults.
 /// Fields are optional where a broken or missing value was already reported;

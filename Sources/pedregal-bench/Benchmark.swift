@@ -1,6 +1,10 @@
 import Foundation
 import PedregalBasics
 import PedregalCompiler
+import PedregalDiagnostics
+import PedregalEmitter
+import PedregalLoader
+import PedregalYAML
 
 /// Measures the compiler on a large generated platform, each figure next to
 /// a floor measured in the same run on the same machine: parsing every input

@@ -1,6 +1,9 @@
 import Foundation
 import PedregalBasics
 import PedregalCompiler
+import PedregalKubernetesSchemas
+import PedregalLoader
+import PedregalManifests
 
 /// What checking every generated object against Kubernetes' schemas costs
 /// `generate`: the compiler with and without the check, and the check on its

@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import PedregalAuth
 import PedregalCompiler
+import PedregalLoader
 import PedregalRequests
 import PedregalTeamEdits
 import ServiceLifecycle

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import PedregalCompiler
+import PedregalEmitter
+import PedregalLoader
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PedregalCompiler
 import PedregalDiff
+import PedregalLoader
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import PedregalCompiler
+import PedregalDiagnostics
+import PedregalKubernetesSchemas
+import PedregalLoader
 
 /// `validate --manifests`: check a folder of manifests against Kubernetes' schemas.
 struct ManifestOptions: ParsableArguments {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import PedregalCompiler
+import PedregalDiagnostics
+import PedregalLoader
 
 /// `--root`, shared by every compiling command.
 struct RootOptions: ParsableArguments {

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import PedregalBasics
 import PedregalCompiler
+import PedregalEmitter
+import PedregalLoader
 import PedregalTeamEdits
 
 /// `pedregal expire --root DIR`: expiry as a commit-ready change to teams/

@@ -1,5 +1,9 @@
 import Foundation
 import PedregalCompiler
+import PedregalDiagnostics
+import PedregalKubernetesSchemas
+import PedregalLoader
+import PedregalManifests
 import PedregalTestSupport
 import Testing
 

@@ -1,4 +1,7 @@
 import PedregalCompiler
+import PedregalKubernetesSchemas
+import PedregalManifests
+import PedregalRenderers
 import PedregalTestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import PedregalCompiler
+import PedregalLoader
 import PedregalTestSupport
 import Testing
 

@@ -1,7 +1,9 @@
 import Foundation
 import PedregalBasics
 import PedregalCompiler
+import PedregalManifests
 import PedregalTestSupport
+import PedregalYAML
 import Testing
 
 @testable import PedregalDiff

@@ -1,5 +1,7 @@
 import Foundation
 import PedregalCompiler
+import PedregalLoader
+import PedregalSpec
 import PedregalTestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import PedregalKubernetesSchemas
 import PedregalTestSupport
+import PedregalYAML
 import Testing
 
 /// The table of deliberately broken objects: `Fixtures/broken/<case>.yaml`,

@@ -1,4 +1,5 @@
 import PedregalCompiler
+import PedregalLoader
 import PedregalTestSupport
 import Testing
 

@@ -1,5 +1,7 @@
 import Foundation
 import PedregalCompiler
+import PedregalEmitter
+import PedregalLoader
 import PedregalRequests
 import PedregalTestSupport
 

@@ -1,6 +1,7 @@
 import Foundation
 import PedregalCompiler
 import PedregalDiff
+import PedregalLoader
 import PedregalRequests
 import PedregalTestSupport
 import Testing

@@ -1,4 +1,5 @@
 import PedregalCompiler
+import PedregalDiagnostics
 import PedregalRequests
 import Testing
 
@@ -49,8 +50,8 @@ import Testing
 
     @Test func problemsAreRFC9457() {
         let problem = Problem.doesNotCompile("teams/a.yaml", [
-            .error(.exceedsQuota, "too big", at: SourceLocation(file: "teams/a.yaml", line: 12, column: 7),
-                   notes: [.init("quota here", at: SourceLocation(file: "templates/sizes.yaml", line: 1, column: 2))]),
+            .error(.exceedsQuota, "too big", at: PedregalDiagnostics.SourceLocation(file: "teams/a.yaml", line: 12, column: 7),
+                   notes: [.init("quota here", at: PedregalDiagnostics.SourceLocation(file: "templates/sizes.yaml", line: 1, column: 2))]),
         ])
         #expect(problem.json(instance: "/api/v1/spark-connect-clusters") == """
             {"type": "urn:pedregal:problem:does-not-compile", "title": "The change does not compile", "status": 422, "detail": "with this change teams/a.yaml does not compile (1 error: teams/a.yaml:12:7: error: too big [exceeds-quota]); nothing was committed", "instance": "/api/v1/spark-connect-clusters", "diagnostics": [{"severity": "error", "code": "exceeds-quota", "file": "teams/a.yaml", "line": 12, "column": 7, "message": "too big", "notes": [{"file": "templates/sizes.yaml", "line": 1, "column": 2, "message": "quota here"}]}]}

@@ -1,4 +1,6 @@
 import PedregalCompiler
+import PedregalResolver
+import PedregalSpec
 import PedregalTestSupport
 import Testing
 

@@ -1,6 +1,8 @@
 import PedregalBasics
 import PedregalCompiler
+import PedregalManifests
 import PedregalTestSupport
+import PedregalYAML
 import Testing
 
 /// templates/platform.yaml `observability`: checked where it is written, and

@@ -1,5 +1,6 @@
 import PedregalBasics
 import PedregalCompiler
+import PedregalDiagnostics
 import PedregalTestSupport
 import Testing
 

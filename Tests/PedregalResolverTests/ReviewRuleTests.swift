@@ -1,6 +1,7 @@
 import PedregalBasics
 import PedregalCompiler
 import PedregalTestSupport
+import PedregalYAML
 import Testing
 
 /// Rules added after an adversarial review: each case is an input that was

@@ -2,6 +2,7 @@ import Foundation
 import PedregalManifests
 import PedregalRunner
 import PedregalTestSupport
+import PedregalYAML
 import Testing
 
 /// `pedregal apply`: order, server-side apply details, per-object results,

@@ -2,6 +2,7 @@ import PedregalBasics
 import PedregalDiagnostics
 import PedregalManifests
 import PedregalRunner
+import PedregalYAML
 import Testing
 
 /// The small codecs the runner carries itself: JSON reading, SHA-256, RFC 3339.

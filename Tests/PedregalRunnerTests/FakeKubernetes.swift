@@ -1,6 +1,7 @@
 import Foundation
 import PedregalManifests
 import PedregalRunner
+import PedregalYAML
 
 /// An in-memory Kubernetes API server for the calls the runner makes,
 /// written from the API's documented conventions: discovery documents,

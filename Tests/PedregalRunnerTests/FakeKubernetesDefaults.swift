@@ -1,4 +1,5 @@
 import PedregalManifests
+import PedregalYAML
 
 /// What a real API server does to an object of a built-in kind before it
 /// stores it, for the kinds pedregal emits: every Quantity in canonical form

@@ -1,4 +1,5 @@
 import PedregalManifests
+import PedregalYAML
 
 /// Path-addressed reads and writes on `YAMLValue` trees, and the field
 /// paths of a server-side apply, for the fake API server.

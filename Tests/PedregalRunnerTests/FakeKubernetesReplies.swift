@@ -3,6 +3,7 @@ import PedregalDiagnostics
 import Foundation
 import PedregalManifests
 import PedregalRunner
+import PedregalYAML
 
 /// Keys, bodies, discovery documents and `Status` replies of the fake API server.
 extension FakeKubernetes {

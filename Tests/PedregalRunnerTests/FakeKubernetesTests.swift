@@ -1,5 +1,6 @@
 import PedregalManifests
 import PedregalRunner
+import PedregalYAML
 import Testing
 
 /// The fake API server keeps the API's conventions, so tests against it mean

@@ -1,6 +1,7 @@
 import Foundation
 import PedregalManifests
 import PedregalRunner
+import PedregalYAML
 
 /// The verbs of the fake API server: get, list, create, server-side apply, delete.
 extension FakeKubernetes {

@@ -1,5 +1,6 @@
 import PedregalManifests
 import PedregalRunner
+import PedregalYAML
 import Testing
 
 /// How each operator's states map to pending, running, succeeded and failed.

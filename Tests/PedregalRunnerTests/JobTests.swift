@@ -2,6 +2,7 @@ import Foundation
 import PedregalManifests
 import PedregalRunner
 import PedregalTestSupport
+import PedregalYAML
 import Testing
 
 /// `submit`, `job status` and `cancel` against the fake API server.

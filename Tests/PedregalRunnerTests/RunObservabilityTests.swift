@@ -1,4 +1,5 @@
 import PedregalManifests
+import PedregalYAML
 import Testing
 
 @testable import PedregalRunner

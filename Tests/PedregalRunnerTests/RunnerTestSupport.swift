@@ -3,6 +3,7 @@ import PedregalEmitter
 import PedregalManifests
 import PedregalRunner
 import PedregalTestSupport
+import PedregalYAML
 
 /// Collects what a command prints.
 final class Captured: @unchecked Sendable {

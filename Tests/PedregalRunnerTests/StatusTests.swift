@@ -1,5 +1,6 @@
 import PedregalManifests
 import PedregalRunner
+import PedregalYAML
 import Testing
 
 /// `pedregal status`: presence, drift, health, waiting and timeouts.

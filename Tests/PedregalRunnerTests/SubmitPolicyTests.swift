@@ -2,6 +2,7 @@ import Foundation
 import PedregalManifests
 import PedregalRunner
 import PedregalTestSupport
+import PedregalYAML
 import Testing
 
 /// `submit` for scheduled runs: the job's concurrency policy for Spark runs

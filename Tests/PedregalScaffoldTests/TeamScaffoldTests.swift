@@ -1,6 +1,8 @@
 import Foundation
 import PedregalCompiler
+import PedregalLoader
 import PedregalScaffold
+import PedregalSpec
 import PedregalTestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import PedregalCompiler
+import PedregalLoader
 import PedregalScaffold
 import PedregalTestSupport
 import Testing

@@ -1,4 +1,5 @@
 import PedregalCompiler
+import PedregalDiagnostics
 
 /// Compiles the standard fixtures plus one marked team file and returns the
 /// diagnostics with the marked text, for rule tests.

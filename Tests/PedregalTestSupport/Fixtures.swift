@@ -1,4 +1,5 @@
 import PedregalCompiler
+import PedregalLoader
 
 /// A valid platform in memory, to which tests add or change files.
 public enum Fixtures {

@@ -1,5 +1,6 @@
 import Foundation
 import PedregalCompiler
+import PedregalEmitter
 
 /// Golden files: expected output committed beside the tests. Set
 /// `PEDREGAL_RECORD=1` to rewrite them from the current output. Nothing is

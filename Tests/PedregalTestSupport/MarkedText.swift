@@ -1,4 +1,5 @@
 import PedregalCompiler
+import PedregalDiagnostics
 
 /// Text with position markers (1️⃣, 2️⃣, …) for asserting where a diagnostic
 /// points, as swift-format's tests do: the markers are removed and their

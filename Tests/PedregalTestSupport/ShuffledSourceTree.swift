@@ -1,4 +1,5 @@
 import PedregalCompiler
+import PedregalLoader
 
 /// A source tree that lists every folder in a different order per seed, so a
 /// test can prove that output never depends on the order the file system
