@@ -24,8 +24,8 @@ public enum Runner {
             }
             let connection = try context.connect()
             try connection.checkCluster(folder.cluster, folder: path)
-            return try await context.withAPI(connection) { api, discovery in
-                await Applier(api: api, discovery: discovery, output: context.output, now: context.now())
+            return try await context.withSession(connection) { session in
+                await Applier(session: session, now: context.now())
                     .apply(folder, dryRun: dryRun, prune: prune, pruneNamespaces: pruneNamespaces).status
             }
         }
@@ -37,9 +37,8 @@ public enum Runner {
             let folder = try ManifestFolder.load(path)
             let connection = try context.connect()
             try connection.checkCluster(folder.cluster, folder: path)
-            return try await context.withAPI(connection) { api, discovery in
-                let checker = StatusChecker(
-                    api: api, discovery: discovery, output: context.output, interval: context.pollInterval, now: context.now())
+            return try await context.withSession(connection) { session in
+                let checker = StatusChecker(session: session, interval: context.pollInterval, now: context.now())
                 return await checker.check(folder, timeout: wait ? timeout : nil).status
             }
         }
@@ -72,16 +71,16 @@ public enum Runner {
             if let cluster = template.cluster {
                 try connection.checkCluster(cluster, folder: template.clusterFolder ?? cluster)
             }
-            return try await context.withAPI(connection) { api, discovery in
+            return try await context.withSession(connection) { session in
                 var logical = given
                 if case .scheduledJob(let name) = timing {
-                    logical = try await scheduledTime(job: name, template: template, api: api, discovery: discovery)
+                    logical = try await scheduledTime(job: name, template: template, session: session)
                 } else if logical == nil {
                     let now = context.now()
                     logical = LogicalTime(
                         seconds: RFC3339.seconds(now) ?? 0, source: "the current time; --logical-date sets another")
                 }
-                _ = try await Jobs(api: api, discovery: discovery, output: context.output).submit(
+                _ = try await Jobs(session: session).submit(
                     template, token: token, args: args, logical: logical)
                 return .success
             }
@@ -89,16 +88,16 @@ public enum Runner {
     }
 
     /// The scheduled time of the CronJob's Job `name`, in the template's namespace.
-    private static func scheduledTime(job name: String, template: JobTemplate, api: any KubernetesAPI, discovery: Discovery)
-        async throws -> LogicalTime
+    private static func scheduledTime(job name: String, template: JobTemplate, session: ClusterSession) async throws
+        -> LogicalTime
     {
         guard let namespace = template.object["metadata"]?["namespace"]?.string else {
             throw RunnerError.io("the template '\(template.file)' names no namespace")
         }
-        guard let jobs = try await discovery.resource(group: "batch", kind: "Job") else {
+        guard let jobs = try await session.discovery.resource(group: "batch", kind: "Job") else {
             throw RunnerError.failure("the cluster serves no batch Job API, so --scheduled-job \(name) cannot be read")
         }
-        guard let job = try await api.getIfPresent(jobs.objectPath(namespace: namespace, name: name)) else {
+        guard let job = try await session.api.getIfPresent(jobs.objectPath(namespace: namespace, name: name)) else {
             throw RunnerError.failure(
                 "Job \(namespace)/\(name) not found: --scheduled-job names the Job this submit runs in "
                     + "(the CronJob passes its name from the pod's batch.kubernetes.io/job-name label)")
@@ -111,8 +110,8 @@ public enum Runner {
         await context.run {
             let id = try RunID(parsing: run)
             let connection = try context.connect()
-            return try await context.withAPI(connection) { api, discovery in
-                let jobs = Jobs(api: api, discovery: discovery, output: context.output, interval: context.pollInterval)
+            return try await context.withSession(connection) { session in
+                let jobs = Jobs(session: session, interval: context.pollInterval)
                 return try await jobs.status(id, wait: wait, timeout: timeout).status
             }
         }
@@ -123,8 +122,8 @@ public enum Runner {
         await context.run {
             let id = try RunID(parsing: run)
             let connection = try context.connect()
-            return try await context.withAPI(connection) { api, discovery in
-                _ = try await Jobs(api: api, discovery: discovery, output: context.output).cancel(id)
+            return try await context.withSession(connection) { session in
+                _ = try await Jobs(session: session).cancel(id)
                 return .success
             }
         }
@@ -141,8 +140,8 @@ public enum Runner {
             }
             let connection = try context.connect()
             try connection.checkCluster(folder.cluster, folder: path)
-            return try await context.withAPI(connection) { api, discovery in
-                try await Expirer(api: api, discovery: discovery, output: context.output)
+            return try await context.withSession(connection) { session in
+                try await Expirer(session: session)
                     .expire(cluster: folder.cluster, now: time, dryRun: dryRun).status
             }
         }

@@ -45,12 +45,11 @@ public struct RunnerContext: Sendable {
         }
     }
 
-    /// Runs `body` with an API client and a discovery cache for `connection`.
-    func withAPI<T: Sendable>(
-        _ connection: Connection, _ body: (any KubernetesAPI, Discovery) async throws -> T
-    ) async throws -> T {
+    /// Runs `body` with a session on `connection`: a client, a discovery
+    /// cache, and this context's output.
+    func withSession<T: Sendable>(_ connection: Connection, _ body: (ClusterSession) async throws -> T) async throws -> T {
         try await KubernetesClient.with(connection, retry: retry, requestTimeout: requestTimeout) { client in
-            try await body(client, Discovery(api: client))
+            try await body(ClusterSession(api: client, output: output))
         }
     }
 
