@@ -59,8 +59,7 @@ let package = Package(
         .target(
             name: "PedregalRunner",
             dependencies: [
-                "PedregalManifests",
-                "PedregalEmitter",
+                "PedregalDiagnostics", "PedregalYAML", "PedregalManifests", "PedregalEmitter",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

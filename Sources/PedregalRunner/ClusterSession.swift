@@ -1,5 +1,3 @@
-import PedregalManifests
-
 /// One conversation with a cluster, as every runner command holds it: the
 /// API server, what it serves (read once), and where results go.
 public struct ClusterSession: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import PedregalManifests
+import PedregalYAML
 
 /// Reading local files (manifests, kubeconfigs, certificates, tokens): every
 /// failure becomes a `RunnerError` with exit status 74 that names the file.

@@ -1,4 +1,5 @@
 import PedregalManifests
+import PedregalYAML
 
 /// What `apply`, prune or `expire` did to one object.
 public struct ObjectResult: Sendable, Equatable {

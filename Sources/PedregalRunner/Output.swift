@@ -1,5 +1,6 @@
 import Foundation
 import PedregalManifests
+import PedregalYAML
 
 /// How a command prints its result.
 public enum OutputFormat: String, Sendable, CaseIterable {

@@ -1,5 +1,5 @@
-import PedregalDiagnostics
 import Foundation
+import PedregalDiagnostics
 
 /// What every runner command needs besides its own arguments: how to reach
 /// the cluster, where output goes, and the pacing of retries and polls.

@@ -1,4 +1,5 @@
 import PedregalManifests
+import PedregalYAML
 
 /// The result of `pedregal apply`.
 public struct ApplyReport: Sendable {

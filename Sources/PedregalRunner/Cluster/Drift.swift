@@ -1,4 +1,5 @@
 import PedregalManifests
+import PedregalYAML
 
 /// Whether a live object still holds what the manifest says: every field of
 /// the manifest, recursively, must equal the live value at the same path.

@@ -1,5 +1,6 @@
 import PedregalDiagnostics
 import PedregalManifests
+import PedregalYAML
 
 /// The result of `pedregal expire`.
 public struct ExpireReport: Sendable {

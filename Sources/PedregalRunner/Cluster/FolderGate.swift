@@ -1,5 +1,6 @@
 import PedregalEmitter
 import PedregalManifests
+import PedregalYAML
 
 /// The runner's half of the CI gate: a cluster folder may hold only what
 /// `pedregal generate` writes there, because Argo CD syncs, and `apply`

@@ -1,4 +1,4 @@
-import PedregalManifests
+import PedregalYAML
 
 /// Whether a live object is doing its job, by kind.
 public enum Health {

@@ -1,4 +1,5 @@
 import PedregalManifests
+import PedregalYAML
 
 /// Everything in one namespace: what deleting it takes down.
 public struct NamespaceContents: Sendable {

@@ -1,4 +1,5 @@
 import PedregalManifests
+import PedregalYAML
 
 /// What `--prune` found and did.
 public struct PruneReport: Sendable {

@@ -1,4 +1,5 @@
 import PedregalManifests
+import PedregalYAML
 
 /// How one object of a folder stands in the cluster.
 public struct ObjectStatus: Sendable, Equatable {

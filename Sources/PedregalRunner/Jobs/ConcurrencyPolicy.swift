@@ -1,4 +1,5 @@
 import PedregalManifests
+import PedregalYAML
 
 /// What `submit` does while a previous run of the same job is still active.
 ///

@@ -1,4 +1,5 @@
 import PedregalManifests
+import PedregalYAML
 
 /// Where a run's event log shows in the Spark History Server: the server
 /// from the run's `pedregal.io/history-server` annotation (the compiler puts

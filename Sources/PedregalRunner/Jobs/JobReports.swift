@@ -1,4 +1,4 @@
-import PedregalManifests
+import PedregalYAML
 
 /// The result of `pedregal submit`.
 public struct SubmitReport: Sendable {

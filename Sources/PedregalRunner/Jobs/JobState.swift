@@ -1,4 +1,4 @@
-import PedregalManifests
+import PedregalYAML
 
 /// Where a Spark run stands, mapped from either operator's status.
 public struct JobState: Sendable, Equatable {

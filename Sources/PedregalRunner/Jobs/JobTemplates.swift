@@ -1,5 +1,6 @@
 import Foundation
 import PedregalManifests
+import PedregalYAML
 
 /// A batch job's SparkApplication template and the cluster folder it came from.
 public struct JobTemplate: Sendable {

@@ -1,4 +1,5 @@
 import PedregalManifests
+import PedregalYAML
 
 /// Submits, follows and cancels runs of batch jobs.
 public struct Jobs: Sendable {

@@ -1,5 +1,5 @@
 import PedregalDiagnostics
-import PedregalManifests
+import PedregalYAML
 
 /// Where a run's logical time (the date `{{ ds }}` gives) comes from. It is
 /// always stated, never guessed from the shape of a token.

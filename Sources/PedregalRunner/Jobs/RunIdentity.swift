@@ -1,6 +1,7 @@
-import PedregalDiagnostics
 import Foundation
+import PedregalDiagnostics
 import PedregalManifests
+import PedregalYAML
 
 /// A run: `namespace/name` of the SparkApplication `submit` created.
 public struct RunID: Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import PedregalManifests
+import PedregalYAML
 
 /// One kind the API server serves: where its objects live and whether they
 /// belong to namespaces.

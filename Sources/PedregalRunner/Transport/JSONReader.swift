@@ -1,4 +1,4 @@
-import PedregalManifests
+import PedregalYAML
 
 /// Reads the JSON the Kubernetes API answers with into `YAMLValue` trees,
 /// keeping key order and explicit nulls. Numbers with a fraction or an

@@ -1,5 +1,5 @@
 import Foundation
-import PedregalManifests
+import PedregalYAML
 
 /// A kubeconfig file (or several merged, as `$KUBECONFIG` lists them): named
 /// clusters, users and contexts, and the current context.

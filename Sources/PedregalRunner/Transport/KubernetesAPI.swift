@@ -1,5 +1,5 @@
 import Foundation
-import PedregalManifests
+import PedregalYAML
 
 /// The Kubernetes API verbs the runner uses. Paths are API paths
 /// (`/api/v1/namespaces/ns/configmaps/name`), built by `APIResource`.

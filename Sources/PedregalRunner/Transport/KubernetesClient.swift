@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOSSL
-import PedregalManifests
+import PedregalYAML
 
 /// `KubernetesAPI` over HTTPS with AsyncHTTPClient: bearer token or client
 /// certificate, the cluster's CA, JSON bodies, retries by `RetryPolicy`.
