@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PedregalCompiler
+import PedregalRunner
 import PedregalTeamEdits
 
 /// `pedregal expire --root DIR`: expiry as a commit-ready change to teams/
@@ -36,8 +37,7 @@ struct RootExpiry {
         do {
             change = try Expiry.removeExpired(in: DiskSourceTree(root: root.rootURL), now: seconds)
         } catch {
-            printError("\(error); nothing was changed")
-            throw Status.invalid
+            throw failure("\(error); nothing was changed", .failure)
         }
         if change.expired.isEmpty {
             diagnostics.report(change.compilation.diagnostics, root: root)
@@ -46,8 +46,7 @@ struct RootExpiry {
         }
         diagnostics.report(change.compilation.diagnostics, root: root)
         if change.compilation.hasErrors {
-            printError("without the expired clusters the root does not compile; nothing was changed")
-            throw Status.invalid
+            throw failure("without the expired clusters the root does not compile; nothing was changed", .failure)
         }
         let suffix = dryRun ? " (dry run)" : ""
         for cluster in change.expired {
@@ -59,8 +58,7 @@ struct RootExpiry {
         do {
             plan = try directory.plan(change.compilation.files)
         } catch {
-            printError("\(error)")
-            throw Status.ioError
+            throw failure("\(error)", .ioError)
         }
         let summary = "\(plan.added.count) added, \(plan.changed.count) changed, \(plan.removed.count) removed"
         if dryRun {
@@ -79,8 +77,7 @@ struct RootExpiry {
             }
             try staged.commit()
         } catch {
-            printError("\(error)")
-            throw Status.ioError
+            throw failure("\(error)", .ioError)
         }
         diagnostics.say("wrote \(change.files.count) team file(s) and \(output.display(root: root)): \(summary); commit both for review")
     }
