@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import PedregalCompiler
 import PedregalRunner
-import PedregalTeamEdits
 
 /// `pedregal expire --root DIR`: expiry as a commit-ready change to teams/
 /// and generated/, for platforms where Argo CD syncs (and would re-create
@@ -66,16 +65,7 @@ struct RootExpiry {
             return
         }
         do {
-            // Team files are staged first, generated/ is replaced, then the
-            // team files move into place: a failure on the way changes nothing.
-            let staged = try StagedFiles(change.files, under: root.rootURL.path)
-            do {
-                try directory.apply(plan)
-            } catch {
-                staged.discard()
-                throw error
-            }
-            try staged.commit()
+            try directory.apply(plan, withTeamFiles: change.files, under: root.rootURL.path)
         } catch {
             throw failure("\(error)", .ioError)
         }
