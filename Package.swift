@@ -61,10 +61,8 @@ let package = Package(
         // header and path scheme, to refuse files `generate` would not write), never the team format.
         .target(
             name: "PedregalRunner",
-            dependencies: ["PedregalDiagnostics", "PedregalYAML", 
-                "PedregalBasics",
-                "PedregalManifests",
-                "PedregalEmitter",
+            dependencies: ["PedregalBasics", 
+                "PedregalDiagnostics", "PedregalYAML", "PedregalManifests", "PedregalEmitter",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -110,7 +108,7 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "pedregal",
-            dependencies: ["PedregalDiagnostics", "PedregalEmitter", "PedregalKubernetesSchemas", "PedregalLoader", "PedregalTeamEdits", 
+            dependencies: ["PedregalDiagnostics", "PedregalEmitter", "PedregalKubernetesSchemas", "PedregalLoader", 
                 "PedregalBasics",
                 "PedregalCompiler",
                 "PedregalDiff",

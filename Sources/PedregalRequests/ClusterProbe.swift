@@ -47,7 +47,7 @@ public actor ClusterProbe {
             let silent = Output(format: .json, write: { _ in }, writeError: { _ in })
             let retry = RetryPolicy(maxAttempts: 2)
             let report = try await KubernetesClient.with(connection, retry: retry, requestTimeout: .seconds(5)) { client in
-                await StatusChecker(api: client, discovery: Discovery(api: client), output: silent, now: RFC3339.format(Date().timeIntervalSince1970))
+                await StatusChecker(session: ClusterSession(api: client, output: silent), now: RFC3339.format(Date().timeIntervalSince1970))
                     .check(ManifestFolder(path: "generated/\(cluster)", cluster: cluster, manifests: manifests), timeout: nil)
             }
             if let error = report.error { return .unreadable(cluster: cluster, reason: error) }

@@ -1,5 +1,4 @@
 import Foundation
-import PedregalManifests
 import PedregalYAML
 
 /// Reading local files (manifests, kubeconfigs, certificates, tokens): every

@@ -11,8 +11,9 @@ public enum OutputFormat: String, Sendable, CaseIterable {
 }
 
 /// Where a command's result goes: text lines as they happen, or one JSON
-/// document at the end; errors always go to the error stream as
-/// `pedregal: error: …`.
+/// document at the end; errors and warnings always go to the error stream as
+/// `pedregal: error: …` and `pedregal: warning: …` (the CLI prints its own
+/// problems through it too).
 public final class Output: Sendable {
     /// The format.
     public let format: OutputFormat
@@ -49,6 +50,11 @@ public final class Output: Sendable {
     /// An error, in either format.
     public func error(_ message: String) {
         writeError("pedregal: error: \(message)\n")
+    }
+
+    /// A warning, in either format.
+    public func warning(_ message: String) {
+        writeError("pedregal: warning: \(message)\n")
     }
 
     /// `1 object`, `2 objects`.

@@ -1,64 +1,5 @@
 import PedregalBasics
 import PedregalDiagnostics
-import Foundation
-
-/// What every runner command needs besides its own arguments: how to reach
-/// the cluster, where output goes, and the pacing of retries and polls.
-public struct RunnerContext: Sendable {
-    /// The connection flags.
-    public var connection: ConnectionOptions
-    /// The process environment (`KUBECONFIG`, `HOME`, `KUBERNETES_SERVICE_HOST`, …).
-    public var environment: [String: String]
-    /// Where results and errors go.
-    public var output: Output
-    /// Retries of failed requests.
-    public var retry: RetryPolicy
-    /// How long one request may take.
-    public var requestTimeout: Duration
-    /// Pause between checks when waiting (`status --wait`, `job status --wait`).
-    public var pollInterval: Duration
-    /// The current time, RFC 3339 (for `expire` without `--now`).
-    public var now: @Sendable () -> String
-
-    /// Creates a context; defaults are the production ones.
-    public init(
-        connection: ConnectionOptions, environment: [String: String], output: Output, retry: RetryPolicy = .standard,
-        requestTimeout: Duration = .seconds(30), pollInterval: Duration = .seconds(2),
-        now: @escaping @Sendable () -> String = { RFC3339.format(Date().timeIntervalSince1970) }
-    ) {
-        self.connection = connection
-        self.environment = environment
-        self.output = output
-        self.retry = retry
-        self.requestTimeout = requestTimeout
-        self.pollInterval = pollInterval
-        self.now = now
-    }
-
-    /// Runs `body`; an error it throws is printed and becomes the exit status.
-    func run(_ body: () async throws -> ExitStatus) async -> ExitStatus {
-        do {
-            return try await body()
-        } catch {
-            let failure = error.runnerFailure
-            output.error(failure.message)
-            return failure.status
-        }
-    }
-
-    /// Runs `body` with an API client and a discovery cache for `connection`.
-    func withAPI<T: Sendable>(
-        _ connection: Connection, _ body: (any KubernetesAPI, Discovery) async throws -> T
-    ) async throws -> T {
-        try await KubernetesClient.with(connection, retry: retry, requestTimeout: requestTimeout) { client in
-            try await body(client, Discovery(api: client))
-        }
-    }
-
-    func connect() throws -> Connection {
-        try Connection.resolve(connection, environment: environment)
-    }
-}
 
 /// Where a batch job's template comes from.
 public enum JobSource: Sendable {
@@ -84,8 +25,8 @@ public enum Runner {
             }
             let connection = try context.connect()
             try connection.checkCluster(folder.cluster, folder: path)
-            return try await context.withAPI(connection) { api, discovery in
-                await Applier(api: api, discovery: discovery, output: context.output, now: context.now())
+            return try await context.withSession(connection) { session in
+                await Applier(session: session, now: context.now())
                     .apply(folder, dryRun: dryRun, prune: prune, pruneNamespaces: pruneNamespaces).status
             }
         }
@@ -97,9 +38,8 @@ public enum Runner {
             let folder = try ManifestFolder.load(path)
             let connection = try context.connect()
             try connection.checkCluster(folder.cluster, folder: path)
-            return try await context.withAPI(connection) { api, discovery in
-                let checker = StatusChecker(
-                    api: api, discovery: discovery, output: context.output, interval: context.pollInterval, now: context.now())
+            return try await context.withSession(connection) { session in
+                let checker = StatusChecker(session: session, interval: context.pollInterval, now: context.now())
                 return await checker.check(folder, timeout: wait ? timeout : nil).status
             }
         }
@@ -132,16 +72,16 @@ public enum Runner {
             if let cluster = template.cluster {
                 try connection.checkCluster(cluster, folder: template.clusterFolder ?? cluster)
             }
-            return try await context.withAPI(connection) { api, discovery in
+            return try await context.withSession(connection) { session in
                 var logical = given
                 if case .scheduledJob(let name) = timing {
-                    logical = try await scheduledTime(job: name, template: template, api: api, discovery: discovery)
+                    logical = try await scheduledTime(job: name, template: template, session: session)
                 } else if logical == nil {
                     let now = context.now()
                     logical = LogicalTime(
                         seconds: RFC3339.seconds(now) ?? 0, source: "the current time; --logical-date sets another")
                 }
-                _ = try await Jobs(api: api, discovery: discovery, output: context.output).submit(
+                _ = try await Jobs(session: session).submit(
                     template, token: token, args: args, logical: logical)
                 return .success
             }
@@ -149,16 +89,16 @@ public enum Runner {
     }
 
     /// The scheduled time of the CronJob's Job `name`, in the template's namespace.
-    private static func scheduledTime(job name: String, template: JobTemplate, api: any KubernetesAPI, discovery: Discovery)
-        async throws -> LogicalTime
+    private static func scheduledTime(job name: String, template: JobTemplate, session: ClusterSession) async throws
+        -> LogicalTime
     {
         guard let namespace = template.object["metadata"]?["namespace"]?.string else {
             throw RunnerError.io("the template '\(template.file)' names no namespace")
         }
-        guard let jobs = try await discovery.resource(group: "batch", kind: "Job") else {
+        guard let jobs = try await session.discovery.resource(group: "batch", kind: "Job") else {
             throw RunnerError.failure("the cluster serves no batch Job API, so --scheduled-job \(name) cannot be read")
         }
-        guard let job = try await api.getIfPresent(jobs.objectPath(namespace: namespace, name: name)) else {
+        guard let job = try await session.api.getIfPresent(jobs.objectPath(namespace: namespace, name: name)) else {
             throw RunnerError.failure(
                 "Job \(namespace)/\(name) not found: --scheduled-job names the Job this submit runs in "
                     + "(the CronJob passes its name from the pod's batch.kubernetes.io/job-name label)")
@@ -171,8 +111,8 @@ public enum Runner {
         await context.run {
             let id = try RunID(parsing: run)
             let connection = try context.connect()
-            return try await context.withAPI(connection) { api, discovery in
-                let jobs = Jobs(api: api, discovery: discovery, output: context.output, interval: context.pollInterval)
+            return try await context.withSession(connection) { session in
+                let jobs = Jobs(session: session, interval: context.pollInterval)
                 return try await jobs.status(id, wait: wait, timeout: timeout).status
             }
         }
@@ -183,8 +123,8 @@ public enum Runner {
         await context.run {
             let id = try RunID(parsing: run)
             let connection = try context.connect()
-            return try await context.withAPI(connection) { api, discovery in
-                _ = try await Jobs(api: api, discovery: discovery, output: context.output).cancel(id)
+            return try await context.withSession(connection) { session in
+                _ = try await Jobs(session: session).cancel(id)
                 return .success
             }
         }
@@ -201,8 +141,8 @@ public enum Runner {
             }
             let connection = try context.connect()
             try connection.checkCluster(folder.cluster, folder: path)
-            return try await context.withAPI(connection) { api, discovery in
-                try await Expirer(api: api, discovery: discovery, output: context.output)
+            return try await context.withSession(connection) { session in
+                try await Expirer(session: session)
                     .expire(cluster: folder.cluster, now: time, dryRun: dryRun).status
             }
         }

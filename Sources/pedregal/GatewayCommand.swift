@@ -5,23 +5,22 @@ import PedregalGateway
 import PedregalRunner
 
 /// `pedregal gateway`: flags into a `GatewayConfiguration`, then the gateway runs.
-struct GatewayCommand: ParsableCommand {
+struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateway",
         abstract: "Serve the Spark Gateway: route sc://<host> to the team's Spark Connect servers.",
         discussion: """
-            Authenticates every call (OIDC JWT against the issuer's JWKS), authorizes it by the
-            route's allowedGroups, replaces user_context.user_id with the token's subject, and
-            keeps each session on one server. Routes come from a folder of route ConfigMaps
-            (--routes generated/<cluster>/spark-gateway) or from the cluster
-            (--routes-from-cluster, with the runner's connection flags). SIGTERM drains.
+            Authenticates every call (OIDC JWT against the issuer's JWKS), authorizes it by the route's allowedGroups, replaces user_context.user_id with the token's subject, and keeps each session on one server. Routes come from a folder of route ConfigMaps (--routes generated/<cluster>/spark-gateway) or from the cluster (--routes-from-cluster, with the runner's connection flags). SIGTERM drains.
 
             Examples:
-              pedregal gateway --routes generated/sk8-us-west-2/spark-gateway --backends backends.yaml \\
-                --issuer https://example.okta.com/oauth2/default --audience spark --jwks jwks.json
+              pedregal gateway --routes generated/sk8-us-west-2/spark-gateway \\
+                --backends backends.yaml --issuer https://example.okta.com/oauth2/default \\
+                --audience spark --jwks jwks.json
               pedregal gateway --routes-from-cluster --in-cluster --listen 0.0.0.0:15002 \\
-                --tls-certificate /tls/tls.crt --tls-key /tls/tls.key --admin-listen 0.0.0.0:9090 \\
-                --issuer https://example.okta.com/oauth2/default --audience spark --jwks https://example.okta.com/oauth2/default/v1/keys
+                --tls-certificate /tls/tls.crt --tls-key /tls/tls.key \\
+                --admin-listen 0.0.0.0:9090 \\
+                --issuer https://example.okta.com/oauth2/default --audience spark \\
+                --jwks https://example.okta.com/oauth2/default/v1/keys
             """)
 
     @Option(help: ArgumentHelp("Client-facing address.", valueName: "host:port"))
@@ -114,7 +113,7 @@ struct GatewayCommand: ParsableCommand {
         return (host.isEmpty ? "0.0.0.0" : host, port)
     }
 
-    func run() throws {
+    func run() async throws {
         let (host, port) = try Self.split(listen, "--listen")
         let (adminHost, adminPort) = try Self.split(adminListen, "--admin-listen")
         let origin: GatewayConfiguration.Routes =
@@ -134,29 +133,12 @@ struct GatewayCommand: ParsableCommand {
         do {
             application = try GatewayApplication(configuration)
         } catch {
-            printError("\(error)")
-            throw Status.usage
+            throw failure("\(error)", .usage)
         }
-        let failure: String? = Blocking.run {
-            do {
-                try await application.runUntilSignalled()
-                return nil
-            } catch {
-                return "\(error)"
-            }
+        do {
+            try await application.runUntilSignalled()
+        } catch {
+            throw failure("\(error)", .ioError)
         }
-        if let failure {
-            printError(failure)
-            throw Status.ioError
-        }
-    }
-}
-
-extension ConnectionFlags {
-    /// The runner's connection options for these flags.
-    var options: ConnectionOptions {
-        ConnectionOptions(
-            kubeconfig: kubeconfig, context: context, cluster: cluster, inCluster: inCluster, server: server, tokenFile: tokenFile,
-            certificateAuthority: certificateAuthority, insecureSkipTLSVerify: insecureSkipTlsVerify)
     }
 }

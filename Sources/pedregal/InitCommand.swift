@@ -1,25 +1,18 @@
 import ArgumentParser
-import Foundation
+import PedregalRunner
 import PedregalScaffold
 
-struct Init: ParsableCommand {
+/// `pedregal init`: a new platform repository, or a new team file.
+struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Start a platform repository, or add a team to one.",
         discussion: """
-            `pedregal init [DIR]` writes a new platform repository into DIR (default:
-            the current folder): commented templates/, an example team, a README for
-            teams, a GitHub Actions workflow (.github/workflows/pedregal.yml), the
-            editor schema and .gitignore. It validates and generates as it is. No
-            existing file is overwritten: if any exists, nothing is written and the
-            command names each one.
+            `pedregal init [DIR]` writes a new platform repository into DIR (default: the current folder): commented templates/, an example team, a README for teams, a GitHub Actions workflow (.github/workflows/pedregal.yml), the editor schema and .gitignore. It validates and generates as it is. No existing file is overwritten: if any exists, nothing is written and the command names each one.
 
-            `pedregal init --team NAME` adds teams/NAME.yaml to the repository at
-            --root, with the platform's environments, regions, sizes, catalogs and
-            engines listed as choices. It is refused when the file exists or when
-            the new team would not validate (a name already taken).
+            `pedregal init --team NAME` adds teams/NAME.yaml to the repository at --root, with the platform's environments, regions, sizes, catalogs and engines listed as choices. It is refused when the file exists or when the new team would not validate (a name already taken).
 
-            Exit status: 0 written; 1 refused (existing files, or the result would
-            not validate); 64 bad usage; 74 a file could not be written.
+            Exit status: 0 written; 1 refused (existing files, or the result would not validate); 64 bad usage; 74 a file could not be written.
 
             Examples:
               pedregal init spark-platform --domain data.example.com
@@ -67,9 +60,8 @@ struct Init: ParsableCommand {
             }
         } catch {
             if case .invalid(let diagnostics) = error { reporter.report(diagnostics, root: display) }
-            printError(error.description)
-            if case .write(.unwritable) = error { throw Status.ioError }
-            throw Status.invalid
+            if case .write(.unwritable) = error { throw failure(error.description, .ioError) }
+            throw failure(error.description, .failure)
         }
     }
 }

@@ -4,6 +4,7 @@ import PedregalCompiler
 import PedregalDiagnostics
 import PedregalKubernetesSchemas
 import PedregalLoader
+import PedregalRunner
 
 /// `validate --manifests`: check a folder of manifests against Kubernetes' schemas.
 struct ManifestOptions: ParsableArguments {
@@ -43,7 +44,7 @@ struct ManifestOptions: ParsableArguments {
             let (chosen, problems) = ManifestValidator.forRoot(DiskSourceTree(root: root.rootURL))
             guard let chosen else {
                 options.report(problems, root: root)
-                throw Status.invalid
+                throw ExitCode(.failure)
             }
             validator = chosen
         }
@@ -51,14 +52,13 @@ struct ManifestOptions: ParsableArguments {
         do {
             read = try ManifestFileCheck.read(folder)
         } catch {
-            printError("\(error)")
-            throw Status.ioError
+            throw failure("\(error)", .ioError)
         }
         let check = ManifestFileCheck(validator: validator, ignoresMissingSchemas: ignoreMissingSchemas, clusterDepth: clusterDepth)
         let report = check.check(read.files)
         let all = (read.unreadable + report.diagnostics).sorted()
         options.report(all, display: { $0 })
-        if all.containsErrors { throw Status.invalid }
+        if all.containsErrors { throw ExitCode(.failure) }
         func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
         options.say("\(count(read.files.count, "file")), \(count(report.objects, "object")) valid against Kubernetes \(validator.kubernetesVersion) and the vendored CRDs")
     }

@@ -4,7 +4,7 @@ import PedregalBasics
 import PedregalCompiler
 import PedregalEmitter
 import PedregalLoader
-import PedregalTeamEdits
+import PedregalRunner
 
 /// `pedregal expire --root DIR`: expiry as a commit-ready change to teams/
 /// and generated/, for platforms where Argo CD syncs (and would re-create
@@ -39,8 +39,7 @@ struct RootExpiry {
         do {
             change = try Expiry.removeExpired(in: DiskSourceTree(root: root.rootURL), now: seconds)
         } catch {
-            printError("\(error); nothing was changed")
-            throw Status.invalid
+            throw failure("\(error); nothing was changed", .failure)
         }
         if change.expired.isEmpty {
             diagnostics.report(change.compilation.diagnostics, root: root)
@@ -49,8 +48,7 @@ struct RootExpiry {
         }
         diagnostics.report(change.compilation.diagnostics, root: root)
         if change.compilation.hasErrors {
-            printError("without the expired clusters the root does not compile; nothing was changed")
-            throw Status.invalid
+            throw failure("without the expired clusters the root does not compile; nothing was changed", .failure)
         }
         let suffix = dryRun ? " (dry run)" : ""
         for cluster in change.expired {
@@ -62,8 +60,7 @@ struct RootExpiry {
         do {
             plan = try directory.plan(change.compilation.files)
         } catch {
-            printError("\(error)")
-            throw Status.ioError
+            throw failure("\(error)", .ioError)
         }
         let summary = "\(plan.added.count) added, \(plan.changed.count) changed, \(plan.removed.count) removed"
         if dryRun {
@@ -71,19 +68,9 @@ struct RootExpiry {
             return
         }
         do {
-            // Team files are staged first, generated/ is replaced, then the
-            // team files move into place: a failure on the way changes nothing.
-            let staged = try StagedFiles(change.files, under: root.rootURL.path)
-            do {
-                try directory.apply(plan)
-            } catch {
-                staged.discard()
-                throw error
-            }
-            try staged.commit()
+            try directory.apply(plan, withTeamFiles: change.files, under: root.rootURL.path)
         } catch {
-            printError("\(error)")
-            throw Status.ioError
+            throw failure("\(error)", .ioError)
         }
         diagnostics.say("wrote \(change.files.count) team file(s) and \(output.display(root: root)): \(summary); commit both for review")
     }

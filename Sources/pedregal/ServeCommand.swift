@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Logging
 import PedregalAuth
 import PedregalRequests
@@ -7,26 +6,20 @@ import PedregalRunner
 
 /// `pedregal serve`: the Cluster Request API. Only flags are parsed here;
 /// `buildApplication` makes the server.
-struct ServeCommand: ParsableCommand {
+struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the Cluster Request API: Spark Connect cluster requests become reviewed changes to teams/.",
         discussion: """
-            POST /api/v1/spark-connect-clusters adds a sparkConnect entry to teams/<team>.yaml as a
-            minimal text edit, compiles the whole root with it, and commits it with the regenerated
-            generated/: on the branch cluster-requests/<team>/<name> for review, or straight to --branch
-            where templates/platform.yaml clusterRequests lets the environment auto-approve. Every change
-            is pushed to --remote. The service works in its own clone under --state-dir, which it
-            restores on start (a crash leaves nothing half-done on the remote).
+            POST /api/v1/spark-connect-clusters adds a sparkConnect entry to teams/<team>.yaml as a minimal text edit, compiles the whole root with it, and commits it with the regenerated generated/: on the branch cluster-requests/<team>/<name> for review, or straight to --branch where templates/platform.yaml clusterRequests lets the environment auto-approve. Every change is pushed to --remote. The service works in its own clone under --state-dir, which it restores on start (a crash leaves nothing half-done on the remote).
 
-            Callers send an OIDC token (Authorization: Bearer …) from --issuer for one of --audience,
-            verified against --jwks; the groups claim decides who may act for a team. The API is
-            described by /openapi.yaml; /healthz, /readyz and /metrics are open. SIGTERM and SIGINT
-            stop it gracefully.
+            Callers send an OIDC token (Authorization: Bearer …) from --issuer for one of --audience, verified against --jwks; the groups claim decides who may act for a team. The API is described by /openapi.yaml; /healthz, /readyz and /metrics are open. SIGTERM and SIGINT stop it gracefully.
 
             Examples:
-              pedregal serve --remote git@git.example.team:data-platform/pedregal.git --state-dir /var/lib/pedregal \\
-                --issuer https://example.okta.com/oauth2/default --audience pedregal --jwks https://example.okta.com/oauth2/default/v1/keys
+              pedregal serve --remote git@git.example.team:data-platform/pedregal.git \\
+                --state-dir /var/lib/pedregal \\
+                --issuer https://example.okta.com/oauth2/default --audience pedregal \\
+                --jwks https://example.okta.com/oauth2/default/v1/keys
               pedregal serve --print-openapi > schemas/cluster-requests.openapi.yaml
             """)
 
@@ -100,7 +93,7 @@ struct ServeCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         if printOpenapi {
             print(OpenAPIDocument.text, terminator: "")
             return
@@ -116,17 +109,10 @@ struct ServeCommand: ParsableCommand {
             audiences: audience, jwks: KeySource(parsing: jwks!), groupsClaim: groupsClaim, clockSkew: .seconds(clockSkew),
             clusters: connections, maxBodyBytes: maxBodyBytes, committerName: committerName, committerEmail: committerEmail)
         if logFormat == .json { LoggingSystem.bootstrap(JSONLogHandler.init) }
-        let failure: String? = Blocking.run {
-            do {
-                try await serve(configuration)
-                return nil
-            } catch {
-                return "\(error)"
-            }
-        }
-        if let failure {
-            FileHandle.standardError.write(Data("pedregal: error: \(failure)\n".utf8))
-            throw ExitCode(70)
+        do {
+            try await serve(configuration)
+        } catch {
+            throw failure("\(error)", .internalError)
         }
     }
 }

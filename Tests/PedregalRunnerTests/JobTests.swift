@@ -216,7 +216,7 @@ import Testing
                     group.addTask {
                         // Separate clients: separate connections, as separate processes would have.
                         let client = try cluster.client()
-                        let jobs = Jobs(api: client, discovery: Discovery(api: client), output: Captured().output())
+                        let jobs = Jobs(session: ClusterSession(api: client, output: Captured().output()))
                         let report = try await jobs.submit(template, token: "cron-29012345", args: nil)
                         try await client.shutdown()
                         return report

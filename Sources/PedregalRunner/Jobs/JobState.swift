@@ -1,4 +1,3 @@
-import PedregalManifests
 import PedregalYAML
 
 /// Where a Spark run stands, mapped from either operator's status.

@@ -42,39 +42,12 @@ public struct ExpireReport: Sendable {
 
 /// Deletes Spark Connect servers whose `pedregal.io/expires-at` has passed.
 public struct Expirer: Sendable {
-    /// The API server.
-    public var api: any KubernetesAPI
-    /// What the server serves, read once.
-    public var discovery: Discovery
-    /// Where results go.
-    public var output: Output
+    /// The cluster, and where results go.
+    public var session: ClusterSession
 
     /// Creates an expirer.
-    public init(api: any KubernetesAPI, discovery: Discovery, output: Output) {
-        self.api = api
-        self.discovery = discovery
-        self.output = output
-    }
-
-    /// When `manifest` is a Spark Connect server whose expiry is not after
-    /// `now`, that expiry: `apply` leaves such servers out (applying them
-    /// would undo `expire`) and `status` does not expect them.
-    public static func expiry(of manifest: Manifest, now: String?) -> String? {
-        guard manifest.id.kind == "SparkApplication",
-            manifest.object["metadata"]?["labels"]?[Vocabulary.component]?.string == SparkComponent.connectServer,
-            let now, let instant = RFC3339.seconds(now),
-            let expiresAt = manifest.object["metadata"]?["annotations"]?[Vocabulary.expiresAt]?.string,
-            let expiry = RFC3339.seconds(expiresAt), expiry <= instant
-        else { return nil }
-        return expiresAt
-    }
-
-    /// The label selector of the Spark Connect servers of `cluster`'s folder:
-    /// scoped by `pedregal.io/cluster` as prune is, so two folders applied to
-    /// one cluster never expire each other's servers.
-    public static func selector(cluster: String) -> String {
-        "\(Vocabulary.managedBy)=\(Vocabulary.managedByValue),\(Vocabulary.cluster)=\(cluster),"
-            + "\(Vocabulary.component)=\(SparkComponent.connectServer)"
+    public init(session: ClusterSession) {
+        self.session = session
     }
 
     /// Deletes every Spark Connect server of the cluster's folder (either
@@ -84,8 +57,9 @@ public struct Expirer: Sendable {
             throw RunnerError.usage("--now '\(now)' is not an RFC 3339 time such as 2026-12-31T00:00:00Z")
         }
         var report = ExpireReport(cluster: cluster, now: now, dryRun: dryRun, results: [], kept: [], status: .success)
-        for resource in try await Jobs.sparkApplicationResources(discovery) {
-            let servers = try await api.list(resource.collectionPath(namespace: nil), labelSelector: Self.selector(cluster: cluster))
+        for resource in try await session.sparkApplicationResources() {
+            let servers = try await session.api.list(
+                resource.collectionPath(namespace: nil), labelSelector: ConnectServerExpiry.selector(cluster: cluster))
             for server in servers {
                 guard let expiresAt = server["metadata"]?["annotations"]?[Vocabulary.expiresAt]?.string else { continue }
                 let id = resource.id(of: server)
@@ -94,7 +68,7 @@ public struct Expirer: Sendable {
                         id: id, action: .failed, message: "\(Vocabulary.expiresAt) '\(expiresAt)' is not an RFC 3339 time",
                         status: .failure)
                     report.results.append(result)
-                    output.line(result.line(dryRun: dryRun))
+                    session.output.line(result.line(dryRun: dryRun))
                     continue
                 }
                 guard expiry <= instant else {
@@ -103,7 +77,7 @@ public struct Expirer: Sendable {
                 }
                 var result: ObjectResult
                 do {
-                    try await api.delete(resource.objectPath(namespace: id.namespace, name: id.name), dryRun: dryRun)
+                    try await session.api.delete(resource.objectPath(namespace: id.namespace, name: id.name), dryRun: dryRun)
                     result = ObjectResult(id: id, action: .deleted, message: "expired at \(expiresAt)")
                 } catch let error as APIError where error.code == 404 {
                     result = ObjectResult(id: id, action: .deleted, message: "expired at \(expiresAt), already gone")
@@ -111,12 +85,12 @@ public struct Expirer: Sendable {
                     result = .failed(id, error)
                 }
                 report.results.append(result)
-                output.line(result.line(dryRun: dryRun))
+                session.output.line(result.line(dryRun: dryRun))
             }
         }
         report.status = report.results.map(\.status).reduce(.success, max)
-        output.line(report.summary)
-        output.document(report.json)
+        session.output.line(report.summary)
+        session.output.document(report.json)
         return report
     }
 }

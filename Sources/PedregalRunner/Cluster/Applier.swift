@@ -1,4 +1,3 @@
-import PedregalDiagnostics
 import PedregalManifests
 import PedregalYAML
 
@@ -51,12 +50,8 @@ public struct ApplyReport: Sendable {
 
 /// Applies a cluster folder with server-side apply, in dependency order.
 public struct Applier: Sendable {
-    /// The API server.
-    public var api: any KubernetesAPI
-    /// What the server serves, read once.
-    public var discovery: Discovery
-    /// Where results go.
-    public var output: Output
+    /// The cluster, and where results go.
+    public var session: ClusterSession
     /// The field manager every apply names.
     public var fieldManager: String
     /// The current time, RFC 3339: Spark Connect servers that expired before
@@ -64,12 +59,8 @@ public struct Applier: Sendable {
     public var now: String?
 
     /// Creates an applier.
-    public init(
-        api: any KubernetesAPI, discovery: Discovery, output: Output, fieldManager: String = "pedregal", now: String? = nil
-    ) {
-        self.api = api
-        self.discovery = discovery
-        self.output = output
+    public init(session: ClusterSession, fieldManager: String = "pedregal", now: String? = nil) {
+        self.session = session
         self.fieldManager = fieldManager
         self.now = now
     }
@@ -90,27 +81,27 @@ public struct Applier: Sendable {
                 let result = try await applyOne(
                     manifest, dryRun: dryRun, newNamespaces: &newNamespaces, ownNamespaces: ownNamespaces)
                 report.results.append(result)
-                output.line(result.line(dryRun: dryRun))
+                session.output.line(result.line(dryRun: dryRun))
             } catch {
                 // Unreachable or unauthorized: no later request can succeed.
                 let result = ObjectResult.failed(manifest.id, error)
                 report.results.append(result)
-                output.line(result.line(dryRun: dryRun))
+                session.output.line(result.line(dryRun: dryRun))
                 report.error = result.message
                 break
             }
         }
         report.status = report.results.map(\.status).reduce(.success, max)
         if prune && report.error == nil {
-            let pruner = Pruner(api: api, discovery: discovery, output: output)
+            let pruner = Pruner(session: session)
             let pruned = await pruner.prune(folder, dryRun: dryRun, namespaces: pruneNamespaces)
             report.prune = pruned
             report.status = max(report.status, pruned.status)
             report.error = pruned.error
         }
-        output.line(report.summary)
-        if let error = report.error { output.error(error) }
-        output.document(report.json)
+        session.output.line(report.summary)
+        if let error = report.error { session.output.error(error) }
+        session.output.document(report.json)
         return report
     }
 
@@ -120,11 +111,11 @@ public struct Applier: Sendable {
         _ manifest: Manifest, dryRun: Bool, newNamespaces: inout Set<String>, ownNamespaces: Set<String>
     ) async throws -> ObjectResult {
         let id = manifest.id
-        if let expiresAt = Expirer.expiry(of: manifest, now: now) {
+        if let expiresAt = ConnectServerExpiry.expiry(of: manifest, now: now) {
             return ObjectResult(id: id, action: .expired, message: "expired at \(expiresAt); `pedregal expire` removes it")
         }
         do {
-            guard let resource = try await discovery.resource(apiVersion: id.apiVersion, kind: id.kind) else {
+            guard let resource = try await session.discovery.resource(apiVersion: id.apiVersion, kind: id.kind) else {
                 return ObjectResult(
                     id: id, action: .failed,
                     message:
@@ -141,8 +132,8 @@ public struct Applier: Sendable {
                     id: id, action: .created, message: "namespace \(namespace) is new, so the server could not check it")
             }
             let path = resource.objectPath(namespace: id.namespace, name: id.name)
-            let live = try await api.getIfPresent(path)
-            let applied = try await api.apply(
+            let live = try await session.api.getIfPresent(path)
+            let applied = try await session.api.apply(
                 path, object: manifest.object, fieldManager: fieldManager, force: true, dryRun: dryRun)
             guard let live, !applied.created else {
                 if id.kind == "Namespace" && id.group.isEmpty && dryRun { newNamespaces.insert(id.name) }

@@ -47,7 +47,7 @@ extension Jobs {
     /// A run being deleted (cancelled) is on its way out and does not count.
     func activeRuns(of job: String, in namespace: String, resource: APIResource, excluding: String) async throws -> [ActiveRun] {
         let selector = "\(Vocabulary.job)=\(job),\(Vocabulary.runToken)"
-        let items = try await api.list(resource.collectionPath(namespace: namespace), labelSelector: selector)
+        let items = try await session.api.list(resource.collectionPath(namespace: namespace), labelSelector: selector)
         return items.compactMap { item -> ActiveRun? in
             let metadata = item["metadata"]
             guard let name = metadata?["name"]?.string, name != excluding, metadata?["deletionTimestamp"] == nil else {

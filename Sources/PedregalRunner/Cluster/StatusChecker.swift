@@ -1,4 +1,3 @@
-import PedregalDiagnostics
 import PedregalManifests
 import PedregalYAML
 
@@ -104,24 +103,16 @@ public struct StatusReport: Sendable {
 /// Compares a folder with the cluster: present or missing, in sync or
 /// drifted, healthy or not; optionally waits until all are fine.
 public struct StatusChecker: Sendable {
-    /// The API server.
-    public var api: any KubernetesAPI
-    /// What the server serves, read once.
-    public var discovery: Discovery
-    /// Where results go.
-    public var output: Output
+    /// The cluster, and where results go.
+    public var session: ClusterSession
     /// Pause between checks when waiting.
     public var interval: Duration
     /// The current time, RFC 3339, for expired Spark Connect servers.
     public var now: String?
 
     /// Creates a checker.
-    public init(
-        api: any KubernetesAPI, discovery: Discovery, output: Output, interval: Duration = .seconds(2), now: String? = nil
-    ) {
-        self.api = api
-        self.discovery = discovery
-        self.output = output
+    public init(session: ClusterSession, interval: Duration = .seconds(2), now: String? = nil) {
+        self.session = session
         self.interval = interval
         self.now = now
     }
@@ -151,7 +142,7 @@ public struct StatusChecker: Sendable {
             if notReady.map(\.id) != lastWaiting {
                 lastWaiting = notReady.map(\.id)
                 let shown = notReady.prefix(3).map { "\($0.id) \($0.word)" }.joined(separator: ", ")
-                output.line(
+                session.output.line(
                     "waiting for \(notReady.count) of \(report.objects.count) objects: \(shown)\(notReady.count > 3 ? ", …" : "")"
                 )
             }
@@ -165,10 +156,10 @@ public struct StatusChecker: Sendable {
             let worst = report.objects.contains { !$0.ok } ? ExitStatus.failure : .success
             report.status = report.objects.map(\.problemStatus).reduce(worst, max)
         }
-        for object in report.objects { output.line(object.line) }
-        output.line(report.summary)
-        if let error = report.error { output.error(error) }
-        output.document(report.json)
+        for object in report.objects { session.output.line(object.line) }
+        session.output.line(report.summary)
+        if let error = report.error { session.output.error(error) }
+        session.output.document(report.json)
         return report
     }
 
@@ -183,20 +174,20 @@ public struct StatusChecker: Sendable {
     private func checkOne(_ manifest: Manifest) async throws -> ObjectStatus {
         let id = manifest.id
         let missing = Health.Verdict(healthy: false, detail: nil)
-        if let expiresAt = Expirer.expiry(of: manifest, now: now) {
+        if let expiresAt = ConnectServerExpiry.expiry(of: manifest, now: now) {
             return ObjectStatus(
                 id: id, present: false, differences: [],
                 health: Health.Verdict(healthy: true, detail: "expired at \(expiresAt); not expected"), problem: nil,
                 expiredAt: expiresAt)
         }
         do {
-            guard let resource = try await discovery.resource(apiVersion: id.apiVersion, kind: id.kind) else {
+            guard let resource = try await session.discovery.resource(apiVersion: id.apiVersion, kind: id.kind) else {
                 return ObjectStatus(
                     id: id, present: false, differences: [],
                     health: Health.Verdict(healthy: false, detail: "the cluster does not serve \(id.kind) in \(id.apiVersion)"),
                     problem: nil)
             }
-            guard let live = try await api.getIfPresent(resource.objectPath(namespace: id.namespace, name: id.name)) else {
+            guard let live = try await session.api.getIfPresent(resource.objectPath(namespace: id.namespace, name: id.name)) else {
                 return ObjectStatus(id: id, present: false, differences: [], health: missing, problem: nil)
             }
             return ObjectStatus(

@@ -1,5 +1,4 @@
 import Foundation
-import PedregalManifests
 import PedregalYAML
 
 /// The Kubernetes API verbs the runner uses. Paths are API paths

@@ -3,20 +3,14 @@ import PedregalYAML
 
 /// Submits, follows and cancels runs of batch jobs.
 public struct Jobs: Sendable {
-    /// The API server.
-    public var api: any KubernetesAPI
-    /// What the server serves, read once.
-    public var discovery: Discovery
-    /// Where results go.
-    public var output: Output
+    /// The cluster, and where results go.
+    public var session: ClusterSession
     /// Pause between reads when waiting.
     public var interval: Duration
 
     /// Creates a job runner.
-    public init(api: any KubernetesAPI, discovery: Discovery, output: Output, interval: Duration = .seconds(5)) {
-        self.api = api
-        self.discovery = discovery
-        self.output = output
+    public init(session: ClusterSession, interval: Duration = .seconds(5)) {
+        self.session = session
         self.interval = interval
     }
 
@@ -35,7 +29,7 @@ public struct Jobs: Sendable {
         let object = try RunToken.run(from: template.object, token: token, args: args, logical: logical?.seconds)
         let id = Manifest(cluster: template.cluster ?? "", object: object, source: template.file).id
         guard let namespace = id.namespace else { throw RunnerError.io("the template '\(template.file)' names no namespace") }
-        guard let resource = try await discovery.resource(apiVersion: id.apiVersion, kind: id.kind) else {
+        guard let resource = try await session.discovery.resource(apiVersion: id.apiVersion, kind: id.kind) else {
             throw RunnerError.failure(
                 "the cluster does not serve SparkApplication in \(id.apiVersion); is the Spark operator's CustomResourceDefinition installed?"
             )
@@ -43,7 +37,7 @@ public struct Jobs: Sendable {
         let run = RunID(namespace: namespace, name: id.name)
         var report = SubmitReport(
             run: run, created: true, token: token, apiVersion: resource.apiVersion, state: nil, logical: logical, policy: policy)
-        if let logical { output.line("logical time \(logical.text) (\(logical.source))") }
+        if let logical { session.output.line("logical time \(logical.text) (\(logical.source))") }
         if let existing = try await existingRun(run, resource: resource, token: token) {
             report.created = false
             report.state = existing
@@ -59,18 +53,18 @@ public struct Jobs: Sendable {
             }
             for active in report.active {
                 do {
-                    try await api.delete(resource.objectPath(namespace: namespace, name: active.run.name), dryRun: false)
+                    try await session.api.delete(resource.objectPath(namespace: namespace, name: active.run.name), dryRun: false)
                 } catch let error as APIError where error.code == 404 {
                     // It finished and was removed meanwhile: replaced all the same.
                 }
                 report.replaced.append(active.run)
-                output.line(
+                session.output.line(
                     "replaced \(active.run) (\(JobsReporting.describe(active.state))): deleted, as the job's concurrency policy "
                         + "Replace asks")
             }
         }
         do {
-            _ = try await api.create(resource.collectionPath(namespace: namespace), object: object, dryRun: false)
+            _ = try await session.api.create(resource.collectionPath(namespace: namespace), object: object, dryRun: false)
         } catch let error as APIError where error.code == 409 && error.reason == "AlreadyExists" {
             guard let existing = try await existingRun(run, resource: resource, token: token) else {
                 throw RunnerError.failure("run \(run) already existed but was deleted while submitting; submit again")
@@ -84,7 +78,7 @@ public struct Jobs: Sendable {
     /// The state of `run` when it exists and was made by `token`; nil when it
     /// does not exist; an error when another token made it.
     private func existingRun(_ run: RunID, resource: APIResource, token: String) async throws -> JobState? {
-        guard let existing = try await api.getIfPresent(resource.objectPath(namespace: run.namespace, name: run.name)) else {
+        guard let existing = try await session.api.getIfPresent(resource.objectPath(namespace: run.namespace, name: run.name)) else {
             return nil
         }
         let existingToken = existing["metadata"]?["annotations"]?[Vocabulary.runToken]?.string
@@ -97,8 +91,8 @@ public struct Jobs: Sendable {
     }
 
     private func finish(_ report: SubmitReport) -> SubmitReport {
-        output.line(report.line)
-        output.document(report.json)
+        session.output.line(report.line)
+        session.output.document(report.json)
         return report
     }
 
@@ -126,15 +120,15 @@ public struct Jobs: Sendable {
             }
             if report.line != lastLine {
                 lastLine = report.line
-                output.line(lastLine)
+                session.output.line(lastLine)
             }
             try await Task.sleep(for: interval)
         }
         if wait {
             report.status = !report.timedOut && !report.removed && report.state?.phase == .succeeded ? .success : .failure
         }
-        output.line(report.line)
-        output.document(report.json)
+        session.output.line(report.line)
+        session.output.document(report.json)
         return report
     }
 
@@ -148,12 +142,12 @@ public struct Jobs: Sendable {
         }
         let state = JobState.of(object, group: resource.group)
         do {
-            try await api.delete(resource.objectPath(namespace: run.namespace, name: run.name), dryRun: false)
+            try await session.api.delete(resource.objectPath(namespace: run.namespace, name: run.name), dryRun: false)
         } catch let error as APIError where error.code == 404 {
             throw RunnerError.failure("run \(run) not found")
         }
-        output.line("cancelled \(run); it was \(JobsReporting.describe(state))")
-        output.document(
+        session.output.line("cancelled \(run); it was \(JobsReporting.describe(state))")
+        session.output.document(
             .object([
                 "run": .string(run.description), "cancelled": .bool(true), "apiVersion": .string(resource.apiVersion),
                 "previousState": JobsReporting.json(state),
@@ -164,26 +158,12 @@ public struct Jobs: Sendable {
     /// The run's SparkApplication, looked up in every SparkApplication API the
     /// cluster serves (Apache first, then Kubeflow).
     func locate(_ run: RunID) async throws -> (APIResource, YAMLValue)? {
-        let resources = try await Self.sparkApplicationResources(discovery)
+        let resources = try await session.sparkApplicationResources()
         for resource in resources {
-            if let object = try await api.getIfPresent(resource.objectPath(namespace: run.namespace, name: run.name)) {
+            if let object = try await session.api.getIfPresent(resource.objectPath(namespace: run.namespace, name: run.name)) {
                 return (resource, object)
             }
         }
         return nil
-    }
-
-    /// The SparkApplication kinds the cluster serves; an error when none.
-    static func sparkApplicationResources(_ discovery: Discovery) async throws -> [APIResource] {
-        var resources: [APIResource] = []
-        for group in [JobState.apacheGroup, JobState.kubeflowGroup] {
-            if let resource = try await discovery.resource(group: group, kind: "SparkApplication") { resources.append(resource) }
-        }
-        guard !resources.isEmpty else {
-            throw RunnerError.failure(
-                "the cluster serves no SparkApplication API (neither \(JobState.apacheGroup) nor \(JobState.kubeflowGroup)); "
-                    + "is a Spark operator installed?")
-        }
-        return resources
     }
 }

@@ -1,4 +1,3 @@
-import PedregalManifests
 import PedregalYAML
 
 /// Reads the JSON the Kubernetes API answers with into `YAMLValue` trees,

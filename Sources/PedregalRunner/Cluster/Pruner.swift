@@ -41,18 +41,12 @@ public struct PruneReport: Sendable {
 /// for them; then what each holds is listed first, and a namespace whose
 /// contents cannot all be listed is not deleted.
 public struct Pruner: Sendable {
-    /// The API server.
-    public var api: any KubernetesAPI
-    /// What the server serves, read once.
-    public var discovery: Discovery
-    /// Where results go.
-    public var output: Output
+    /// The cluster, and where results go.
+    public var session: ClusterSession
 
     /// Creates a pruner.
-    public init(api: any KubernetesAPI, discovery: Discovery, output: Output) {
-        self.api = api
-        self.discovery = discovery
-        self.output = output
+    public init(session: ClusterSession) {
+        self.session = session
     }
 
     /// The kinds pedregal generates, by API group.
@@ -84,24 +78,24 @@ public struct Pruner: Sendable {
             report.status = failure.status
             return report
         }
-        for failure in report.listFailures { output.line(Output.column("failed") + failure) }
+        for failure in report.listFailures { session.output.line(Output.column("failed") + failure) }
         report.candidates = found.map(\.id)
         if found.isEmpty {
-            output.line("prune: nothing in \(folder.cluster) is missing from \(folder.path)")
+            session.output.line("prune: nothing in \(folder.cluster) is missing from \(folder.path)")
         } else {
-            output.line("prune: \(Output.counted(found.count, "object")) in \(folder.cluster) no longer in \(folder.path):")
-            for candidate in found { output.line("  \(candidate.id)") }
+            session.output.line("prune: \(Output.counted(found.count, "object")) in \(folder.cluster) no longer in \(folder.path):")
+            for candidate in found { session.output.line("  \(candidate.id)") }
         }
         let doomed = found.filter { Self.isNamespace($0.id) }.map(\.id.name)
         if !doomed.isEmpty && !namespaces {
-            output.line(
+            session.output.line(
                 "prune: deleting a namespace deletes everything in it (runs, secrets, volumes), so "
                     + "\(doomed.count == 1 ? "it is" : "they are") kept: \(doomed.joined(separator: ", ")); "
                     + "pass --prune-namespaces to delete \(doomed.count == 1 ? "it" : "them")")
         } else if !doomed.isEmpty {
             do {
                 for name in doomed {
-                    let contents = try await NamespaceLister(api: api, discovery: discovery).contents(of: name)
+                    let contents = try await NamespaceLister(session: session).contents(of: name)
                     report.namespaces.append(contents)
                     describe(contents)
                 }
@@ -118,7 +112,7 @@ public struct Pruner: Sendable {
                     let result = ObjectResult(
                         id: id, action: .skipped, message: "pass --prune-namespaces to delete it and everything in it")
                     report.results.append(result)
-                    output.line(result.line(dryRun: dryRun))
+                    session.output.line(result.line(dryRun: dryRun))
                     continue
                 }
                 if let contents = report.namespaces.first(where: { $0.name == id.name }), !contents.problems.isEmpty {
@@ -127,13 +121,13 @@ public struct Pruner: Sendable {
                         message: "not deleted: what it holds could not all be listed (\(contents.problems.joined(separator: "; ")))",
                         status: .failure)
                     report.results.append(result)
-                    output.line(result.line(dryRun: dryRun))
+                    session.output.line(result.line(dryRun: dryRun))
                     continue
                 }
             }
             var result: ObjectResult
             do {
-                try await api.delete(resource.objectPath(namespace: id.namespace, name: id.name), dryRun: dryRun)
+                try await session.api.delete(resource.objectPath(namespace: id.namespace, name: id.name), dryRun: dryRun)
                 result = ObjectResult(id: id, action: .deleted)
             } catch let error as APIError where error.code == 404 {
                 result = ObjectResult(id: id, action: .deleted, message: "already gone")
@@ -142,12 +136,12 @@ public struct Pruner: Sendable {
                 if isFatal(error) {
                     report.error = result.message
                     report.results.append(result)
-                    output.line(result.line(dryRun: dryRun))
+                    session.output.line(result.line(dryRun: dryRun))
                     break
                 }
             }
             report.results.append(result)
-            output.line(result.line(dryRun: dryRun))
+            session.output.line(result.line(dryRun: dryRun))
         }
         report.status = report.results.map(\.status).reduce(report.status, max)
         return report
@@ -156,11 +150,11 @@ public struct Pruner: Sendable {
     /// Prints what deleting a namespace takes down.
     private func describe(_ contents: NamespaceContents) {
         let count = Output.counted(contents.objects.count, "object")
-        output.line("prune: deleting Namespace \(contents.name) takes down everything in it: \(count)")
+        session.output.line("prune: deleting Namespace \(contents.name) takes down everything in it: \(count)")
         for object in contents.objects {
-            output.line("  \(object)" + (contents.runs.contains(object) ? " (a run)" : ""))
+            session.output.line("  \(object)" + (contents.runs.contains(object) ? " (a run)" : ""))
         }
-        for problem in contents.problems { output.line(Output.column("failed") + problem) }
+        for problem in contents.problems { session.output.line(Output.column("failed") + problem) }
     }
 
     static func isNamespace(_ id: ResourceID) -> Bool { id.kind == "Namespace" && id.group.isEmpty }
@@ -175,10 +169,10 @@ public struct Pruner: Sendable {
             resources.append(resource)
         }
         for manifest in folder.manifests {
-            add(try await discovery.resource(apiVersion: manifest.id.apiVersion, kind: manifest.id.kind))
+            add(try await session.discovery.resource(apiVersion: manifest.id.apiVersion, kind: manifest.id.kind))
         }
         for (group, kind) in Self.generatedKinds where !seen.contains("\(group)/\(kind)") {
-            add(try await discovery.resource(group: group, kind: kind))
+            add(try await session.discovery.resource(group: group, kind: kind))
         }
         let wanted = Set(folder.manifests.map(\.id.versionless))
         var found: [(id: ResourceID, resource: APIResource)] = []
@@ -187,7 +181,7 @@ public struct Pruner: Sendable {
         for resource in resources {
             let items: [YAMLValue]
             do {
-                items = try await api.list(
+                items = try await session.api.list(
                     resource.collectionPath(namespace: nil), labelSelector: Self.selector(cluster: folder.cluster))
             } catch where !isFatal(error) {
                 let failure = error.runnerFailure

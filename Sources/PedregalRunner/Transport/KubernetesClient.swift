@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOSSL
-import PedregalManifests
 import PedregalYAML
 
 /// `KubernetesAPI` over HTTPS with AsyncHTTPClient: bearer token or client

@@ -1,5 +1,4 @@
 import Foundation
-import PedregalManifests
 import PedregalYAML
 
 /// A kubeconfig file (or several merged, as `$KUBECONFIG` lists them): named

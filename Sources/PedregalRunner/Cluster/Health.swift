@@ -1,4 +1,3 @@
-import PedregalManifests
 import PedregalYAML
 
 /// Whether a live object is doing its job, by kind.

@@ -1,6 +1,5 @@
 import PedregalBasics
 import PedregalDiagnostics
-import PedregalManifests
 import PedregalYAML
 
 /// Where a run's logical time (the date `{{ ds }}` gives) comes from. It is

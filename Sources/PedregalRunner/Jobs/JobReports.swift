@@ -1,4 +1,3 @@
-import PedregalManifests
 import PedregalYAML
 
 /// The result of `pedregal submit`.

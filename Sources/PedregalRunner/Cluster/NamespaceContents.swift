@@ -25,21 +25,20 @@ public struct NamespaceContents: Sendable {
 /// Lists everything in a namespace, through discovery: every namespaced
 /// kind the server can list, in its group's preferred version.
 struct NamespaceLister: Sendable {
-    var api: any KubernetesAPI
-    var discovery: Discovery
+    var session: ClusterSession
 
     /// Events are a record of what happened, not something the namespace holds.
     static let ignoredKinds: Set<String> = ["Event"]
 
     func contents(of namespace: String) async throws -> NamespaceContents {
         var contents = NamespaceContents(name: namespace, objects: [], runs: [], problems: [])
-        let (resources, failures) = try await discovery.namespacedListableResources()
+        let (resources, failures) = try await session.discovery.namespacedListableResources()
         contents.problems = failures
         var seen: Set<ResourceID> = []
         for resource in resources where !Self.ignoredKinds.contains(resource.kind) {
             let items: [YAMLValue]
             do {
-                items = try await api.list(resource.collectionPath(namespace: namespace), labelSelector: nil)
+                items = try await session.api.list(resource.collectionPath(namespace: namespace), labelSelector: nil)
             } catch where !isFatal(error) {
                 contents.problems.append("cannot list \(resource.kind) in \(resource.apiVersion): \(error.runnerFailure.message)")
                 continue

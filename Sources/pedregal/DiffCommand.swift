@@ -2,18 +2,17 @@ import ArgumentParser
 import Foundation
 import PedregalCompiler
 import PedregalDiff
-import PedregalLoader
+import PedregalRunner
 
-struct Diff: ParsableCommand {
+/// `pedregal diff`: what a change to teams/ or templates/ does to each cluster.
+struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract: "Show what a change to teams/ or templates/ does to each cluster.",
         discussion: """
-            Compiles both sides (the base read from git without touching the work tree, or from another
-            folder) and compares the objects by cluster, API group and kind, namespace and name. Key
-            order and formatting never count as changes.
+            Compiles both sides (the base read from git without touching the work tree, or from another folder) and compares the objects by cluster, API group and kind, namespace and name. Key order and formatting never count as changes.
 
-            Exit status: 0 no change; 1 changes; 2 a side does not compile (its problems are printed);
-            64 bad usage or an unknown revision.
+            Exit status: 0 no change; 1 changes; 2 a side does not compile (its problems are printed); 64 bad usage or an unknown revision.
 
             Examples:
               pedregal diff --base-ref origin/main
@@ -47,8 +46,7 @@ struct Diff: ParsableCommand {
         if let base {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue else {
-                printError("--base '\(base)' is not a folder")
-                throw Status.usage
+                throw failure("--base '\(base)' is not a folder", .usage)
             }
         }
         let sides = DiffSides(
@@ -58,12 +56,11 @@ struct Diff: ParsableCommand {
         do {
             outcome = try sides.compare()
         } catch {
-            printError("\(error)")
-            throw Status.usage
+            throw failure("\(error)", .usage)
         }
         switch outcome {
         case .invalid(let side, let diagnostics):
-            printError(side == "head" ? "the change does not compile:" : "the base (\(sides.baseLabel)) does not compile:")
+            standardError.error(side == "head" ? "the change does not compile:" : "the base (\(sides.baseLabel)) does not compile:")
             let reporter = DiagnosticOptions(format: .text, color: color)
             if side == "head" {
                 reporter.report(diagnostics, root: root)
@@ -72,31 +69,15 @@ struct Diff: ParsableCommand {
             } else {
                 reporter.report(diagnostics, root: RootOptions(root: base!))
             }
-            throw ExitCode(2)
+            throw ExitCode(.uncompilable)
         case .report(let report):
             let colour = format == .text && color.enabled(for: STDOUT_FILENO)
             let formatter = DiffFormatter(style: format, colour: colour, maxLinesPerCluster: maxLines,
                                           baseLabel: sides.baseLabel, headLabel: "working tree")
             print(formatter.format(report), terminator: "")
-            if report.hasChanges { throw Status.invalid }
+            if report.hasChanges { throw ExitCode(.failure) }
         }
     }
 }
 
 extension DiffFormatter.Style: ExpressibleByArgument {}
-
-struct Schema: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Print the JSON Schema of teams/*.yaml, for editors.",
-        discussion: """
-            The repository commits it as schemas/team.schema.json; point editors at it with a first line
-            `# yaml-language-server: $schema=../schemas/team.schema.json` in a team file.
-
-            Examples:
-              pedregal schema > schemas/team.schema.json
-            """)
-
-    func run() throws {
-        print(EditorSchema.team, terminator: "")
-    }
-}

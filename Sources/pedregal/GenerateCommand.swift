@@ -1,0 +1,42 @@
+import ArgumentParser
+import PedregalCompiler
+import PedregalEmitter
+import PedregalRunner
+
+/// `pedregal generate`: the output folder, written all or nothing.
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Validate, then write the manifests into the output folder.",
+        discussion: """
+            All or nothing: on any error nothing under the output folder changes. Files pedregal generated before and no longer produces are removed; other files are left alone.
+
+            Examples:
+              pedregal generate
+              pedregal generate --root ../platform-config --out /tmp/generated
+            """)
+
+    @OptionGroup var root: RootOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var diagnostics: DiagnosticOptions
+
+    func run() throws {
+        let compilation = try diagnostics.compile(root)
+        let directory = OutputDirectory(url: output.url(root: root))
+        do {
+            let plan = try directory.plan(compilation.files)
+            try directory.apply(plan)
+            let where_ = output.display(root: root)
+            if plan.changesNothing {
+                diagnostics.say("\(where_) is up to date (\(compilation.files.count) files)")
+            } else {
+                diagnostics.say("wrote \(where_): \(plan.added.count) added, \(plan.changed.count) changed, \(plan.removed.count) removed (\(compilation.files.count) files)")
+            }
+            for path in plan.unexpected {
+                standardError.warning("\(where_)/\(path) was not written by pedregal; Argo CD syncs and `apply` applies every file of a cluster folder, so `check` fails until it is removed")
+            }
+        } catch {
+            throw failure("\(error)", .ioError)
+        }
+    }
+}

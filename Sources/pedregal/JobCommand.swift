@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `pedregal job …`: runs started by `submit`.
+struct JobCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "job",
+        abstract: "Follow runs started by `pedregal submit`.",
+        subcommands: [JobStatusCommand.self])
+}

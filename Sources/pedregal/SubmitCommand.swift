@@ -1,0 +1,98 @@
+import ArgumentParser
+import PedregalRunner
+
+/// `pedregal submit TEAM/JOB --env E`: a run of a batch job.
+struct SubmitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Start a run of a batch job from its generated template.",
+        discussion: """
+            The template is generated/<cluster>/<namespace>/configmap-job-<job>.yaml whose labels match the team, environment and region; its cluster folder must match the connection (see --cluster). The run is the SparkApplication <job>-<first 10 hex digits of SHA-256(token)>: submitting again with the same --token returns the existing run instead of starting another, even when two submits race. Without --token a random one is used. --arg (repeatable) replaces the application's arguments. --template reads a raw SparkApplication file instead (the scheduled-submit CronJob does this). Prints the run as NAMESPACE/NAME, which `job status` and `cancel` take.
+
+            The macros {{ ds }}, {{ ds_nodash }} and {{ ts }} in the arguments take the run's logical time: --logical-date (a date YYYY-MM-DD or an RFC 3339 time), else with --scheduled-job JOB the scheduled time of that CronJob Job (its batch.kubernetes.io/cronjob-scheduled-timestamp annotation, else the minute its name ends in; the Job's name is then the token), else the current time. Each is printed.
+
+            While an earlier run of the job is active, the template's pedregal.io/concurrency-policy decides: Forbid (the default) starts nothing and exits 0, Allow starts another, Replace deletes the active runs first. A second submit with the same token always returns the first run.
+
+            \(runnerExitStatuses)
+
+            Examples:
+              pedregal submit feature-engineering/daily-user-features --env prod
+              pedregal submit ml-platform/embedding-backfill --env prod \\
+                --token bf-2025-01 --logical-date 2025-01-15
+              pedregal submit ml-platform/embedding-backfill --env prod \\
+                --arg --model --arg v8
+              pedregal submit --template job.yaml --in-cluster --cluster sk8-us-west-2 \\
+                --scheduled-job daily-29012345
+            """)
+
+    @Argument(help: ArgumentHelp("The job, as TEAM/JOB.", valueName: "team/job"))
+    var job: String?
+
+    @Option(help: ArgumentHelp("Environment of the job (dev, staging, prod, …).", valueName: "env"))
+    var env: String?
+
+    @Option(help: ArgumentHelp("Region, when the job runs in several.", valueName: "region"))
+    var region: String?
+
+    @Option(help: ArgumentHelp("Idempotency token: one token, one run.", valueName: "token"))
+    var token: String?
+
+    @Option(
+        name: .customLong("arg"), parsing: .unconditionalSingleValue,
+        help: ArgumentHelp("An application argument (repeat for several); replaces the template's.", valueName: "arg"))
+    var args: [String] = []
+
+    @Option(help: ArgumentHelp("Folder of generated manifests.", valueName: "dir"))
+    var generated = "generated"
+
+    @Option(help: ArgumentHelp("A SparkApplication file to submit instead of TEAM/JOB.", valueName: "file"))
+    var template: String?
+
+    @Option(help: ArgumentHelp("The run's logical date for {{ ds }}: YYYY-MM-DD or an RFC 3339 time.", valueName: "date"))
+    var logicalDate: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The CronJob's Job this submit runs in: its scheduled time is the logical date, its name the token.",
+            valueName: "job"))
+    var scheduledJob: String?
+
+    @OptionGroup var connection: ConnectionFlags
+
+    func validate() throws {
+        switch (job, template) {
+        case (nil, nil): throw ValidationError("give the job as TEAM/JOB, or --template FILE")
+        case (_?, _?): throw ValidationError("give either TEAM/JOB or --template, not both")
+        case (let job?, nil):
+            let parts = job.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw ValidationError("the job must be TEAM/JOB, e.g. feature-engineering/daily-user-features; got '\(job)'")
+            }
+            guard env != nil else { throw ValidationError("--env is required with TEAM/JOB") }
+        case (nil, _?):
+            guard env == nil, region == nil else { throw ValidationError("--env and --region go with TEAM/JOB, not --template") }
+        }
+        if let token, token.isEmpty { throw ValidationError("--token must not be empty") }
+        if scheduledJob != nil && token != nil {
+            throw ValidationError("--scheduled-job makes the Job's name the token; drop --token")
+        }
+        if scheduledJob != nil && logicalDate != nil {
+            throw ValidationError("--scheduled-job gives the logical date (the Job's scheduled time); drop --logical-date")
+        }
+        if let scheduledJob, scheduledJob.isEmpty { throw ValidationError("--scheduled-job must not be empty") }
+    }
+
+    func run() async throws {
+        let source: JobSource
+        if let template {
+            source = .template(template)
+        } else {
+            let parts = job!.split(separator: "/").map(String.init)
+            source = .job(team: parts[0], job: parts[1], environment: env!, region: region, generated: generated)
+        }
+        let timing: RunTiming = scheduledJob.map { .scheduledJob($0) } ?? logicalDate.map { .logicalDate($0) } ?? .now
+        try await connection.execute {
+            await Runner.submit(source, token: token, args: args.isEmpty ? nil : args, timing: timing, context: $0)
+        }
+    }
+}
