@@ -104,10 +104,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
+        // `pedregal local`: a team's Spark Connect server on this machine, from its compiled template.
+        .target(name: "PedregalLocal", dependencies: ["PedregalManifests", "PedregalYAML", "PedregalAuth"], swiftSettings: strict),
         .executableTarget(
             name: "pedregal",
             dependencies: [
                 "PedregalCompiler",
+                "PedregalLocal",
                 "PedregalDiff",
                 "PedregalRunner",
                 "PedregalGateway",
@@ -168,6 +171,7 @@ let package = Package(
             name: "PedregalKubernetesSchemasTests", dependencies: ["PedregalKubernetesSchemas", "PedregalTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "PedregalScaffoldTests", dependencies: ["PedregalScaffold", "PedregalTestSupport"]),
+        .testTarget(name: "PedregalLocalTests", dependencies: ["PedregalLocal", "PedregalCompiler", "PedregalTestSupport"]),
         .testTarget(name: "PedregalDiffTests", dependencies: ["PedregalDiff", "PedregalTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "PedregalRunnerTests",
