@@ -23,7 +23,7 @@ struct Pedregal: ParsableCommand {
         subcommands: [
             Init.self, Validate.self, Generate.self, Check.self, Diff.self, Schema.self, ApplyCommand.self,
             ClusterStatusCommand.self, SubmitCommand.self, JobCommand.self, CancelCommand.self, ExpireCommand.self,
-            GatewayCommand.self, ServeCommand.self,
+            GatewayCommand.self, ServeCommand.self, LocalCommand.self,
         ])
 }
 
