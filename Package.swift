@@ -106,11 +106,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
+        // `pedregal local`: a team's Spark Connect server on this machine, from its compiled template.
+        .target(name: "PedregalLocal", dependencies: ["PedregalManifests", "PedregalYAML", "PedregalAuth"], swiftSettings: strict),
         .executableTarget(
             name: "pedregal",
-            dependencies: ["PedregalDiagnostics", "PedregalEmitter", "PedregalKubernetesSchemas", "PedregalLoader", 
+            dependencies: ["PedregalManifests", "PedregalDiagnostics", "PedregalEmitter", "PedregalKubernetesSchemas", "PedregalLoader", 
                 "PedregalBasics",
                 "PedregalCompiler",
+                "PedregalLocal",
                 "PedregalDiff",
                 "PedregalRunner",
                 "PedregalGateway",
@@ -172,6 +175,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "PedregalScaffoldTests", dependencies: ["PedregalCompiler", "PedregalLoader", "PedregalSpec", "PedregalScaffold", "PedregalTestSupport"]),
         .testTarget(name: "PedregalDiffTests", dependencies: ["PedregalCompiler", "PedregalLoader", "PedregalManifests", "PedregalSpec", "PedregalYAML", "PedregalBasics", "PedregalDiff", "PedregalTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PedregalLocalTests", dependencies: ["PedregalManifests", "PedregalLocal", "PedregalCompiler", "PedregalTestSupport"]),
         .testTarget(
             name: "PedregalRunnerTests",
             dependencies: ["PedregalDiagnostics", "PedregalManifests", "PedregalYAML", 
