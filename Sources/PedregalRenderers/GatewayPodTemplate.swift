@@ -24,16 +24,7 @@ struct GatewayPodTemplate {
     /// The ServiceAccount token, CA and namespace, mounted explicitly so that
     /// only this container gets them. The client re-reads the token file, which
     /// the kubelet refreshes before it expires.
-    static let serviceAccountTokenVolume: YAMLValue = [
-        "name": "kube-api-access",
-        "projected": [
-            "sources": [
-                ["serviceAccountToken": ["path": "token", "expirationSeconds": 3600]],
-                ["configMap": ["name": "kube-root-ca.crt", "items": [["key": "ca.crt", "path": "ca.crt"]]]],
-                ["downwardAPI": ["items": [["path": "namespace", "fieldRef": ["apiVersion": "v1", "fieldPath": "metadata.namespace"]]]]],
-            ],
-        ],
-    ]
+    static let serviceAccountTokenVolume = JobRenderer.serviceAccountTokenVolume(expirationSeconds: 3600)
 
     /// `pedregal gateway`'s arguments.
     var arguments: [String] {
@@ -66,7 +57,7 @@ struct GatewayPodTemplate {
         }
         var mounts: [YAMLValue] = [
             ["name": "tls", "mountPath": .string(Self.tlsPath), "readOnly": true],
-            ["name": "kube-api-access", "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "readOnly": true],
+            ["name": "kube-api-access", "mountPath": .string(JobRenderer.serviceAccountPath), "readOnly": true],
         ]
         var volumes: [YAMLValue] = [
             ["name": "tls", "secret": ["secretName": .string(gateway.tlsSecret), "defaultMode": 0o440]],
