@@ -51,7 +51,30 @@ extension FileDecoder {
             }
             platform.clusterRequests = requests
         }
+        if let g = r.object("gateway", FormatSchema.gateway) { platform.gateway = gateway(g) }
         return platform
+    }
+
+    private func gateway(_ g: ObjectReader) -> GatewaySettings {
+        var gateway = GatewaySettings(location: g.location)
+        gateway.image = g.string("image")
+        gateway.replicas = g.int("replicas", minimum: 1, maximum: 100)
+        gateway.issuer = g.string("issuer")
+        gateway.audience = g.string("audience")
+        gateway.jwksURL = g.string("jwksURL")
+        gateway.groupsClaim = g.string("groupsClaim")
+        gateway.adminGroups = g.stringList("adminGroups")
+        gateway.tlsSecret = g.string("tlsSecret")
+        gateway.port = g.int("port", minimum: 1, maximum: 65535)
+        gateway.serviceType = g.enumeration("serviceType", as: GatewayServiceType.self)
+        gateway.cpu = g.raw("cpu").flatMap { quantity($0, path: g.path("cpu")) }
+        gateway.memory = g.raw("memory").flatMap { quantity($0, path: g.path("memory")) }
+        gateway.upstreams = (g.entries("upstreams", what: "regions") ?? []).compactMap { pair in
+            stringList(pair.value, path: "gateway.upstreams.\(pair.key)").map {
+                GatewayUpstreams(region: Located(pair.key, at: pair.keyLocation), addresses: $0)
+            }
+        }
+        return gateway
     }
 
     /// The entries of a template file keyed by name, each read with `schema`.

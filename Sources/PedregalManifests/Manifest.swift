@@ -65,6 +65,8 @@ public enum SparkComponent {
     public static let jobTemplate = "job-template"
     public static let connectTemplate = "spark-connect-template"
     public static let submitter = "scheduled-submit"
+    /// The Spark Gateway's own objects (not its routes).
+    public static let gateway = "spark-gateway"
 }
 
 

@@ -55,7 +55,8 @@ public enum KindOrder {
     public static let order = [
         "Namespace", "ServiceAccount", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding",
         "ResourceQuota", "LimitRange", "NetworkPolicy", "Secret", "ConfigMap", "Service", "DNSEndpoint",
-        "AppProject", "Application", "SparkApplication", "ScheduledSparkApplication", "CronJob", "Job",
+        "PodDisruptionBudget", "AppProject", "Application", "Deployment", "SparkApplication", "ScheduledSparkApplication",
+        "CronJob", "Job",
     ]
     private static let ranks = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
 
@@ -71,7 +72,7 @@ public enum KindOrder {
         case "Namespace": return -3
         case "ServiceAccount", "Role", "RoleBinding", "ResourceQuota", "LimitRange", "NetworkPolicy": return -2
         case "ConfigMap", "Secret", "AppProject": return -1
-        case "SparkApplication", "ScheduledSparkApplication", "CronJob", "Job": return 1
+        case "Deployment", "SparkApplication", "ScheduledSparkApplication", "CronJob", "Job": return 1
         default: return 0
         }
     }

@@ -25,16 +25,22 @@ public struct JobRenderer: TenantRenderer {
     /// written out so the pod opts out of automounting and the token expires
     /// after ten minutes (the shortest the API server issues); a submit
     /// takes seconds.
-    static let serviceAccountTokenVolume: YAMLValue = [
-        "name": "kube-api-access",
-        "projected": [
-            "sources": [
-                ["serviceAccountToken": ["path": "token", "expirationSeconds": 600]],
-                ["configMap": ["name": "kube-root-ca.crt", "items": [["key": "ca.crt", "path": "ca.crt"]]]],
-                ["downwardAPI": ["items": [["path": "namespace", "fieldRef": ["apiVersion": "v1", "fieldPath": "metadata.namespace"]]]]],
+    static let serviceAccountTokenVolume = serviceAccountTokenVolume(expirationSeconds: 600)
+
+    /// The `kube-api-access` projected volume automounting would add, with
+    /// tokens that expire after `expirationSeconds` (the kubelet refreshes them).
+    static func serviceAccountTokenVolume(expirationSeconds: Int) -> YAMLValue {
+        [
+            "name": "kube-api-access",
+            "projected": [
+                "sources": [
+                    ["serviceAccountToken": ["path": "token", "expirationSeconds": .int(expirationSeconds)]],
+                    ["configMap": ["name": "kube-root-ca.crt", "items": [["key": "ca.crt", "path": "ca.crt"]]]],
+                    ["downwardAPI": ["items": [["path": "namespace", "fieldRef": ["apiVersion": "v1", "fieldPath": "metadata.namespace"]]]]],
+                ],
             ],
-        ],
-    ]
+        ]
+    }
 
     public func render(_ context: TenantContext) -> [Manifest] {
         guard context.runsSpark else { return [] }

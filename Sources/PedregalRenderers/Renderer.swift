@@ -15,7 +15,9 @@ public struct Renderer: Sendable {
             NamespaceRenderer(), QuotaRenderer(), NetworkPolicyRenderer(), RBACRenderer(), CatalogConfigRenderer(),
             JobRenderer(), SparkConnectRenderer(), DNSRenderer(), GatewayRouteRenderer(),
         ],
-        clusterRenderers: [OperatorConfigRenderer(), ArgoCDRenderer()])
+        // The gateway's objects come after the operator's watched namespaces (its
+        // Namespace is not a team's) and before Argo CD, whose project admits their kinds.
+        clusterRenderers: [OperatorConfigRenderer(), GatewayDeploymentRenderer(), ArgoCDRenderer()])
 
     public init(tenantRenderers: [any TenantRenderer], clusterRenderers: [any ClusterRenderer]) {
         self.tenantRenderers = tenantRenderers

@@ -8,6 +8,14 @@ public enum ObjectNames {
     public static let driverServiceAccount = "spark-driver"
     /// ServiceAccount of the scheduled-submit CronJobs.
     public static let submitterServiceAccount = "pedregal-submitter"
+    /// The Spark Gateway's Deployment, Service, ServiceAccount, Role and the rest, in the gateway namespace.
+    public static let gateway = "pedregal-gateway"
+    /// The gateway's in-cluster Service for metrics and health.
+    public static let gatewayMetrics = "pedregal-gateway-metrics"
+    /// The Role and RoleBinding in each team namespace that let the gateway read its Services' endpoints.
+    public static let gatewayEndpointsRole = "pedregal-gateway-endpoints"
+    /// The ConfigMap with the gateway's backends file (upstreams of regions not on sk8).
+    public static let gatewayBackends = "pedregal-gateway-backends"
     /// ConfigMap of spark-defaults for the environment's catalogs.
     public static let catalogConfigMap = "spark-defaults"
     /// Longest job name: a CronJob's name may have 52 characters, and a run

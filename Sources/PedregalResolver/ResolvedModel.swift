@@ -43,6 +43,8 @@ public struct PlatformSettings: Sendable {
     public var observability: ResolvedObservability?
     /// The terms of self-service cluster requests; nil when platform.yaml sets none.
     public var clusterRequests: ClusterRequestPolicy?
+    /// The Spark Gateway pedregal deploys in every cluster; nil when platform.yaml sets no `gateway`.
+    public var gateway: ResolvedGateway?
     /// The file the settings came from, for source annotations.
     public var source: String
 

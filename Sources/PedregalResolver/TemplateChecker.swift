@@ -47,6 +47,13 @@ struct TemplateChecker {
             index.settings?.clusterRequests = policy
         }
         regions(templates.regions, into: &index)
+        if let gateway = templates.platform.gateway {
+            let (resolved, problems) = ResolvedGateway.resolve(
+                gateway, regions: index.regionNames.map { ($0, index.regions[$0] ?? nil) },
+                defaultImage: index.settings?.runnerImage ?? "", defaultPort: index.settings?.sparkConnectPort ?? 15002)
+            diagnostics += problems
+            index.settings?.gateway = resolved
+        }
         sizes(templates.sizes, into: &index)
         catalogs(templates.catalogs, into: &index)
         engines(templates.engines, into: &index)

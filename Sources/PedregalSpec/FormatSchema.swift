@@ -229,6 +229,29 @@ public enum FormatSchema {
                         "Environments that take requests, each with its terms; requests for any other are refused."),
         ])
 
+    /// `templates/platform.yaml` `gateway`.
+    public static let gateway = ObjectSchema(
+        "Gateway", "The Spark Gateway pedregal deploys in every cluster (pedregal gateway).", [
+            FieldSchema("image", .string(pattern: nil), "Container image of pedregal (default: runnerImage)."),
+            FieldSchema("replicas", .integer(minimum: 1, maximum: 100), "Replicas per cluster (default: 2)."),
+            FieldSchema("issuer", .string(pattern: "^https://"), required: true,
+                        "OIDC issuer (iss) of the tokens clients send, e.g. https://example.okta.com/oauth2/default."),
+            FieldSchema("audience", .string(pattern: nil), required: true, "Accepted token audience (aud)."),
+            FieldSchema("jwksURL", .string(pattern: "^https://"), required: true,
+                        "The issuer's signing keys (JWKS), e.g. https://example.okta.com/oauth2/default/v1/keys."),
+            FieldSchema("groupsClaim", .string(pattern: nil), "Token claim holding the caller's Okta groups (default: groups)."),
+            FieldSchema("adminGroups", groups, "Okta groups allowed to cordon and drain Spark Connect servers (default: none)."),
+            FieldSchema("tlsSecret", .string(pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"), required: true,
+                        "Name of the Secret (type kubernetes.io/tls, e.g. from cert-manager) in the gateway namespace holding the certificate for the regions' gateway hosts; its value never enters generated/."),
+            FieldSchema("port", .integer(minimum: 1, maximum: 65535), "Port clients reach on the gateway's Service (default: sparkConnectPort, which sc:// URLs without a port use)."),
+            FieldSchema("serviceType", .enumeration(GatewayServiceType.allCases.map(\.rawValue)),
+                        "How the Service is exposed: LoadBalancer (default), ClusterIP or NodePort."),
+            FieldSchema("cpu", .quantity, "CPU of each replica, requested and limit (default: \"1\"); one event loop per whole core."),
+            FieldSchema("memory", .quantity, "Memory of each replica, requested and limit (default: 1Gi)."),
+            FieldSchema("upstreams", .map(keys: "region", values: .list(.string(pattern: "^[^\\s:]+:[0-9]+$"))),
+                        "Per region whose backend is not sk8 (EMR): the Spark Connect endpoints (host:port, over TLS) its gateway forwards to."),
+        ])
+
     /// `templates/platform.yaml`.
     public static let platform = ObjectSchema("Platform", "Platform-wide settings: templates/platform.yaml.", [
         FieldSchema("domain", .string(pattern: nil), required: true, "DNS zone for Spark Connect endpoints."),
@@ -247,6 +270,8 @@ public enum FormatSchema {
                     "Kubernetes minor version of the clusters, e.g. \"1.33\"; every generated object is checked against its schemas."),
         FieldSchema("clusterRequests", .object(clusterRequests),
                     "Which environments take self-service Spark Connect cluster requests, and on what terms."),
+        FieldSchema("gateway", .object(gateway),
+                    "Deploy the Spark Gateway in every cluster (Deployment, Service, RBAC); without it the gateway is installed on its own."),
     ])
 
     /// One entry of `templates/environments.yaml`.

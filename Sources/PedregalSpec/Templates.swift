@@ -72,9 +72,66 @@ public struct PlatformTemplate: Sendable {
     public var kubernetesVersion: Located<String>?
     /// `clusterRequests`: which environments take self-service cluster requests; nil: none do.
     public var clusterRequests: ClusterRequestSettings?
+    /// The Spark Gateway pedregal deploys in every cluster; nil leaves the gateway to be installed on its own.
+    public var gateway: GatewaySettings?
 
     /// The platform file at `file`, with nothing read yet.
     public init(file: String) { self.file = file }
+}
+
+/// How the gateway's Service is exposed.
+public enum GatewayServiceType: String, CaseIterable, Sendable {
+    /// A cloud load balancer: clients outside the cluster reach the region's gateway host.
+    case LoadBalancer
+    /// Inside the cluster only (an ingress or a mesh in front of it).
+    case ClusterIP
+    /// A port on every node.
+    case NodePort
+}
+
+/// `templates/platform.yaml` `gateway`: pedregal deploys the Spark Gateway
+/// (`pedregal gateway`) in every cluster, with these settings.
+public struct GatewaySettings: Sendable {
+    public var location: SourceLocation
+    /// Container image (default: the runner image).
+    public var image: Located<String>?
+    public var replicas: Located<Int>?
+    /// OIDC issuer (`iss`) of the tokens clients send.
+    public var issuer: Located<String>?
+    /// Accepted audience (`aud`).
+    public var audience: Located<String>?
+    /// The issuer's JWKS, an https URL.
+    public var jwksURL: Located<String>?
+    /// Claim holding the caller's groups.
+    public var groupsClaim: Located<String>?
+    /// Okta groups allowed to cordon and drain servers.
+    public var adminGroups: Located<[Located<String>]>?
+    /// Secret (`kubernetes.io/tls`) in the gateway namespace holding the serving certificate.
+    public var tlsSecret: Located<String>?
+    /// The port clients reach on the Service.
+    public var port: Located<Int>?
+    public var serviceType: Located<GatewayServiceType>?
+    /// CPU of each replica (requested and limit).
+    public var cpu: Located<Quantity>?
+    /// Memory of each replica (requested and limit).
+    public var memory: Located<Quantity>?
+    /// Pass-through upstreams of the routes in regions that do not run Spark on Kubernetes.
+    public var upstreams: [GatewayUpstreams] = []
+
+    public init(location: SourceLocation) { self.location = location }
+}
+
+/// The Spark Connect endpoints a region's gateway forwards its routes to
+/// when Spark there runs outside Kubernetes (EMR).
+public struct GatewayUpstreams: Sendable {
+    public var region: Located<String>
+    /// `host:port` addresses.
+    public var addresses: Located<[Located<String>]>
+
+    public init(region: Located<String>, addresses: Located<[Located<String>]>) {
+        self.region = region
+        self.addresses = addresses
+    }
 }
 
 /// `templates/platform.yaml` `clusterRequests`: which environments take

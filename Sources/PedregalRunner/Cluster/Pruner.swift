@@ -56,7 +56,7 @@ public struct Pruner: Sendable {
         ("networking.k8s.io", "NetworkPolicy"), ("", "ConfigMap"), ("", "Service"),
         ("externaldns.k8s.io", "DNSEndpoint"), (JobState.apacheGroup, "SparkApplication"),
         (JobState.kubeflowGroup, "SparkApplication"), (JobState.kubeflowGroup, "ScheduledSparkApplication"),
-        ("batch", "CronJob"),
+        ("batch", "CronJob"), ("apps", "Deployment"), ("policy", "PodDisruptionBudget"),
     ]
 
     /// The label selector of prune candidates in `cluster`'s folder.
