@@ -4,7 +4,11 @@ import PackageDescription
 // Dependencies point downward only: each pipeline stage is its own module
 // (load → resolve → render → emit → diff), the runner stands apart and never
 // sees the team format, and the `pedregal` executable only parses arguments.
-let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+// CI sets PEDREGAL_WARNINGS_AS_ERRORS=1 so a warning in pedregal's own code fails the build;
+// dependencies are not affected, and users' builds with newer compilers keep working.
+let warningsAsErrors: [SwiftSetting] =
+    Context.environment["PEDREGAL_WARNINGS_AS_ERRORS"] == "1" ? [.unsafeFlags(["-warnings-as-errors"])] : []
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")] + warningsAsErrors
 
 let package = Package(
     name: "pedregal",
@@ -38,30 +42,41 @@ let package = Package(
         .target(name: "PedregalDiagnostics", dependencies: ["PedregalBasics"], swiftSettings: strict),
         .target(name: "PedregalYAML", dependencies: ["CYAML", "PedregalDiagnostics", "PedregalBasics"], swiftSettings: strict),
         .target(name: "PedregalSpec", dependencies: ["PedregalDiagnostics"], swiftSettings: strict),
-        .target(name: "PedregalLoader", dependencies: ["PedregalDiagnostics", "PedregalSpec", "PedregalYAML", "PedregalBasics"], swiftSettings: strict),
+        .target(
+            name: "PedregalLoader", dependencies: ["PedregalDiagnostics", "PedregalSpec", "PedregalYAML", "PedregalBasics"],
+            swiftSettings: strict),
         .target(name: "PedregalResolver", dependencies: ["PedregalDiagnostics", "PedregalSpec", "PedregalBasics"], swiftSettings: strict),
         .target(name: "PedregalManifests", dependencies: ["PedregalYAML"], swiftSettings: strict),
         // Edits to team files that keep their comments and layout (expiry, cluster requests).
         .target(name: "PedregalTeamEdits", dependencies: ["PedregalDiagnostics", "PedregalYAML", "PedregalBasics"], swiftSettings: strict),
-        .target(name: "PedregalRenderers", dependencies: ["PedregalSpec", "PedregalYAML", "PedregalResolver", "PedregalManifests", "PedregalBasics"], swiftSettings: strict),
+        .target(
+            name: "PedregalRenderers",
+            dependencies: ["PedregalSpec", "PedregalYAML", "PedregalResolver", "PedregalManifests", "PedregalBasics"], swiftSettings: strict
+        ),
         .target(name: "PedregalEmitter", dependencies: ["PedregalYAML", "PedregalManifests", "PedregalBasics"], swiftSettings: strict),
         // Kubernetes' and the CRDs' schemas (embedded), and checking objects against them.
-        .target(name: "PedregalKubernetesSchemas", dependencies: ["PedregalDiagnostics", "PedregalYAML", "PedregalManifests", "PedregalBasics"], swiftSettings: strict),
+        .target(
+            name: "PedregalKubernetesSchemas",
+            dependencies: ["PedregalDiagnostics", "PedregalYAML", "PedregalManifests", "PedregalBasics"], swiftSettings: strict),
         .target(
             name: "PedregalCompiler",
-            dependencies: ["PedregalDiagnostics", "PedregalManifests", "PedregalSpec", 
+            dependencies: [
+                "PedregalDiagnostics", "PedregalManifests", "PedregalSpec",
                 "PedregalLoader", "PedregalResolver", "PedregalRenderers", "PedregalEmitter", "PedregalKubernetesSchemas",
                 "PedregalTeamEdits", "PedregalDiff", "PedregalBasics",
             ],
             swiftSettings: strict),
         .target(name: "PedregalDiff", dependencies: ["PedregalYAML", "PedregalManifests", "PedregalBasics"], swiftSettings: strict),
         // `pedregal init`: a new platform repository, or a new team file.
-        .target(name: "PedregalScaffold", dependencies: ["PedregalDiagnostics", "PedregalLoader", "PedregalSpec", "PedregalCompiler"], swiftSettings: strict),
+        .target(
+            name: "PedregalScaffold", dependencies: ["PedregalDiagnostics", "PedregalLoader", "PedregalSpec", "PedregalCompiler"],
+            swiftSettings: strict),
         // The runner applies generated/ and runs jobs; it reads manifests (and the emitter's
         // header and path scheme, to refuse files `generate` would not write), never the team format.
         .target(
             name: "PedregalRunner",
-            dependencies: ["PedregalBasics", 
+            dependencies: [
+                "PedregalBasics",
                 "PedregalDiagnostics", "PedregalYAML", "PedregalManifests", "PedregalEmitter",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -98,7 +113,8 @@ let package = Package(
         // The Cluster Request API (`pedregal serve`): requests become reviewed changes to teams/.
         .target(
             name: "PedregalRequests",
-            dependencies: ["PedregalDiagnostics", "PedregalEmitter", "PedregalLoader", "PedregalManifests", "PedregalResolver", "PedregalSpec", 
+            dependencies: [
+                "PedregalDiagnostics", "PedregalEmitter", "PedregalLoader", "PedregalManifests", "PedregalResolver", "PedregalSpec",
                 "PedregalCompiler", "PedregalDiff", "PedregalTeamEdits", "PedregalRunner", "PedregalAuth", "PedregalBasics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -110,7 +126,8 @@ let package = Package(
         .target(name: "PedregalLocal", dependencies: ["PedregalManifests", "PedregalYAML", "PedregalAuth"], swiftSettings: strict),
         .executableTarget(
             name: "pedregal",
-            dependencies: ["PedregalManifests", "PedregalDiagnostics", "PedregalEmitter", "PedregalKubernetesSchemas", "PedregalLoader", 
+            dependencies: [
+                "PedregalManifests", "PedregalDiagnostics", "PedregalEmitter", "PedregalKubernetesSchemas", "PedregalLoader",
                 "PedregalBasics",
                 "PedregalCompiler",
                 "PedregalLocal",
@@ -126,7 +143,12 @@ let package = Package(
             swiftSettings: strict),
 
         // Measures the compiler on thousands of generated teams against a parse-and-emit floor.
-        .executableTarget(name: "pedregal-bench", dependencies: ["PedregalDiagnostics", "PedregalEmitter", "PedregalKubernetesSchemas", "PedregalLoader", "PedregalManifests", "PedregalYAML", "PedregalCompiler", "PedregalBasics"], swiftSettings: strict),
+        .executableTarget(
+            name: "pedregal-bench",
+            dependencies: [
+                "PedregalDiagnostics", "PedregalEmitter", "PedregalKubernetesSchemas", "PedregalLoader", "PedregalManifests",
+                "PedregalYAML", "PedregalCompiler", "PedregalBasics",
+            ], swiftSettings: strict),
         // Loopback gRPC peers (an echo backend, a unary client) for the gateway's benchmark and tests.
         .target(
             name: "PedregalGatewayPeers",
@@ -150,7 +172,8 @@ let package = Package(
         // Measures the Cluster Request API against the change alone and a bare HTTP round trip.
         .executableTarget(
             name: "pedregal-requests-bench",
-            dependencies: ["PedregalLoader", 
+            dependencies: [
+                "PedregalLoader",
                 "PedregalRequests", "PedregalAuth", "PedregalCompiler", "PedregalTeamEdits",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -160,25 +183,45 @@ let package = Package(
             ],
             swiftSettings: strict),
 
-        .target(name: "PedregalTestSupport", dependencies: ["PedregalDiagnostics", "PedregalEmitter", "PedregalLoader", "PedregalCompiler"], path: "Tests/PedregalTestSupport"),
+        .target(
+            name: "PedregalTestSupport", dependencies: ["PedregalDiagnostics", "PedregalEmitter", "PedregalLoader", "PedregalCompiler"],
+            path: "Tests/PedregalTestSupport"),
         .testTarget(name: "PedregalYAMLTests", dependencies: ["PedregalDiagnostics", "PedregalYAML", "PedregalTestSupport"]),
         .testTarget(name: "PedregalManifestsTests", dependencies: ["PedregalYAML", "PedregalManifests"]),
         .testTarget(name: "PedregalTeamEditsTests", dependencies: ["PedregalTeamEdits"]),
         .testTarget(name: "PedregalLoaderTests", dependencies: ["PedregalCompiler", "PedregalLoader", "PedregalTestSupport"]),
-        .testTarget(name: "PedregalResolverTests", dependencies: ["PedregalDiagnostics", "PedregalManifests", "PedregalResolver", "PedregalSpec", "PedregalYAML", "PedregalBasics", "PedregalCompiler", "PedregalTestSupport"]),
         .testTarget(
-            name: "PedregalCompilerTests", dependencies: ["PedregalDiagnostics", "PedregalKubernetesSchemas", "PedregalLoader", "PedregalManifests", "PedregalRenderers", "PedregalCompiler", "PedregalTestSupport"],
+            name: "PedregalResolverTests",
+            dependencies: [
+                "PedregalDiagnostics", "PedregalManifests", "PedregalResolver", "PedregalSpec", "PedregalYAML", "PedregalBasics",
+                "PedregalCompiler", "PedregalTestSupport",
+            ]),
+        .testTarget(
+            name: "PedregalCompilerTests",
+            dependencies: [
+                "PedregalDiagnostics", "PedregalKubernetesSchemas", "PedregalLoader", "PedregalManifests", "PedregalRenderers",
+                "PedregalCompiler", "PedregalTestSupport",
+            ],
             exclude: ["Fixtures"]),
         .testTarget(name: "PedregalCLITests", dependencies: ["PedregalBasics", "PedregalTestSupport"]),
         .testTarget(
             name: "PedregalKubernetesSchemasTests", dependencies: ["PedregalYAML", "PedregalKubernetesSchemas", "PedregalTestSupport"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "PedregalScaffoldTests", dependencies: ["PedregalCompiler", "PedregalLoader", "PedregalSpec", "PedregalScaffold", "PedregalTestSupport"]),
-        .testTarget(name: "PedregalDiffTests", dependencies: ["PedregalCompiler", "PedregalLoader", "PedregalManifests", "PedregalSpec", "PedregalYAML", "PedregalBasics", "PedregalDiff", "PedregalTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "PedregalLocalTests", dependencies: ["PedregalManifests", "PedregalLocal", "PedregalCompiler", "PedregalTestSupport"]),
+        .testTarget(
+            name: "PedregalScaffoldTests",
+            dependencies: ["PedregalCompiler", "PedregalLoader", "PedregalSpec", "PedregalScaffold", "PedregalTestSupport"]),
+        .testTarget(
+            name: "PedregalDiffTests",
+            dependencies: [
+                "PedregalCompiler", "PedregalLoader", "PedregalManifests", "PedregalSpec", "PedregalYAML", "PedregalBasics", "PedregalDiff",
+                "PedregalTestSupport",
+            ], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "PedregalLocalTests", dependencies: ["PedregalManifests", "PedregalLocal", "PedregalCompiler", "PedregalTestSupport"]),
         .testTarget(
             name: "PedregalRunnerTests",
-            dependencies: ["PedregalDiagnostics", "PedregalManifests", "PedregalYAML", 
+            dependencies: [
+                "PedregalDiagnostics", "PedregalManifests", "PedregalYAML",
                 "PedregalBasics",
                 "PedregalRunner", "PedregalEmitter", "PedregalTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -198,7 +241,8 @@ let package = Package(
             ]),
         .testTarget(
             name: "PedregalGatewayTests",
-            dependencies: ["PedregalYAML", 
+            dependencies: [
+                "PedregalYAML",
                 "PedregalGateway", "PedregalAuth", "PedregalGatewayPeers",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -208,7 +252,8 @@ let package = Package(
             ]),
         .testTarget(
             name: "PedregalRequestsTests",
-            dependencies: ["PedregalCompiler", "PedregalDiagnostics", "PedregalDiff", "PedregalEmitter", "PedregalLoader", 
+            dependencies: [
+                "PedregalCompiler", "PedregalDiagnostics", "PedregalDiff", "PedregalEmitter", "PedregalLoader",
                 "PedregalBasics",
                 "PedregalRequests", "PedregalAuth", "PedregalTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -62,7 +62,8 @@ public enum RFC3339 {
         }
         guard hour < 24, minute < 60, second < 61 else { return .failure(Problem("the time of day is out of range")) }
         // A leap second (:60) counts as :59.
-        let total = daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60
+        let total =
+            daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60
             + min(second, 59) - offsetMinutes * 60
         return .success(Time(seconds: total, fraction: fraction))
     }

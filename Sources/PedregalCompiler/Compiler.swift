@@ -44,8 +44,10 @@ public struct Compiler: Sendable {
         if !diagnostics.containsErrors, let platform = resolved.platform {
             let resolvedFiles = Set(platform.teams.map(\.source))
             for team in loaded.teams where !resolvedFiles.contains(team.file) {
-                diagnostics.append(.error("internal", "this team could not be resolved, and no rule said why; please report it",
-                                          at: team.location))
+                diagnostics.append(
+                    .error(
+                        "internal", "this team could not be resolved, and no rule said why; please report it",
+                        at: team.location))
             }
         }
         var compilation = Compilation(diagnostics: diagnostics, platform: resolved.platform, inputs: loaded.files)

@@ -23,7 +23,8 @@ struct ManifestSchemaCheck: Sendable {
         }
         if let validator = ManifestValidator(kubernetesVersion: version.value) { return (validator, []) }
         let supported = ManifestValidator.supportedKubernetesVersions
-        let message = "kubernetesVersion '\(version.value)' is not supported: pedregal carries the schemas of Kubernetes "
+        let message =
+            "kubernetesVersion '\(version.value)' is not supported: pedregal carries the schemas of Kubernetes "
             + "\(supported.joined(separator: ", ")); write one of them (the default is \(ManifestValidator.defaultKubernetesVersion))"
         return (nil, [.error(.invalidValue, message, at: version.location)])
     }
@@ -34,13 +35,18 @@ struct ManifestSchemaCheck: Sendable {
     /// would triple the check's cost. `pedregal validate --manifests` and the
     /// golden tests check them.
     func diagnostics(for manifests: [Manifest]) -> [Diagnostic] {
-        let validator = { var v = self.validator; v.checksEmbeddedObjects = false; return v }()
+        let validator = {
+            var v = self.validator
+            v.checksEmbeddedObjects = false
+            return v
+        }()
         let origins = self.origins
         return manifests.parallelMap { manifest -> Diagnostic? in
             let violations = validator.violations(of: manifest.object)
             guard !violations.isEmpty else { return nil }
             let problems = violations.map(\.description).joined(separator: "; ")
-            let message = "pedregal generated an invalid \(manifest.id) for cluster \(manifest.cluster) "
+            let message =
+                "pedregal generated an invalid \(manifest.id) for cluster \(manifest.cluster) "
                 + "(\(OutputLayout.path(for: manifest))): \(problems). This is a bug in pedregal, not in your files; please report it"
             return .error("internal", message, at: origins.location(of: manifest))
         }.compactMap { $0 }

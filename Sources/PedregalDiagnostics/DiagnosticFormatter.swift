@@ -51,7 +51,8 @@ public struct DiagnosticFormatter: Sendable {
         let severityColour = d.severity == .error ? red : yellow
         // One line per problem, whatever the input held (a key with a newline).
         func line(_ s: String) -> String { s.replacingAll("\r", with: "\\r").replacingAll("\n", with: "\\n") }
-        var out = "\(bold)\(place(d.location)): \(severityColour)\(d.severity.rawValue):\(reset)\(bold) \(line(d.message))\(reset) [\(d.code.rawValue)]\n"
+        var out =
+            "\(bold)\(place(d.location)): \(severityColour)\(d.severity.rawValue):\(reset)\(bold) \(line(d.message))\(reset) [\(d.code.rawValue)]\n"
         for note in d.notes {
             out += "\(place(note.location)): \(cyan)note:\(reset) \(line(note.message))\n"
         }

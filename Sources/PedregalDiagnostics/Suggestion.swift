@@ -30,7 +30,8 @@ public enum Suggestion {
     /// Levenshtein distance over Unicode scalars (optimal string alignment,
     /// so a swap of two letters counts as one edit).
     public static func editDistance(_ a: String, _ b: String) -> Int {
-        let s = Array(a.unicodeScalars), t = Array(b.unicodeScalars)
+        let s = Array(a.unicodeScalars)
+        let t = Array(b.unicodeScalars)
         if s.isEmpty { return t.count }
         if t.isEmpty { return s.count }
         var previous2 = [Int](repeating: 0, count: t.count + 1)

@@ -49,11 +49,15 @@ public struct DiffFormatter: Sendable {
         let (green, red, yellow, bold, reset) =
             colour ? ("\u{1B}[32m", "\u{1B}[31m", "\u{1B}[33m", "\u{1B}[1m", "\u{1B}[0m") : ("", "", "", "", "")
         var out = "\(bold)pedregal diff \(baseLabel) → \(headLabel): \(headline(report))\(reset)\n\nSummary\n"
-        let rows = [["CLUSTER", "TEAM", "+", "~", "-", "CPU", "MEMORY", "PODS", "DNS"]] + report.summaries.map { s in
-            [s.cluster, s.team ?? "(platform)", String(s.added), String(s.changed), String(s.removed),
-             ValueText.signedCPU(s.cpuMillis), ValueText.signedMemory(s.memoryBytes), ValueText.signed(s.pods),
-             Self.dns(s).joined(separator: " ")]
-        }
+        let rows =
+            [["CLUSTER", "TEAM", "+", "~", "-", "CPU", "MEMORY", "PODS", "DNS"]]
+            + report.summaries.map { s in
+                [
+                    s.cluster, s.team ?? "(platform)", String(s.added), String(s.changed), String(s.removed),
+                    ValueText.signedCPU(s.cpuMillis), ValueText.signedMemory(s.memoryBytes), ValueText.signed(s.pods),
+                    Self.dns(s).joined(separator: " "),
+                ]
+            }
         let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
             let padded = row.enumerated().map { column, cell in
@@ -89,7 +93,8 @@ public struct DiffFormatter: Sendable {
         out += "|---|---|---:|---:|---:|---:|---:|---:|---|\n"
         for s in report.summaries {
             let dns = Self.dns(s).map { "`\($0)`" }.joined(separator: " ")
-            out += "| `\(s.cluster)` | \(s.team ?? "_platform_") | \(s.added) | \(s.changed) | \(s.removed) | "
+            out +=
+                "| `\(s.cluster)` | \(s.team ?? "_platform_") | \(s.added) | \(s.changed) | \(s.removed) | "
                 + "\(ValueText.signedCPU(s.cpuMillis)) | \(ValueText.signedMemory(s.memoryBytes)) | \(ValueText.signed(s.pods)) | \(dns) |\n"
         }
         if !report.risks.isEmpty {
@@ -111,9 +116,11 @@ public struct DiffFormatter: Sendable {
             var truncation = ""
             if lines.count > maxLinesPerCluster {
                 shown = Array(lines.prefix(maxLinesPerCluster))
-                truncation = "\n_… \(lines.count - maxLinesPerCluster) more lines not shown; run `pedregal diff` locally for all of them._\n"
+                truncation =
+                    "\n_… \(lines.count - maxLinesPerCluster) more lines not shown; run `pedregal diff` locally for all of them._\n"
             }
-            out += "\n<details><summary><code>\(cluster)</code>: \(count(.added)) added, \(count(.changed)) changed, \(count(.removed)) removed</summary>\n\n"
+            out +=
+                "\n<details><summary><code>\(cluster)</code>: \(count(.added)) added, \(count(.changed)) changed, \(count(.removed)) removed</summary>\n\n"
             out += "```diff\n" + shown.map { $0.replacingAll("```", with: "ˋˋˋ") }.joined(separator: "\n") + "\n```\n"
             out += truncation
             out += "\n</details>\n"

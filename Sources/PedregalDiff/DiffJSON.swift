@@ -23,30 +23,34 @@ enum DiffJSON {
             "head": .string(head),
             "changed": .bool(report.hasChanges),
             "totals": ["added": .int(count(.added)), "changed": .int(count(.changed)), "removed": .int(count(.removed))],
-            "summary": .list(report.summaries.map { s in
-                .object([
-                    "cluster": .string(s.cluster), "team": s.team.map(YAMLValue.string) ?? .null,
-                    "added": .int(s.added), "changed": .int(s.changed), "removed": .int(s.removed),
-                    "cpuMillis": .int(s.cpuMillis), "memoryBytes": .int(s.memoryBytes), "pods": .int(s.pods),
-                    "dnsAdded": .list(s.dnsAdded.map(YAMLValue.string)), "dnsRemoved": .list(s.dnsRemoved.map(YAMLValue.string)),
-                ])
-            }),
-            "risks": .list(report.risks.map { r in
-                .object([
-                    "kind": .string(r.kind.rawValue), "cluster": .string(r.cluster), "object": .string(r.object),
-                    "team": r.team.map(YAMLValue.string) ?? .null, "detail": .string(r.detail),
-                ])
-            }),
-            "changes": .list(report.changes.map { c in
-                .object([
-                    "change": .string(c.kind.rawValue), "cluster": .string(c.key.cluster), "apiVersion": .string(c.apiVersion),
-                    "kind": .string(c.key.kind), "namespace": c.key.namespace.map(YAMLValue.string) ?? .null,
-                    "name": .string(c.key.name), "team": c.team.map(YAMLValue.string) ?? .null, "source": .string(c.source),
-                    "fields": .list(c.fields.map { f in
-                        .object(["path": .string(f.path), "old": f.old ?? .null, "new": f.new ?? .null])
-                    }),
-                ])
-            }),
+            "summary": .list(
+                report.summaries.map { s in
+                    .object([
+                        "cluster": .string(s.cluster), "team": s.team.map(YAMLValue.string) ?? .null,
+                        "added": .int(s.added), "changed": .int(s.changed), "removed": .int(s.removed),
+                        "cpuMillis": .int(s.cpuMillis), "memoryBytes": .int(s.memoryBytes), "pods": .int(s.pods),
+                        "dnsAdded": .list(s.dnsAdded.map(YAMLValue.string)), "dnsRemoved": .list(s.dnsRemoved.map(YAMLValue.string)),
+                    ])
+                }),
+            "risks": .list(
+                report.risks.map { r in
+                    .object([
+                        "kind": .string(r.kind.rawValue), "cluster": .string(r.cluster), "object": .string(r.object),
+                        "team": r.team.map(YAMLValue.string) ?? .null, "detail": .string(r.detail),
+                    ])
+                }),
+            "changes": .list(
+                report.changes.map { c in
+                    .object([
+                        "change": .string(c.kind.rawValue), "cluster": .string(c.key.cluster), "apiVersion": .string(c.apiVersion),
+                        "kind": .string(c.key.kind), "namespace": c.key.namespace.map(YAMLValue.string) ?? .null,
+                        "name": .string(c.key.name), "team": c.team.map(YAMLValue.string) ?? .null, "source": .string(c.source),
+                        "fields": .list(
+                            c.fields.map { f in
+                                .object(["path": .string(f.path), "old": f.old ?? .null, "new": f.new ?? .null])
+                            }),
+                    ])
+                }),
         ])
         return JSONWriter.pretty(value) + "\n"
     }

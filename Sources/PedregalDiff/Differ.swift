@@ -8,21 +8,28 @@ public enum Differ {
         let new = Dictionary(head.map { (ObjectKey($0), $0) }, uniquingKeysWith: { first, _ in first })
         var changes: [ObjectChange] = []
         for key in Set(old.keys).union(new.keys).sorted() {
-            let before = old[key], after = new[key]
+            let before = old[key]
+            let after = new[key]
             let manifest = after ?? before!
             let team = manifest.object["metadata"]?["labels"]?[Vocabulary.team]?.string
             switch (before, after) {
             case (nil, let a?):
-                changes.append(ObjectChange(kind: .added, key: key, apiVersion: a.id.apiVersion, team: team,
-                                            source: a.source, fields: [], old: nil, new: a.object))
+                changes.append(
+                    ObjectChange(
+                        kind: .added, key: key, apiVersion: a.id.apiVersion, team: team,
+                        source: a.source, fields: [], old: nil, new: a.object))
             case (let b?, nil):
-                changes.append(ObjectChange(kind: .removed, key: key, apiVersion: b.id.apiVersion, team: team,
-                                            source: b.source, fields: [], old: b.object, new: nil))
+                changes.append(
+                    ObjectChange(
+                        kind: .removed, key: key, apiVersion: b.id.apiVersion, team: team,
+                        source: b.source, fields: [], old: b.object, new: nil))
             case (let b?, let a?):
                 let fields = ValueDiff.changes(b.object, a.object)
                 if !fields.isEmpty {
-                    changes.append(ObjectChange(kind: .changed, key: key, apiVersion: a.id.apiVersion, team: team,
-                                                source: a.source, fields: fields, old: b.object, new: a.object))
+                    changes.append(
+                        ObjectChange(
+                            kind: .changed, key: key, apiVersion: a.id.apiVersion, team: team,
+                            source: a.source, fields: fields, old: b.object, new: a.object))
                 }
             case (nil, nil): break
             }
@@ -54,7 +61,8 @@ public enum Differ {
                 summary.pods += newPods - oldPods
             }
             if change.key.kind == "DNSEndpoint" {
-                let before = dnsNames(change.old), after = dnsNames(change.new)
+                let before = dnsNames(change.old)
+                let after = dnsNames(change.new)
                 summary.dnsAdded += after.subtracting(before).sorted()
                 summary.dnsRemoved += before.subtracting(after).sorted()
             }

@@ -7,15 +7,18 @@ import PedregalYAML
 enum RiskRules {
     static func risks(in changes: [ObjectChange]) -> [Risk] {
         // Inside a namespace that goes away, losing its policies is implied.
-        let removedNamespaces = Set(changes.filter { $0.kind == .removed && $0.key.kind == "Namespace" }
-            .map { "\($0.key.cluster)/\($0.key.name)" })
+        let removedNamespaces = Set(
+            changes.filter { $0.kind == .removed && $0.key.kind == "Namespace" }
+                .map { "\($0.key.cluster)/\($0.key.name)" })
         func inRemovedNamespace(_ change: ObjectChange) -> Bool {
             change.key.namespace.map { removedNamespaces.contains("\(change.key.cluster)/\($0)") } ?? false
         }
         var risks: [Risk] = []
         func add(_ kind: Risk.Kind, _ change: ObjectChange, _ detail: String) {
-            risks.append(Risk(kind: kind, cluster: change.key.cluster, object: change.key.description, team: change.team,
-                              detail: detail))
+            risks.append(
+                Risk(
+                    kind: kind, cluster: change.key.cluster, object: change.key.description, team: change.team,
+                    detail: detail))
         }
         for change in changes {
             switch change.key.kind {
@@ -37,8 +40,10 @@ enum RiskRules {
                 guard change.kind == .changed || change.key.kind == "ClusterRole" else { break }
                 let widened = ruleAtoms(change.new).subtracting(ruleAtoms(change.old)).sorted()
                 if !widened.isEmpty && change.kind != .removed {
-                    add(.rbacRulesWidened, change, "now allows \(widened.prefix(8).joined(separator: ", "))"
-                        + (widened.count > 8 ? " and \(widened.count - 8) more" : ""))
+                    add(
+                        .rbacRulesWidened, change,
+                        "now allows \(widened.prefix(8).joined(separator: ", "))"
+                            + (widened.count > 8 ? " and \(widened.count - 8) more" : ""))
                 }
             case "NetworkPolicy":
                 if change.kind == .removed, !inRemovedNamespace(change) {
@@ -50,7 +55,9 @@ enum RiskRules {
                 let component = (change.new ?? change.old)?["metadata"]?["labels"]?[Vocabulary.component]?.string
                 let what = component == SparkComponent.connectServer ? "Spark Connect server (open sessions drop)" : "streaming job"
                 if change.kind == .changed, change.fields.contains(where: { $0.path.hasPrefix("spec") }) {
-                    add(.workloadRestarted, change, "the \(what) restarts: \(change.fields.filter { $0.path.hasPrefix("spec") }.count) spec field(s) change")
+                    add(
+                        .workloadRestarted, change,
+                        "the \(what) restarts: \(change.fields.filter { $0.path.hasPrefix("spec") }.count) spec field(s) change")
                 } else if change.kind == .removed, !inRemovedNamespace(change) {
                     add(.workloadStopped, change, "the \(what) is stopped and deleted")
                 }
@@ -65,11 +72,12 @@ enum RiskRules {
     }
 
     private static func subjects(_ object: YAMLValue?) -> Set<String> {
-        Set((object?["subjects"]?.listValue ?? []).map { subject in
-            let kind = subject["kind"]?.string ?? "?"
-            let name = subject["name"]?.string ?? "?"
-            return subject["namespace"]?.string.map { "\(kind) \($0)/\(name)" } ?? "\(kind) \(name)"
-        })
+        Set(
+            (object?["subjects"]?.listValue ?? []).map { subject in
+                let kind = subject["kind"]?.string ?? "?"
+                let name = subject["name"]?.string ?? "?"
+                return subject["namespace"]?.string.map { "\(kind) \($0)/\(name)" } ?? "\(kind) \(name)"
+            })
     }
 
     /// Every (apiGroup, resource, verb) a role grants, as "verb group/resource".
@@ -90,12 +98,14 @@ enum RiskRules {
 
     /// Why `new` admits traffic `old` did not, if it does.
     private static func loosening(_ old: YAMLValue?, _ new: YAMLValue?) -> String? {
-        let oldSpec = old?["spec"], newSpec = new?["spec"]
+        let oldSpec = old?["spec"]
+        let newSpec = new?["spec"]
         let oldTypes = Set(oldSpec?["policyTypes"]?.listValue?.compactMap(\.string) ?? [])
         let newTypes = Set(newSpec?["policyTypes"]?.listValue?.compactMap(\.string) ?? [])
         if oldTypes.contains("Ingress") && !newTypes.contains("Ingress") { return "it no longer restricts ingress" }
         if oldSpec?["podSelector"] != newSpec?["podSelector"] {
-            return "it now selects different pods (\(JSONWriter.string(oldSpec?["podSelector"] ?? .null)) → \(JSONWriter.string(newSpec?["podSelector"] ?? .null)))"
+            return
+                "it now selects different pods (\(JSONWriter.string(oldSpec?["podSelector"] ?? .null)) → \(JSONWriter.string(newSpec?["podSelector"] ?? .null)))"
         }
         let added = allowances(newSpec).subtracting(allowances(oldSpec)).sorted()
         return added.isEmpty ? nil : "it now admits \(added.joined(separator: "; "))"

@@ -96,9 +96,11 @@ public enum ValueDiff {
 
     /// `a.b`, or `a["b.c"]` for keys that are not plain identifiers.
     static func join(_ path: String, _ key: String) -> String {
-        let plain = !key.isEmpty && key.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
-        }
+        let plain =
+            !key.isEmpty
+            && key.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
+            }
         if plain { return path.isEmpty ? key : "\(path).\(key)" }
         return "\(path)[\(JSONText.quote(key))]"
     }

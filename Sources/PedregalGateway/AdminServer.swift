@@ -101,7 +101,9 @@ final class AdminServer: Sendable {
     private func problem(_ status: HTTPResponseStatus, _ detail: String) -> Answer {
         Answer(
             status: status, contentType: "application/problem+json",
-            body: "{\"title\":\(StructuredLog.quote(status.reasonPhrase)),\"status\":\(status.code),\"detail\":\(StructuredLog.quote(detail))}\n")
+            body:
+                "{\"title\":\(StructuredLog.quote(status.reasonPhrase)),\"status\":\(status.code),\"detail\":\(StructuredLog.quote(detail))}\n"
+        )
     }
 }
 
@@ -126,7 +128,8 @@ private final class AdminHandler: ChannelInboundHandler {
             var headers = HTTPHeaders()
             headers.add(name: "content-type", value: answer.contentType)
             headers.add(name: "content-length", value: String(answer.body.utf8.count))
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: answer.status, headers: headers))), promise: nil)
+            context.write(
+                wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: answer.status, headers: headers))), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: answer.body)))), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             self.head = nil

@@ -147,7 +147,9 @@ public struct RouteTable: Sendable, Equatable {
         for (index, route) in self.routes.enumerated() {
             for host in route.hostnames {
                 if let other = byHost[host] {
-                    conflicts.append("host '\(host)' is claimed by '\(self.routes[other].name)' and '\(route.name)'; '\(self.routes[other].name)' keeps it")
+                    conflicts.append(
+                        "host '\(host)' is claimed by '\(self.routes[other].name)' and '\(route.name)'; '\(self.routes[other].name)' keeps it"
+                    )
                 } else {
                     byHost[host] = index
                 }

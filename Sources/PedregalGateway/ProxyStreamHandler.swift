@@ -4,18 +4,6 @@ import NIOHPACK
 import NIOHTTP2
 import PedregalAuth
 
-/// Per client connection: the last verified token, so a connection that
-/// sends the same bearer token on every call pays for one verification.
-final class ClientConnectionState {
-    var lastToken: String?
-    var lastIdentity: VerifiedIdentity?
-    let peer: String
-
-    init(peer: String) {
-        self.peer = peer
-    }
-}
-
 /// Proxies one client stream (one Spark Connect call): authenticates the
 /// headers, reads the first request message to learn the session, places
 /// it, then forwards request messages (rewriting `user_context.user_id`)
@@ -26,7 +14,7 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
     typealias OutboundIn = HTTP2Frame.FramePayload
     typealias OutboundOut = HTTP2Frame.FramePayload
 
-    private enum State {
+    enum State {
         case awaitingHeaders
         /// Reading until the first message is complete.
         case readingFirstMessage
@@ -36,29 +24,29 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
         case finished
     }
 
-    private let core: GatewayCore
-    private let connection: ClientConnectionState
-    private var state = State.awaitingHeaders
-    private var context: ChannelHandlerContext?
-    private var reader: GRPCMessageReader
-    private var deferred: [HTTP2Frame.FramePayload] = []
-    private var requestHeaders = HPACKHeaders()
-    private var outgoing: [[UInt8]] = []
-    private var requestEnded = false
-    private var readPending = false
+    let core: GatewayCore
+    let connection: ClientConnectionState
+    var state = State.awaitingHeaders
+    var context: ChannelHandlerContext?
+    var reader: GRPCMessageReader
+    var deferred: [HTTP2Frame.FramePayload] = []
+    var requestHeaders = HPACKHeaders()
+    var outgoing: [[UInt8]] = []
+    var requestEnded = false
+    var readPending = false
 
-    private var route: GatewayRoute?
-    private var method: SparkConnectMethod?
-    private var identity: VerifiedIdentity?
-    private var authority = ""
-    private var sessionID: String?
-    private var server: ServerAddress?
-    private var opensSession = false
-    private var executionStarted = false
-    private var backend: BackendStreamHandler?
-    private var backendChannel: (any Channel)?
-    private var responseStarted = false
-    private let started = ContinuousClock.now
+    var route: GatewayRoute?
+    var method: SparkConnectMethod?
+    var identity: VerifiedIdentity?
+    var authority = ""
+    var sessionID: String?
+    var server: ServerAddress?
+    var opensSession = false
+    var executionStarted = false
+    var backend: BackendStreamHandler?
+    var backendChannel: (any Channel)?
+    var responseStarted = false
+    let started = ContinuousClock.now
 
     init(core: GatewayCore, connection: ClientConnectionState) {
         self.core = core
@@ -79,7 +67,7 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
         handle(frame)
     }
 
-    private func handle(_ frame: HTTP2Frame.FramePayload) {
+    func handle(_ frame: HTTP2Frame.FramePayload) {
         switch (state, frame) {
         case (.awaitingHeaders, .headers(let headers)):
             receivedHeaders(headers.headers, endStream: headers.endStream)
@@ -97,7 +85,7 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
         }
     }
 
-    private func receivedHeaders(_ headers: HPACKHeaders, endStream: Bool) {
+    func receivedHeaders(_ headers: HPACKHeaders, endStream: Bool) {
         do throws(GatewayRefusal) {
             requestHeaders = headers
             authority = headers.first(name: ":authority") ?? headers.first(name: "host") ?? ""
@@ -155,7 +143,7 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
         }
     }
 
-    private func authenticated(_ identity: VerifiedIdentity, token: String) throws(GatewayRefusal) {
+    func authenticated(_ identity: VerifiedIdentity, token: String) throws(GatewayRefusal) {
         try core.authorize(identity, route: route!)
         connection.lastToken = token
         connection.lastIdentity = identity
@@ -163,7 +151,7 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
         state = .readingFirstMessage
     }
 
-    private func resumeAfterAuthentication(_ result: Result<VerifiedIdentity, AuthError>, token: String) {
+    func resumeAfterAuthentication(_ result: Result<VerifiedIdentity, AuthError>, token: String) {
         guard case .waiting = state else { return }
         do throws(GatewayRefusal) {
             switch result {
@@ -196,7 +184,7 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
         }
     }
 
-    private func receivedData(_ data: HTTP2Frame.FramePayload.Data) {
+    func receivedData(_ data: HTTP2Frame.FramePayload.Data) {
         guard case .byteBuffer(let buffer) = data.data else { return }
         do throws(GatewayRefusal) {
             let messages = try reader.append(buffer)
@@ -213,7 +201,7 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
         if case .proxying = state { flushRequest() }
     }
 
-    private func rewrite(_ message: [UInt8]) throws(GatewayRefusal) {
+    func rewrite(_ message: [UInt8]) throws(GatewayRefusal) {
         let result: (facts: RequestFacts, message: [UInt8])
         do {
             result = try message.withUnsafeBytes { bytes in
@@ -233,128 +221,9 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
         }
     }
 
-    // MARK: Placement and the backend stream
-
-    private func place(_ facts: RequestFacts) {
-        guard let context, let route, let method, let identity else { return }
-        state = .waiting
-        let loop = context.eventLoop
-        let bound = NIOLoopBound(self, eventLoop: loop)
-        core.place(route: route, method: method, subject: identity.subject, facts: facts, authority: authority, on: loop)
-            .hop(to: loop)
-            .whenComplete { result in
-                switch result {
-                case .success(let placed):
-                    bound.value.opensSession = placed.opensSession
-                    bound.value.connect(to: placed.server)
-                case .failure(let error as GatewayRefusal): bound.value.finish(error, tellClient: true)
-                case .failure(let error): bound.value.finish(GatewayRefusal(.unavailable, "\(error)"), tellClient: true)
-                }
-            }
-    }
-
-    private func connect(to server: ServerAddress) {
-        guard case .waiting = state, let context, let route, let method else { return }
-        self.server = server
-        if method.isExecution {
-            let limit = route.maxExecutions ?? core.settings.maxExecutionsPerRoute
-            guard core.sessions.beginExecution(route: route.name, server: server, limit: limit) else {
-                finish(
-                    GatewayRefusal(
-                        .resourceExhausted,
-                        "route \(route.hostnames.first ?? route.name) runs its limit of \(limit) executions; retry later"),
-                    tellClient: true)
-                return
-            }
-            executionStarted = true
-        }
-        let handler = BackendStreamHandler(proxy: self)
-        backend = handler
-        let bound = NIOLoopBound(handler, eventLoop: context.eventLoop)
-        let this = NIOLoopBound(self, eventLoop: context.eventLoop)
-        core.pools.pool(on: context.eventLoop).openStream(to: server, tls: core.usesTLS(route)) { channel in
-            try channel.pipeline.syncOperations.addHandler(bound.value)
-        }.whenComplete { result in
-            this.value.backendOpened(result, server: server)
-        }
-    }
-
-    private func backendOpened(_ result: Result<any Channel, any Error>, server: ServerAddress) {
-        switch result {
-        case .success(let channel):
-            backendChannel = channel
-            guard case .waiting = state else {
-                channel.close(promise: nil)
-                return
-            }
-            channel.write(HTTP2Frame.FramePayload.headers(.init(headers: forwardedHeaders())), promise: nil)
-            state = .proxying
-            flushRequest()
-            replayDeferred()
-        case .failure(let error):
-            core.registry.setHealthy(server, false)
-            if opensSession, let route, let sessionID, let identity {
-                // The server never saw the session: let the client's retry place it afresh.
-                core.sessions.release(route: route.name, sessionID: sessionID, owner: identity.subject)
-            }
-            finish(GatewayRefusal(.unavailable, "cannot reach Spark Connect server \(server): \(error)"), tellClient: true)
-        }
-    }
-
-    private func replayDeferred() {
-        while !deferred.isEmpty {
-            let frame = deferred.removeFirst()
-            if case .waiting = state {
-                deferred.insert(frame, at: 0)
-                return
-            }
-            handle(frame)
-        }
-        if readPending, backendWritable {
-            readPending = false
-            context?.read()
-        }
-    }
-
-    /// The client's headers minus what must not reach Spark: the bearer
-    /// token (Spark does not need it; a driver should never see users' tokens)
-    /// and hop-by-hop fields.
-    private func forwardedHeaders() -> HPACKHeaders {
-        var out = HPACKHeaders()
-        out.reserveCapacity(requestHeaders.count)
-        for (name, value, indexable) in requestHeaders {
-            switch name {
-            case "authorization", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "host":
-                continue
-            case ":scheme":
-                out.add(name: name, value: route.map(core.usesTLS) == true ? "https" : "http", indexing: indexable)
-            default:
-                out.add(name: name, value: value, indexing: indexable)
-            }
-        }
-        return out
-    }
-
-    private func flushRequest() {
-        guard case .proxying = state, let channel = backendChannel else { return }
-        for message in outgoing {
-            var buffer = channel.allocator.buffer(capacity: message.count + 5)
-            buffer.writeInteger(UInt8(0))
-            buffer.writeInteger(UInt32(message.count))
-            buffer.writeBytes(message)
-            channel.write(HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(buffer))), promise: nil)
-        }
-        outgoing.removeAll(keepingCapacity: true)
-        if requestEnded {
-            channel.write(HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(channel.allocator.buffer(capacity: 0)), endStream: true)), promise: nil)
-            requestEnded = false
-        }
-        channel.flush()
-    }
-
     // MARK: Back-pressure
 
-    private var backendWritable: Bool { backendChannel?.isWritable ?? true }
+    var backendWritable: Bool { backendChannel?.isWritable ?? true }
 
     func read(context: ChannelHandlerContext) {
         switch state {
@@ -411,7 +280,7 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
         finish(GatewayRefusal(.unavailable, "the Spark Connect server \(server?.description ?? "") went away: \(reason)"), tellClient: true)
     }
 
-    private func completed(_ status: GRPCStatusCode) {
+    func completed(_ status: GRPCStatusCode) {
         if status == .ok, method == .releaseSession, let route, let sessionID, let identity {
             core.sessions.release(route: route.name, sessionID: sessionID, owner: identity.subject)
         }
@@ -435,7 +304,7 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
 
     /// Ends the call once: answers the client with `outcome` when asked, closes
     /// the backend stream, and records metrics and the access line.
-    private func finish(_ outcome: GatewayRefusal, tellClient: Bool) {
+    func finish(_ outcome: GatewayRefusal, tellClient: Bool) {
         if case .finished = state { return }
         state = .finished
         deferred.removeAll()
@@ -451,7 +320,8 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
             core.sessions.endExecution(route: route.name, server: server)
             executionStarted = false
         }
-        let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+        let seconds =
+            Double((ContinuousClock.now - started).components.attoseconds) / 1e18
             + Double((ContinuousClock.now - started).components.seconds)
         let routeName = route?.name ?? "(none)"
         core.metrics.record(route: routeName, code: outcome.code, seconds: seconds)
@@ -464,68 +334,5 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
                 "host": .string(RouteTable.host(ofAuthority: authority)), "status": .string(outcome.code.name),
                 "message": outcome.message.isEmpty ? .none : .string(outcome.message), "duration_ms": .double(seconds * 1000),
             ])
-    }
-}
-
-/// The gateway's end of a backend stream: hands response frames to the
-/// proxy, and reads from Spark only while the client can take more.
-final class BackendStreamHandler: ChannelDuplexHandler {
-    typealias InboundIn = HTTP2Frame.FramePayload
-    typealias OutboundIn = HTTP2Frame.FramePayload
-    typealias OutboundOut = HTTP2Frame.FramePayload
-
-    private var proxy: ProxyStreamHandler?
-    private var context: ChannelHandlerContext?
-    private var readPending = false
-
-    init(proxy: ProxyStreamHandler) {
-        self.proxy = proxy
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-
-    func detach() { proxy = nil }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .headers(let headers): proxy?.responseHeaders(headers)
-        case .data(let data): proxy?.responseData(data)
-        case .rstStream(let code): proxy?.backendClosed("stream reset (\(code))")
-        default: break
-        }
-    }
-
-    func channelReadComplete(context: ChannelHandlerContext) {
-        proxy?.flushResponse()
-    }
-
-    func read(context: ChannelHandlerContext) {
-        if proxy?.clientWritable ?? true {
-            context.read()
-        } else {
-            readPending = true
-        }
-    }
-
-    func clientWritabilityChanged(_ writable: Bool) {
-        if writable, readPending {
-            readPending = false
-            context?.read()
-        }
-    }
-
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        proxy?.backendWritabilityChanged(context.channel.isWritable)
-        context.fireChannelWritabilityChanged()
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        proxy?.backendClosed("the stream closed")
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        proxy?.backendClosed("\(error)")
-        context.close(promise: nil)
     }
 }

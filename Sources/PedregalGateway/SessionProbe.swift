@@ -33,7 +33,9 @@ enum SessionProbe {
         let loop = pool.eventLoop
         let promise = OncePromise(loop.makePromise(of: ProbeResult.self))
         let body = SparkConnectRequest.sessionProbe(sessionID: sessionID, userID: userID, operationID: UUID().uuidString.lowercased())
-        let timer = loop.scheduleTask(in: timeout) { promise.succeed(.unreachable("no answer within \(timeout.nanoseconds / 1_000_000) ms")) }
+        let timer = loop.scheduleTask(in: timeout) {
+            promise.succeed(.unreachable("no answer within \(timeout.nanoseconds / 1_000_000) ms"))
+        }
         pool.openStream(to: server, tls: useTLS) { channel in
             try channel.pipeline.syncOperations.addHandler(ProbeHandler(promise: promise))
         }.whenComplete { result in

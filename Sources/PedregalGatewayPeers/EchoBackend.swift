@@ -178,7 +178,8 @@ private final class EchoHandler: ChannelInboundHandler {
         var offset = 0
         var start = 5
         while offset + 5 <= received.count {
-            let length = Int(received[offset + 1]) << 24 | Int(received[offset + 2]) << 16 | Int(received[offset + 3]) << 8
+            let length =
+                Int(received[offset + 1]) << 24 | Int(received[offset + 2]) << 16 | Int(received[offset + 3]) << 8
                 | Int(received[offset + 4])
             start = offset + 5
             offset += 5 + length

@@ -40,7 +40,8 @@ final class KubernetesSchemas: Sendable {
         var kinds: [String: Kind] = [:]
         for (key, definition) in table.kinds {
             let slash = key.lastIndex(of: "/")!
-            let apiVersion = String(key[..<slash]), kind = String(key[key.index(after: slash)...])
+            let apiVersion = String(key[..<slash])
+            let kind = String(key[key.index(after: slash)...])
             kinds[key] = Kind(
                 apiVersion: apiVersion, kind: kind, root: compiler.node(named: definition, builtIn: true),
                 namespaced: !Self.clusterScoped.contains(kind), definition: nil, metadataRestrictions: nil)

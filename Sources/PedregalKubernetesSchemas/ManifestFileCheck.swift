@@ -65,9 +65,10 @@ public struct ManifestFileCheck: Sendable {
         for (identity, location) in results.flatMap(\.objects) {
             if let earlier = first[identity] {
                 let namespace = identity.namespace.isEmpty ? "" : "\(identity.namespace)/"
-                diagnostics.append(.error(
-                    .duplicateName, "\(identity.kind) \(namespace)\(identity.name) is defined twice in one cluster; remove one",
-                    at: location, notes: [.init("it is first defined here", at: earlier)]))
+                diagnostics.append(
+                    .error(
+                        .duplicateName, "\(identity.kind) \(namespace)\(identity.name) is defined twice in one cluster; remove one",
+                        at: location, notes: [.init("it is first defined here", at: earlier)]))
             } else {
                 first[identity] = location
             }
@@ -84,9 +85,11 @@ public struct ManifestFileCheck: Sendable {
             let title = Self.title(of: object)
             for violation in validator.violations(of: document) {
                 let severity: Diagnostic.Severity = violation.problem == .unknownKind && ignoresMissingSchemas ? .warning : .error
-                let location = Self.embeddedLocation(of: violation, in: document, bytes: file.bytes)
+                let location =
+                    Self.embeddedLocation(of: violation, in: document, bytes: file.bytes)
                     ?? Self.location(of: violation, in: document)
-                let message = "\(title): \(violation.path == FieldPath() ? "" : "\(violation.path): ")\(violation.message)"
+                let message =
+                    "\(title): \(violation.path == FieldPath() ? "" : "\(violation.path): ")\(violation.message)"
                     + Self.hint(for: violation, in: document)
                 result.diagnostics.append(Diagnostic(severity, violation.code, message, at: location))
             }

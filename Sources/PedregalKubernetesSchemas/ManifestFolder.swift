@@ -38,7 +38,8 @@ extension ManifestFileCheck {
     private static func readAll(
         _ paths: [String], below root: URL, shownAs display: (String) -> String
     ) -> (files: [File], unreadable: [Diagnostic]) {
-        var files: [File] = [], unreadable: [Diagnostic] = []
+        var files: [File] = []
+        var unreadable: [Diagnostic] = []
         for path in paths {
             let url = root.appendingPathComponent(path)
             var isDirectory: ObjCBool = false
@@ -46,7 +47,8 @@ extension ManifestFileCheck {
             do {
                 files.append(File(path: display(path), pathInFolder: path, bytes: Array(try Data(contentsOf: url))))
             } catch {
-                unreadable.append(.error(.unreadableFile, "cannot read this file: \(error.localizedDescription)", at: .startOf(display(path))))
+                unreadable.append(
+                    .error(.unreadableFile, "cannot read this file: \(error.localizedDescription)", at: .startOf(display(path))))
             }
         }
         return (files, unreadable)

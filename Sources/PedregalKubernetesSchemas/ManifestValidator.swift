@@ -76,7 +76,8 @@ public struct ManifestValidator: Sendable {
             }
             return s
         }
-        let apiVersion = string("apiVersion"), kindName = string("kind")
+        let apiVersion = string("apiVersion")
+        let kindName = string("kind")
         guard let apiVersion, let kindName else { return }
         guard let kind = schemas.kinds["\(apiVersion)/\(kindName)"] else {
             return walker.report(.unknownKind, unknownKindMessage(apiVersion: apiVersion, kind: kindName), at: .field("apiVersion"))

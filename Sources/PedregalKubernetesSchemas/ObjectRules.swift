@@ -7,9 +7,11 @@ enum NameRule {
         case .dns1123Label:
             return "a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters"
         case .dns1035Label:
-            return "a DNS-1035 label: lowercase letters, digits and '-', starting with a letter, ending with a letter or digit, at most 63 characters"
+            return
+                "a DNS-1035 label: lowercase letters, digits and '-', starting with a letter, ending with a letter or digit, at most 63 characters"
         case .dns1123Subdomain:
-            return "a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters"
+            return
+                "a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters"
         case .pathSegment:
             return "a name that is not '.' or '..' and has no '/' or '%'"
         }
@@ -55,22 +57,33 @@ extension SchemaWalker {
         let name = metadata.first { $0.key == "name" }?.value.scalarValue
         if case .string(let s)? = name, !s.isEmpty {
             if !rule.accepts(s) {
-                report(.invalidName, "'\(s)' is not a valid \(kind) name: it must be \(rule.explanation)", at: .field("metadata"), .field("name"))
+                report(
+                    .invalidName, "'\(s)' is not a valid \(kind) name: it must be \(rule.explanation)", at: .field("metadata"),
+                    .field("name"))
             } else if let maximum = NameRule.maximumLength(group: group, kind: kind), s.count > maximum {
-                report(.invalidName, "'\(s)' is too long for a \(kind) name (\(s.count) characters; at most \(maximum))", at: .field("metadata"), .field("name"))
+                report(
+                    .invalidName, "'\(s)' is too long for a \(kind) name (\(s.count) characters; at most \(maximum))",
+                    at: .field("metadata"), .field("name"))
             }
         } else if name == nil || name == .string("") {
             let generated = metadata.contains { $0.key == "generateName" }
-            report(.missingField, "missing: every object needs a name" + (generated ? " (generateName does not work with apply or GitOps)" : ""), at: .field("metadata"), .field("name"))
+            report(
+                .missingField,
+                "missing: every object needs a name" + (generated ? " (generateName does not work with apply or GitOps)" : ""),
+                at: .field("metadata"), .field("name"))
         }
         let namespace = metadata.first { $0.key == "namespace" }?.value.scalarValue
         if namespaced {
             if case .string(let s)? = namespace, !s.isEmpty {
                 if !ValueFormats.isDNS1123Label(s) {
-                    report(.invalidName, "namespace '\(s)' must be \(NameRule.dns1123Label.explanation)", at: .field("metadata"), .field("namespace"))
+                    report(
+                        .invalidName, "namespace '\(s)' must be \(NameRule.dns1123Label.explanation)", at: .field("metadata"),
+                        .field("namespace"))
                 }
             } else if namespace == nil || namespace == .string("") {
-                report(.missingField, "missing: \(kind) is namespaced, and manifests are applied without a default namespace", at: .field("metadata"), .field("namespace"))
+                report(
+                    .missingField, "missing: \(kind) is namespaced, and manifests are applied without a default namespace",
+                    at: .field("metadata"), .field("namespace"))
             }
         } else if case .string(let s)? = namespace, !s.isEmpty {
             report(.invalidValue, "\(kind) is cluster-scoped; remove metadata.namespace", at: .field("metadata"), .field("namespace"))
@@ -81,7 +94,10 @@ extension SchemaWalker {
                     invalidKey(label.key, in: "labels", what: "label key")
                 }
                 if case .string(let value)? = label.value.scalarValue, !ValueFormats.isLabelValue(value) {
-                    report(.invalidName, "label value '\(value)' must be empty or at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit", at: .field("metadata"), .field("labels"), .key(label.key))
+                    report(
+                        .invalidName,
+                        "label value '\(value)' must be empty or at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
+                        at: .field("metadata"), .field("labels"), .key(label.key))
                 }
             }
         }
@@ -94,13 +110,18 @@ extension SchemaWalker {
                 if case .string(let value)? = annotation.value.scalarValue { bytes += annotation.key.utf8.count + value.utf8.count }
             }
             if bytes > NameRule.maximumAnnotationBytes {
-                report(.invalidValue, "annotations take \(bytes) bytes; Kubernetes allows \(NameRule.maximumAnnotationBytes)", at: .field("metadata"), .field("annotations"))
+                report(
+                    .invalidValue, "annotations take \(bytes) bytes; Kubernetes allows \(NameRule.maximumAnnotationBytes)",
+                    at: .field("metadata"), .field("annotations"))
             }
         }
     }
 
     private mutating func invalidKey(_ key: String, in map: String, what: String) {
-        report(.invalidName, "\(what) '\(key)' must be a name of at most 63 letters, digits, '-', '_' and '.' (starting and ending with a letter or digit), optionally after a DNS subdomain prefix and '/'", onKey: true, at: .field("metadata"), .field(map), .key(key))
+        report(
+            .invalidName,
+            "\(what) '\(key)' must be a name of at most 63 letters, digits, '-', '_' and '.' (starting and ending with a letter or digit), optionally after a DNS subdomain prefix and '/'",
+            onKey: true, at: .field("metadata"), .field(map), .key(key))
     }
 
     /// ConfigMap: keys made of `[-._a-zA-Z0-9]`, none in both data and binaryData, at most 1 MiB in all.
@@ -111,15 +132,21 @@ extension SchemaWalker {
             guard let entries = object.first(where: { $0.key == field })?.value.mapPairs else { continue }
             for entry in entries {
                 if !ValueFormats.isConfigMapKey(entry.key) {
-                    report(.invalidName, "key '\(entry.key)' must be letters, digits, '-', '_' and '.' (not '.' or '..'), at most 253 characters", onKey: true, at: .field(field), .key(entry.key))
+                    report(
+                        .invalidName,
+                        "key '\(entry.key)' must be letters, digits, '-', '_' and '.' (not '.' or '..'), at most 253 characters",
+                        onKey: true, at: .field(field), .key(entry.key))
                 } else if !keys.insert(entry.key).inserted {
-                    report(.invalidValue, "key '\(entry.key)' is in both data and binaryData", onKey: true, at: .field(field), .key(entry.key))
+                    report(
+                        .invalidValue, "key '\(entry.key)' is in both data and binaryData", onKey: true, at: .field(field), .key(entry.key))
                 }
                 if case .string(let value)? = entry.value.scalarValue { bytes += value.utf8.count }
             }
         }
         if bytes > NameRule.maximumConfigMapBytes {
-            report(.invalidValue, "the data takes \(bytes) bytes; a ConfigMap holds at most \(NameRule.maximumConfigMapBytes)", at: .field("data"))
+            report(
+                .invalidValue, "the data takes \(bytes) bytes; a ConfigMap holds at most \(NameRule.maximumConfigMapBytes)",
+                at: .field("data"))
         }
     }
 }

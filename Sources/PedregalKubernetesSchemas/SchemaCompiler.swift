@@ -96,7 +96,8 @@ struct SchemaCompiler {
             }
         }
         if let listType = schema.mapping?.first(where: { $0.key == "x-kubernetes-list-type" })?.value.scalar?.text {
-            let keys = schema.mapping?.first(where: { $0.key == "x-kubernetes-list-map-keys" })?.value.sequence?
+            let keys =
+                schema.mapping?.first(where: { $0.key == "x-kubernetes-list-map-keys" })?.value.sequence?
                 .compactMap { $0.scalar?.text } ?? []
             node.listType = listType == "set" ? .set : listType == "map" && !keys.isEmpty ? .map(keys: keys) : nil
         }

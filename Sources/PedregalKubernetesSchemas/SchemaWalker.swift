@@ -103,10 +103,14 @@ struct SchemaWalker<Value: ValidatableValue> {
 
     private mutating func checkRange(_ d: Double, _ node: SchemaNode) {
         if let minimum = node.minimum, d < minimum || (node.exclusiveMinimum && d == minimum) {
-            report(.invalidValue, "\(Self.number(d)) is below the minimum \(node.exclusiveMinimum ? "(exclusive) " : "")\(Self.number(minimum))")
+            report(
+                .invalidValue,
+                "\(Self.number(d)) is below the minimum \(node.exclusiveMinimum ? "(exclusive) " : "")\(Self.number(minimum))")
         }
         if let maximum = node.maximum, d > maximum || (node.exclusiveMaximum && d == maximum) {
-            report(.invalidValue, "\(Self.number(d)) is above the maximum \(node.exclusiveMaximum ? "(exclusive) " : "")\(Self.number(maximum))")
+            report(
+                .invalidValue,
+                "\(Self.number(d)) is above the maximum \(node.exclusiveMaximum ? "(exclusive) " : "")\(Self.number(maximum))")
         }
     }
 
@@ -115,7 +119,9 @@ struct SchemaWalker<Value: ValidatableValue> {
         case .quantity?:
             if !ValueFormats.isQuantity(s) { return badQuantity(s) }
         case .dateTime?:
-            if case .failure(let problem) = RFC3339.parse(s) { report(.invalidValue, "\"\(s)\" is not an RFC 3339 time: \(problem.message)") }
+            if case .failure(let problem) = RFC3339.parse(s) {
+                report(.invalidValue, "\"\(s)\" is not an RFC 3339 time: \(problem.message)")
+            }
         case .byte?:
             if !ValueFormats.isBase64(s) { report(.invalidValue, "must be base64 (standard alphabet, padded)") }
         case .int32?, .int64?, nil:

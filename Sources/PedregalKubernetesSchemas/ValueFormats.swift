@@ -18,10 +18,16 @@ enum ValueFormats {
         func number() -> Bool {
             if i < s.count, s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-") { i += 1 }
             var digits = 0
-            while i < s.count, isDigit(s[i]) { i += 1; digits += 1 }
+            while i < s.count, isDigit(s[i]) {
+                i += 1
+                digits += 1
+            }
             if i < s.count, s[i] == UInt8(ascii: ".") {
                 i += 1
-                while i < s.count, isDigit(s[i]) { i += 1; digits += 1 }
+                while i < s.count, isDigit(s[i]) {
+                    i += 1
+                    digits += 1
+                }
             }
             return digits > 0
         }

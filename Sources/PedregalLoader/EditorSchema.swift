@@ -15,11 +15,12 @@ public enum EditorSchema {
         collect(root, into: &definitions, seen: &seen)
         var schema = object(root)
         guard case .map(var map) = schema else { return "" }
-        map.entries.insert(contentsOf: [
-            YAMLMap.Entry(key: "$schema", value: "https://json-schema.org/draft/2020-12/schema"),
-            YAMLMap.Entry(key: "$id", value: .string(id)),
-            YAMLMap.Entry(key: "title", value: .string("pedregal \(root.name.lowercased()) file (format version 1)")),
-        ], at: 0)
+        map.entries.insert(
+            contentsOf: [
+                YAMLMap.Entry(key: "$schema", value: "https://json-schema.org/draft/2020-12/schema"),
+                YAMLMap.Entry(key: "$id", value: .string(id)),
+                YAMLMap.Entry(key: "title", value: .string("pedregal \(root.name.lowercased()) file (format version 1)")),
+            ], at: 0)
         map["$defs"] = .map(YAMLMap(definitions.map { YAMLMap.Entry(key: $0.0, value: $0.1) }))
         schema = .map(map)
         return JSONWriter.pretty(schema) + "\n"
@@ -48,9 +49,11 @@ public enum EditorSchema {
         return .object([
             "type": "object",
             "description": .string(schema.description),
-            "properties": .map(YAMLMap(schema.fields.map { field in
-                YAMLMap.Entry(key: field.name, value: property(field.type, description: field.description))
-            })),
+            "properties": .map(
+                YAMLMap(
+                    schema.fields.map { field in
+                        YAMLMap.Entry(key: field.name, value: property(field.type, description: field.description))
+                    })),
             "required": required.isEmpty ? .null : .list(required),
             "additionalProperties": false,
         ]).droppingNulls
@@ -65,10 +68,12 @@ public enum EditorSchema {
             map = ["type": "integer", "minimum": .optional(minimum), "maximum": .optional(maximum)]
         case .boolean: map = ["type": "boolean"]
         case .quantity:
-            map = ["anyOf": [
-                ["type": "string", "pattern": #"^\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$"#],
-                ["type": "number", "minimum": 0],
-            ]]
+            map = [
+                "anyOf": [
+                    ["type": "string", "pattern": #"^\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$"#],
+                    ["type": "number", "minimum": 0],
+                ]
+            ]
         case .sparkMemory:
             map = ["anyOf": [["type": "string", "pattern": "^[0-9]+([kKmMgGtTpP][bB]?|[bB])?$"], ["type": "integer", "minimum": 1]]]
         case .timestamp: map = ["type": "string", "format": "date-time"]
@@ -78,8 +83,10 @@ public enum EditorSchema {
         case .list(let item): map = ["type": "array", "items": property(item, description: nil)]
         case .object(let schema): map = ["$ref": .string("#/$defs/\(schema.name)")]
         case .map(let keys, let values):
-            map = ["type": "object", "propertyNames": ["description": .string(keys)],
-                   "additionalProperties": property(values, description: nil)]
+            map = [
+                "type": "object", "propertyNames": ["description": .string(keys)],
+                "additionalProperties": property(values, description: nil),
+            ]
         }
         if let description {
             // A `$ref` with siblings is fine in 2020-12; editors show the description.
@@ -89,8 +96,8 @@ public enum EditorSchema {
     }
 }
 
-private extension YAMLValue {
-    var droppingNulls: YAMLValue {
+extension YAMLValue {
+    fileprivate var droppingNulls: YAMLValue {
         guard case .map(let m) = self else { return self }
         return .map(YAMLMap(m.entries))
     }

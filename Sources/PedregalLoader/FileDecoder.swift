@@ -43,8 +43,10 @@ final class FileDecoder {
     func object(_ node: YAMLNode, _ schema: ObjectSchema, path: String, owner: SourceLocation? = nil) -> ObjectReader? {
         guard let pairs = node.mapping else {
             if path.isEmpty {
-                error(.wrongType, "the file must be a mapping with the keys of a \(schema.name.lowercased()) file (\(schema.fields.filter(\.required).map(\.name).joined(separator: ", "))), not \(node.kindDescription)",
-                      at: node.location)
+                error(
+                    .wrongType,
+                    "the file must be a mapping with the keys of a \(schema.name.lowercased()) file (\(schema.fields.filter(\.required).map(\.name).joined(separator: ", "))), not \(node.kindDescription)",
+                    at: node.location)
             } else {
                 wrongType(path, expected: "a mapping (\(schema.name))", node: node)
             }
@@ -65,8 +67,9 @@ final class FileDecoder {
                 let suggestion = Suggestion.closest(to: pair.key, in: schema.keys)
                 if let suggestion { suggested.insert(suggestion) }
                 let allowed = suggestion.map { "; did you mean '\($0)'?" } ?? "; allowed keys: \(schema.keys.joined(separator: ", "))"
-                error(.unknownKey, "unknown key '\(pair.key)' in \(describe(path, schema))\(allowed)",
-                      at: pair.keyLocation)
+                error(
+                    .unknownKey, "unknown key '\(pair.key)' in \(describe(path, schema))\(allowed)",
+                    at: pair.keyLocation)
                 continue
             }
             if pair.value.scalar?.resolved == .null {
@@ -77,11 +80,13 @@ final class FileDecoder {
             }
             present[pair.key] = pair
         }
-        for field in schema.fields where field.required && present[field.name] == nil
+        for field in schema.fields
+        where field.required && present[field.name] == nil
             && !pairs.contains(where: { $0.key == field.name }) && !suggested.contains(field.name) && !merged
         {
-            error(.missingKey, "\(describe(path, schema)) is missing required key '\(field.name)': \(field.description)",
-                  at: owner ?? node.location)
+            error(
+                .missingKey, "\(describe(path, schema)) is missing required key '\(field.name)': \(field.description)",
+                at: owner ?? node.location)
         }
         return ObjectReader(decoder: self, path: path, location: node.location, pairs: present, schema: schema)
     }
@@ -174,8 +179,9 @@ final class FileDecoder {
         guard let text = string(node, path: path) else { return nil }
         if let value = E(rawValue: text.value) { return Located(value, at: text.location) }
         let allowed = E.allCases.map(\.rawValue)
-        error(.invalidValue,
-              "'\(path)' must be one of \(allowed.joined(separator: ", ")), not '\(text.value)'"
+        error(
+            .invalidValue,
+            "'\(path)' must be one of \(allowed.joined(separator: ", ")), not '\(text.value)'"
                 + Suggestion.hint(for: text.value, in: allowed), at: text.location)
         return nil
     }
@@ -188,9 +194,10 @@ final class FileDecoder {
             return nil
         }
         guard let quantity = Quantity(scalar.text) else {
-            error(.invalidQuantity,
-                  "'\(path)' is not a Kubernetes quantity: '\(scalar.text)'; write a number with an optional suffix, e.g. \"32\", 500m, 128Gi",
-                  at: node.location)
+            error(
+                .invalidQuantity,
+                "'\(path)' is not a Kubernetes quantity: '\(scalar.text)'; write a number with an optional suffix, e.g. \"32\", 500m, 128Gi",
+                at: node.location)
             return nil
         }
         return Located(quantity, at: node.location)
@@ -199,9 +206,10 @@ final class FileDecoder {
     func sparkMemory(_ node: YAMLNode, path: String) -> Located<SparkMemory>? {
         guard let text = scalarText(node, path: path) else { return nil }
         guard let memory = SparkMemory(text.value) else {
-            error(.invalidQuantity,
-                  "'\(path)' is not a Spark memory size: '\(text.value)'; write a whole number and a unit (k, m, g or t), e.g. 4g or 512m",
-                  at: node.location)
+            error(
+                .invalidQuantity,
+                "'\(path)' is not a Spark memory size: '\(text.value)'; write a whole number and a unit (k, m, g or t), e.g. 4g or 512m",
+                at: node.location)
             return nil
         }
         return Located(memory, at: node.location)

@@ -17,9 +17,11 @@ public struct GitSourceTree: SourceTree {
     /// tree) at `revision`.
     public init(root: URL, revision: String) throws {
         let prefix = try Self.git(["rev-parse", "--show-prefix"], in: root).trimmingCharacters(in: .whitespacesAndNewlines)
-        _ = try Self.git(["rev-parse", "--verify", "--quiet", "\(revision)^{commit}"], in: root,
-                         failure: "'\(revision)' is not a commit in this repository")
-        let listing = try Self.git(["ls-tree", "-r", "-z", "--full-tree", revision, "--", "\(prefix)teams", "\(prefix)templates"], in: root)
+        _ = try Self.git(
+            ["rev-parse", "--verify", "--quiet", "\(revision)^{commit}"], in: root,
+            failure: "'\(revision)' is not a commit in this repository")
+        let listing = try Self.git(
+            ["ls-tree", "-r", "-z", "--full-tree", revision, "--", "\(prefix)teams", "\(prefix)templates"], in: root)
         var blobs: [(path: String, id: String)] = []
         var directories: Set<String> = []
         for entry in listing.split(separator: "\0") where !entry.isEmpty {
@@ -81,7 +83,9 @@ public struct GitSourceTree: SourceTree {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git"] + arguments
         process.currentDirectoryURL = root
-        let out = Pipe(), err = Pipe(), stdin = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        let stdin = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = stdin
@@ -112,6 +116,14 @@ public struct GitSourceTree: SourceTree {
 private final class ErrorBuffer: @unchecked Sendable {
     private let lock = NSLock()
     private var stored = Data()
-    func set(_ data: Data) { lock.lock(); stored = data; lock.unlock() }
-    var data: Data { lock.lock(); defer { lock.unlock() }; return stored }
+    func set(_ data: Data) {
+        lock.lock()
+        stored = data
+        lock.unlock()
+    }
+    var data: Data {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
 }

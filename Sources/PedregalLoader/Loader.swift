@@ -17,10 +17,15 @@ public struct LoadedInput: Sendable {
     public var unusableFiles: Set<String> = []
 }
 
-private enum FileJob: Sendable { case template(String, String), team(String) }
+private enum FileJob: Sendable {
+    case template(String, String)
+    case team(String)
+}
 
 private enum Outcome: Sendable {
-    case template(String, Templates.Part), team(TeamSpec?), none
+    case template(String, Templates.Part)
+    case team(TeamSpec?)
+    case none
 }
 
 /// Reads `templates/*.yaml` and `teams/*.yaml` from a source tree. Files are
@@ -95,8 +100,9 @@ public struct Loader: Sendable {
             }
             bytes = read
         } catch {
-            decoder.error(.unreadableFile, "cannot read the file: \(error); make it a readable YAML file or remove it",
-                          at: .startOf(path))
+            decoder.error(
+                .unreadableFile, "cannot read the file: \(error); make it a readable YAML file or remove it",
+                at: .startOf(path))
             return nil
         }
         let result = parser.parse(bytes, file: path)
@@ -107,9 +113,10 @@ public struct Loader: Sendable {
             return nil
         }
         if result.documents.count > 1 {
-            decoder.error(.unsupportedYAML,
-                          "the file holds \(result.documents.count) YAML documents; keep one (remove the '---' separators)",
-                          at: result.documents[1].location)
+            decoder.error(
+                .unsupportedYAML,
+                "the file holds \(result.documents.count) YAML documents; keep one (remove the '---' separators)",
+                at: result.documents[1].location)
         }
         return first
     }
@@ -130,25 +137,30 @@ public struct Loader: Sendable {
             let stem = Self.stem(name)
             let path = "templates/\(name)"
             if !Self.templateNames.contains(stem) {
-                diagnostics.append(.error(
-                    .unknownFile,
-                    "unknown template file '\(name)'"
-                        + Suggestion.hint(for: name, in: Self.templateNames.map { "\($0).yaml" },
-                                          then: "templates/ holds \(Self.templateNames.map { "\($0).yaml" }.joined(separator: ", "))"),
-                    at: .startOf(path)))
+                diagnostics.append(
+                    .error(
+                        .unknownFile,
+                        "unknown template file '\(name)'"
+                            + Suggestion.hint(
+                                for: name, in: Self.templateNames.map { "\($0).yaml" },
+                                then: "templates/ holds \(Self.templateNames.map { "\($0).yaml" }.joined(separator: ", "))"),
+                        at: .startOf(path)))
             } else if let earlier = found.first(where: { $0.name == stem }) {
-                diagnostics.append(.error(
-                    .unknownFile, "'\(path)' and '\(earlier.path)' both define \(stem); keep one",
-                    at: .startOf(path)))
+                diagnostics.append(
+                    .error(
+                        .unknownFile, "'\(path)' and '\(earlier.path)' both define \(stem); keep one",
+                        at: .startOf(path)))
             } else {
                 found.append((stem, path))
             }
         }
-        for name in Self.templateNames where !Self.optionalTemplates.contains(name)
+        for name in Self.templateNames
+        where !Self.optionalTemplates.contains(name)
             && !found.contains(where: { $0.name == name })
         {
-            diagnostics.append(.error(
-                .missingFile, "missing template file templates/\(name).yaml", at: .startOf("templates/\(name).yaml")))
+            diagnostics.append(
+                .error(
+                    .missingFile, "missing template file templates/\(name).yaml", at: .startOf("templates/\(name).yaml")))
         }
         return Self.templateNames.compactMap { name in found.first { $0.name == name } }
     }

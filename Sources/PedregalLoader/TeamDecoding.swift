@@ -19,8 +19,11 @@ extension FileDecoder {
         team.environmentsLocation = r.keyLocation("environments")
         team.environments = (r.entries("environments", what: "environments") ?? []).compactMap { pair in
             var environment = TeamEnvironment(name: Located(pair.key, at: pair.keyLocation))
-            guard let e = object(pair.value, FormatSchema.teamEnvironment, path: "environments.\(pair.key)",
-                                 owner: pair.keyLocation) else {
+            guard
+                let e = object(
+                    pair.value, FormatSchema.teamEnvironment, path: "environments.\(pair.key)",
+                    owner: pair.keyLocation)
+            else {
                 return environment
             }
             environment.regions = e.stringList("regions")

@@ -38,8 +38,10 @@ extension FileDecoder {
         if let c = r.object("clusterRequests", FormatSchema.clusterRequests) {
             var requests = ClusterRequestSettings(location: c.location)
             requests.environments = (c.entries("environments", what: "environments") ?? []).compactMap { pair in
-                guard let e = object(pair.value, FormatSchema.clusterRequestTerms,
-                                     path: "clusterRequests.environments.\(pair.key)", owner: pair.keyLocation)
+                guard
+                    let e = object(
+                        pair.value, FormatSchema.clusterRequestTerms,
+                        path: "clusterRequests.environments.\(pair.key)", owner: pair.keyLocation)
                 else { return nil }
                 var terms = ClusterRequestTerms(environment: Located(pair.key, at: pair.keyLocation))
                 terms.defaultTTL = e.string("defaultTTL")

@@ -92,8 +92,9 @@ extension ConnectTemplate {
         }
         let named = inEnvironment.filter { label($0, Vocabulary.sparkConnect) == query.name }
         guard !named.isEmpty else {
-            throw .unknownServer(query.name, team: query.team, environment: query.environment,
-                                 known: names(Vocabulary.sparkConnect, inEnvironment))
+            throw .unknownServer(
+                query.name, team: query.team, environment: query.environment,
+                known: names(Vocabulary.sparkConnect, inEnvironment))
         }
         let regions = names(Vocabulary.region, named)
         let region = query.region ?? regions.first ?? ""
@@ -101,8 +102,8 @@ extension ConnectTemplate {
             throw .unknownRegion(region, known: regions)
         }
         guard let text = chosen.object["data"]?[Vocabulary.templateKey]?.string,
-              let document = YAMLParser().parse(Array(text.utf8), file: "template").documents.first,
-              let conf = document.value["spec"]?["sparkConf"]?.mapValue
+            let document = YAMLParser().parse(Array(text.utf8), file: "template").documents.first,
+            let conf = document.value["spec"]?["sparkConf"]?.mapValue
         else { throw .unreadableTemplate(chosen.id.name) }
         return ConnectTemplate(
             team: query.team, environment: query.environment, name: query.name, region: region,

@@ -34,15 +34,16 @@ public struct LocalGatewayFiles: Sendable, Equatable {
     /// The files for the route of `template` in `manifests`, in front of a server on `serverPort`.
     public init?(template: ConnectTemplate, manifests: [Manifest], serverPort: Int, stateDirectory: String) {
         func label(_ manifest: Manifest, _ key: String) -> String? { manifest.object["metadata"]?["labels"]?[key]?.string }
-        guard let route = manifests.first(where: {
-                  $0.id.kind == "ConfigMap" && label($0, Vocabulary.component) == SparkComponent.gatewayRoute
-                      && label($0, Vocabulary.team) == template.team && label($0, Vocabulary.environment) == template.environment
-                      && label($0, Vocabulary.sparkConnect) == template.name && label($0, Vocabulary.region) == template.region
-              }),
-              let text = route.object["data"]?[Vocabulary.routeKey]?.string,
-              let spec = YAMLParser().parse(Array(text.utf8), file: "route").documents.first?.value,
-              let namespace = spec["namespace"]?.string, let service = spec["service"]?.string,
-              let hostnames = spec["hostnames"]?.listValue?.compactMap(\.string), !hostnames.isEmpty
+        guard
+            let route = manifests.first(where: {
+                $0.id.kind == "ConfigMap" && label($0, Vocabulary.component) == SparkComponent.gatewayRoute
+                    && label($0, Vocabulary.team) == template.team && label($0, Vocabulary.environment) == template.environment
+                    && label($0, Vocabulary.sparkConnect) == template.name && label($0, Vocabulary.region) == template.region
+            }),
+            let text = route.object["data"]?[Vocabulary.routeKey]?.string,
+            let spec = YAMLParser().parse(Array(text.utf8), file: "route").documents.first?.value,
+            let namespace = spec["namespace"]?.string, let service = spec["service"]?.string,
+            let hostnames = spec["hostnames"]?.listValue?.compactMap(\.string), !hostnames.isEmpty
         else { return nil }
         directory = stateDirectory + "/gateway"
         routeYAML = YAMLWriter.document(route.object)
@@ -72,10 +73,12 @@ public struct LocalGatewayFiles: Sendable, Equatable {
 
     /// `pedregal gateway` on `127.0.0.1:port` (h2c: loopback only), admin on `adminPort`.
     public func command(executable: String, port: Int, adminPort: Int) -> [String] {
-        [executable, "gateway", "--routes", routesFolder, "--backends", backendsPath,
-         "--listen", "127.0.0.1:\(port)", "--admin-listen", "127.0.0.1:\(adminPort)",
-         "--issuer", Self.issuer, "--audience", Self.audience, "--jwks", jwksPath, "--group-prefix", Self.groupPrefix,
-         "--threads", "2"]
+        [
+            executable, "gateway", "--routes", routesFolder, "--backends", backendsPath,
+            "--listen", "127.0.0.1:\(port)", "--admin-listen", "127.0.0.1:\(adminPort)",
+            "--issuer", Self.issuer, "--audience", Self.audience, "--jwks", jwksPath, "--group-prefix", Self.groupPrefix,
+            "--threads", "2",
+        ]
     }
 
     /// Python that connects through the gateway as the team's host name.
@@ -116,7 +119,9 @@ extension LocalSparkConnect {
         while true {
             let elapsed = Date().timeIntervalSince(started)
             let alive = LocalProcess.isAlive(pid)
-            if alive, ConnectProbe.probe(port: port, timeout: 2) == .answering, ConnectProbe.httpStatus(port: adminPort, path: "/readyz") == 200 {
+            if alive, ConnectProbe.probe(port: port, timeout: 2) == .answering,
+                ConnectProbe.httpStatus(port: adminPort, path: "/readyz") == 200
+            {
                 return updated
             }
             if !alive || elapsed > timeout {

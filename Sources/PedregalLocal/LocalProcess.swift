@@ -41,7 +41,7 @@ public enum LocalProcess {
         posix_spawnattr_setpgroup(&attributes, 0)
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
+        defer { for pointer in argv + envp { free(pointer) } }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
         guard result == 0 else { throw SpawnError(command: arguments[0], code: result) }
@@ -57,7 +57,8 @@ public enum LocalProcess {
         // A zombie has exited and only waits for its parent; but a process whose
         // main thread ended while others still run (the JVM shutting down) shows Z too.
         if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-           let close = stat.lastIndex(of: ")"), stat[close...].hasPrefix(") Z") {
+            let close = stat.lastIndex(of: ")"), stat[close...].hasPrefix(") Z")
+        {
             let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task"))?.count ?? 0
             return threads > 1
         }

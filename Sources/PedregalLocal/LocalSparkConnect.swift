@@ -32,7 +32,8 @@ public enum LocalServerError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .runningWithOtherSettings(let state):
-            return "a local server of '\(state.team)' already runs for \(state.environment)/\(state.cluster)/\(state.region) at \(state.url) (pid \(state.pid)); stop it first: pedregal local down \(state.team)"
+            return
+                "a local server of '\(state.team)' already runs for \(state.environment)/\(state.cluster)/\(state.region) at \(state.url) (pid \(state.pid)); stop it first: pedregal local down \(state.team)"
         case .portInUse(let port):
             return "port \(port) is already in use; pass another --port or leave it out to pick a free one"
         case .noFreePort:
@@ -42,11 +43,13 @@ public enum LocalServerError: Error, CustomStringConvertible {
         case .noRoute(let team):
             return "the compiled routes hold no gateway route for this server of '\(team)'; please report this"
         case .gatewayFailed(let path, let tail):
-            return "the gateway did not become ready and was stopped (the Spark Connect server keeps running); the end of its log (\(path)):\n\(tail)"
+            return
+                "the gateway did not become ready and was stopped (the Spark Connect server keeps running); the end of its log (\(path)):\n\(tail)"
         case .wouldNotStop(let pid):
             return "process \(pid) did not stop, even after SIGKILL; its state file is kept"
         case .timedOut(let seconds, let path, let tail):
-            return "the Spark Connect server did not answer within \(Int(seconds)) s and was stopped (raise --timeout on a slow machine); the end of its log (\(path)):\n\(tail)"
+            return
+                "the Spark Connect server did not answer within \(Int(seconds)) s and was stopped (raise --timeout on a slow machine); the end of its log (\(path)):\n\(tail)"
         }
     }
 }
@@ -75,8 +78,10 @@ public struct LocalSparkConnect: Sendable {
     public func command(
         for template: ConnectTemplate, conf: LocalSparkConf, options: LocalServerOptions, installation: SparkInstallation
     ) -> [String] {
-        [installation.sparkSubmit, "--class", Self.mainClass, "--master", "local[\(options.cores)]",
-         "--name", "pedregal-local-\(template.team)-\(template.name)", "--driver-memory", options.driverMemory]
+        [
+            installation.sparkSubmit, "--class", Self.mainClass, "--master", "local[\(options.cores)]",
+            "--name", "pedregal-local-\(template.team)-\(template.name)", "--driver-memory", options.driverMemory,
+        ]
             + conf.arguments + ["spark-internal"]
     }
 
@@ -90,7 +95,7 @@ public struct LocalSparkConnect: Sendable {
         switch status(team: template.team) {
         case .running(let state, _):
             guard state.environment == template.environment, state.cluster == template.name, state.region == template.region,
-                  options.port == nil || options.port == state.port
+                options.port == nil || options.port == state.port
             else { throw LocalServerError.runningWithOtherSettings(state) }
             return (state, true)
         case .notRecorded, .stale: break

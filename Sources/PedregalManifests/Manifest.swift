@@ -69,7 +69,6 @@ public enum SparkComponent {
     public static let gateway = "spark-gateway"
 }
 
-
 /// Builds objects with the metadata every pedregal object carries.
 public struct ObjectBuilder: Sendable {
     /// The target cluster.

@@ -22,8 +22,9 @@ public struct ResourceID: Hashable, Sendable, Comparable, CustomStringConvertibl
     /// Splits `apiVersion` (`apps/v1`, `v1`) into group and version.
     public init(apiVersion: String, kind: String, namespace: String?, name: String) {
         if let slash = apiVersion.lastIndex(of: "/") {
-            self.init(group: String(apiVersion[..<slash]), version: String(apiVersion[apiVersion.index(after: slash)...]),
-                      kind: kind, namespace: namespace, name: name)
+            self.init(
+                group: String(apiVersion[..<slash]), version: String(apiVersion[apiVersion.index(after: slash)...]),
+                kind: kind, namespace: namespace, name: name)
         } else {
             self.init(group: "", version: apiVersion, kind: kind, namespace: namespace, name: name)
         }

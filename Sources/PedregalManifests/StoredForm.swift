@@ -99,7 +99,9 @@ public enum StoredForm {
         case (.eachItem, .list(let items)):
             return .list(items.map { rewrite($0, at: rest, resourceList: resourceList) })
         case (.eachValue, .map(var map)):
-            for index in map.entries.indices { map.entries[index].value = rewrite(map.entries[index].value, at: rest, resourceList: resourceList) }
+            for index in map.entries.indices {
+                map.entries[index].value = rewrite(map.entries[index].value, at: rest, resourceList: resourceList)
+            }
             return .map(map)
         default:
             return value

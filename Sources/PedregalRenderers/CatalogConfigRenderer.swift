@@ -10,9 +10,13 @@ public struct CatalogConfigRenderer: TenantRenderer {
     public func render(_ context: TenantContext) -> [Manifest] {
         let conf = SparkConfiguration.catalogs(context.environment.catalogs)
         let text = conf.map { "\($0.0) \($0.1)\n" }.joined()
-        return [context.object("v1", "ConfigMap", name: ObjectNames.catalogConfigMap, [
-            "data": ["spark-defaults.conf": .string(text)],
-        ])]
+        return [
+            context.object(
+                "v1", "ConfigMap", name: ObjectNames.catalogConfigMap,
+                [
+                    "data": ["spark-defaults.conf": .string(text)]
+                ])
+        ]
     }
 }
 

@@ -11,17 +11,19 @@ public struct DNSRenderer: TenantRenderer {
             let hosts = cluster.hostnames(in: context.region, primary: cluster.isPrimary(context.region), domain: context.platform.domain)
             return context.object(
                 "externaldns.k8s.io/v1alpha1", "DNSEndpoint", name: ObjectNames.sparkConnectService(cluster.name),
-                labels: [Vocabulary.sparkConnect: cluster.name], [
+                labels: [Vocabulary.sparkConnect: cluster.name],
+                [
                     "spec": [
-                        "endpoints": .list(hosts.map { host in
-                            [
-                                "dnsName": .string(host),
-                                "recordType": "CNAME",
-                                "recordTTL": 300,
-                                "targets": [.string(context.region.gateway)],
-                            ]
-                        }),
-                    ],
+                        "endpoints": .list(
+                            hosts.map { host in
+                                [
+                                    "dnsName": .string(host),
+                                    "recordType": "CNAME",
+                                    "recordTTL": 300,
+                                    "targets": [.string(context.region.gateway)],
+                                ]
+                            })
+                    ]
                 ])
         }
     }

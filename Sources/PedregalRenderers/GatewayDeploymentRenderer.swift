@@ -46,8 +46,10 @@ public struct GatewayDeploymentRenderer: ClusterRenderer {
         let builder = ObjectBuilder(
             cluster: region.cluster, source: settings.source,
             labels: [Vocabulary.region: region.name, Vocabulary.backend: region.backend.rawValue])
-        func object(_ apiVersion: String, _ kind: String, name: String = ObjectNames.gateway, annotations: [String: String] = [:],
-                    _ body: YAMLMap) -> Manifest {
+        func object(
+            _ apiVersion: String, _ kind: String, name: String = ObjectNames.gateway, annotations: [String: String] = [:],
+            _ body: YAMLMap
+        ) -> Manifest {
             builder.make(
                 apiVersion, kind, name: name, namespace: namespace,
                 labels: Self.selector.merging([Vocabulary.component: SparkComponent.gateway]) { _, new in new },
@@ -68,71 +70,106 @@ public struct GatewayDeploymentRenderer: ClusterRenderer {
             // The token is mounted by the Deployment itself, only into the gateway container.
             object("v1", "ServiceAccount", ["automountServiceAccountToken": false]),
             object(rbac, "Role", ["rules": [RBACRenderer.rule("", ["configmaps"], ["list"])]]),
-            object(rbac, "RoleBinding", [
-                "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": .string(ObjectNames.gateway)],
-                "subjects": subject,
-            ]),
+            object(
+                rbac, "RoleBinding",
+                [
+                    "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": .string(ObjectNames.gateway)],
+                    "subjects": subject,
+                ]),
         ]
         for context in Self.routedTenants(platform, region: region) {
             let labels = [Vocabulary.component: SparkComponent.gateway]
-            manifests.append(context.object(rbac, "Role", name: ObjectNames.gatewayEndpointsRole, labels: labels, [
-                "rules": [RBACRenderer.rule("discovery.k8s.io", ["endpointslices"], ["list"])],
-            ]))
-            manifests.append(context.object(rbac, "RoleBinding", name: ObjectNames.gatewayEndpointsRole, labels: labels, [
-                "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": .string(ObjectNames.gatewayEndpointsRole)],
-                "subjects": subject,
-            ]))
+            manifests.append(
+                context.object(
+                    rbac, "Role", name: ObjectNames.gatewayEndpointsRole, labels: labels,
+                    [
+                        "rules": [RBACRenderer.rule("discovery.k8s.io", ["endpointslices"], ["list"])]
+                    ]))
+            manifests.append(
+                context.object(
+                    rbac, "RoleBinding", name: ObjectNames.gatewayEndpointsRole, labels: labels,
+                    [
+                        "roleRef": [
+                            "apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": .string(ObjectNames.gatewayEndpointsRole),
+                        ],
+                        "subjects": subject,
+                    ]))
         }
         let upstreams = gateway.upstreams[region.name] ?? []
         if !upstreams.isEmpty {
             let backends: YAMLValue = ["upstreams": [region.backend.rawValue: .list(upstreams.map(YAMLValue.string))]]
-            manifests.append(object("v1", "ConfigMap", name: ObjectNames.gatewayBackends, [
-                "data": [GatewayPodTemplate.backendsKey: .string(YAMLWriter.document(backends))],
-            ]))
+            manifests.append(
+                object(
+                    "v1", "ConfigMap", name: ObjectNames.gatewayBackends,
+                    [
+                        "data": [GatewayPodTemplate.backendsKey: .string(YAMLWriter.document(backends))]
+                    ]))
         }
-        manifests.append(object("networking.k8s.io/v1", "NetworkPolicy", name: "default-deny", [
-            "spec": ["podSelector": [:], "policyTypes": ["Ingress", "Egress"]],
-        ]))
-        manifests.append(object("networking.k8s.io/v1", "NetworkPolicy", Self.networkPolicy(
-            settings: settings, teamNamespaces: Self.routedTenants(platform, region: region).map(\.namespace),
-            upstreamPorts: upstreams.compactMap { Self.port(of: $0) })))
-        manifests.append(object("v1", "Service", annotations: gateway.serviceType == .LoadBalancer
-            ? ["external-dns.alpha.kubernetes.io/hostname": region.gateway] : [:], [
-            "spec": [
-                "type": .string(gateway.serviceType.rawValue),
-                "selector": .sortedStrings(Self.selector),
-                "ports": [["name": "grpc", "protocol": "TCP", "port": .int(gateway.port), "targetPort": "grpc"]],
-            ],
-        ]))
+        manifests.append(
+            object(
+                "networking.k8s.io/v1", "NetworkPolicy", name: "default-deny",
+                [
+                    "spec": ["podSelector": [:], "policyTypes": ["Ingress", "Egress"]]
+                ]))
+        manifests.append(
+            object(
+                "networking.k8s.io/v1", "NetworkPolicy",
+                Self.networkPolicy(
+                    settings: settings, teamNamespaces: Self.routedTenants(platform, region: region).map(\.namespace),
+                    upstreamPorts: upstreams.compactMap { Self.port(of: $0) })))
+        manifests.append(
+            object(
+                "v1", "Service",
+                annotations: gateway.serviceType == .loadBalancer
+                    ? ["external-dns.alpha.kubernetes.io/hostname": region.gateway] : [:],
+                [
+                    "spec": [
+                        "type": .string(gateway.serviceType.rawValue),
+                        "selector": .sortedStrings(Self.selector),
+                        "ports": [["name": "grpc", "protocol": "TCP", "port": .int(gateway.port), "targetPort": "grpc"]],
+                    ]
+                ]))
         // Metrics and health on their own in-cluster Service, never behind the load balancer.
-        manifests.append(object("v1", "Service", name: ObjectNames.gatewayMetrics, [
-            "spec": [
-                "type": "ClusterIP",
-                "selector": .sortedStrings(Self.selector),
-                "ports": [["name": "metrics", "protocol": "TCP", "port": .int(ResolvedGateway.adminPort), "targetPort": "admin"]],
-            ],
-        ]))
+        manifests.append(
+            object(
+                "v1", "Service", name: ObjectNames.gatewayMetrics,
+                [
+                    "spec": [
+                        "type": "ClusterIP",
+                        "selector": .sortedStrings(Self.selector),
+                        "ports": [["name": "metrics", "protocol": "TCP", "port": .int(ResolvedGateway.adminPort), "targetPort": "admin"]],
+                    ]
+                ]))
         if gateway.replicas > 1 {
-            manifests.append(object("policy/v1", "PodDisruptionBudget", [
-                "spec": ["maxUnavailable": 1, "selector": ["matchLabels": .sortedStrings(Self.selector)]],
-            ]))
+            manifests.append(
+                object(
+                    "policy/v1", "PodDisruptionBudget",
+                    [
+                        "spec": ["maxUnavailable": 1, "selector": ["matchLabels": .sortedStrings(Self.selector)]]
+                    ]))
         }
         let template = GatewayPodTemplate(gateway: gateway, settings: settings, region: region, hasBackends: !upstreams.isEmpty)
         // checkov (CKV_K8S_43) wants images pinned by digest; say why where it is a tag.
-        let annotations = gateway.image.contains("@sha256:") ? [:] : [
-            "checkov.io/skip1":
-                "CKV_K8S_43=the gateway image is pinned by the tag in templates/platform.yaml (gateway.image, else runnerImage) and pulled on every start; give an image@sha256 digest to pin it for good",
-        ]
-        manifests.append(object("apps/v1", "Deployment", annotations: annotations, [
-            "spec": [
-                "replicas": .int(gateway.replicas),
-                "revisionHistoryLimit": 5,
-                "selector": ["matchLabels": .sortedStrings(Self.selector)],
-                // Never below the wanted replicas during a rollout: a new pod is ready before an old one drains.
-                "strategy": ["type": "RollingUpdate", "rollingUpdate": ["maxSurge": 1, "maxUnavailable": 0]],
-                "template": template.value,
-            ],
-        ]))
+        let annotations =
+            gateway.image.contains("@sha256:")
+            ? [:]
+            : [
+                "checkov.io/skip1":
+                    "CKV_K8S_43=the gateway image is pinned by the tag in templates/platform.yaml (gateway.image, else runnerImage) and pulled on every start; give an image@sha256 digest to pin it for good"
+            ]
+        manifests.append(
+            object(
+                "apps/v1", "Deployment", annotations: annotations,
+                [
+                    "spec": [
+                        "replicas": .int(gateway.replicas),
+                        "revisionHistoryLimit": 5,
+                        "selector": ["matchLabels": .sortedStrings(Self.selector)],
+                        // Never below the wanted replicas during a rollout: a new pod is ready before an old one drains.
+                        "strategy": ["type": "RollingUpdate", "rollingUpdate": ["maxSurge": 1, "maxUnavailable": 0]],
+                        "template": template.value,
+                    ]
+                ]))
         return manifests
     }
 
@@ -162,22 +199,28 @@ public struct GatewayDeploymentRenderer: ClusterRenderer {
         var egress: [YAMLValue] = []
         if !teamNamespaces.isEmpty {
             egress.append([
-                "to": [[
-                    "namespaceSelector": [
-                        "matchExpressions": [[
-                            "key": "kubernetes.io/metadata.name", "operator": "In",
-                            "values": .list(Array(Set(teamNamespaces)).sorted().map(YAMLValue.string)),
-                        ]],
-                    ],
-                ]],
+                "to": [
+                    [
+                        "namespaceSelector": [
+                            "matchExpressions": [
+                                [
+                                    "key": "kubernetes.io/metadata.name", "operator": "In",
+                                    "values": .list(Array(Set(teamNamespaces)).sorted().map(YAMLValue.string)),
+                                ]
+                            ]
+                        ]
+                    ]
+                ],
                 "ports": [["protocol": "TCP", "port": .int(settings.sparkConnectPort)]],
             ])
         }
         egress.append([
-            "to": [[
-                "namespaceSelector": ["matchLabels": ["kubernetes.io/metadata.name": "kube-system"]],
-                "podSelector": ["matchLabels": ["k8s-app": "kube-dns"]],
-            ]],
+            "to": [
+                [
+                    "namespaceSelector": ["matchLabels": ["kubernetes.io/metadata.name": "kube-system"]],
+                    "podSelector": ["matchLabels": ["k8s-app": "kube-dns"]],
+                ]
+            ],
             "ports": [["protocol": "UDP", "port": 53], ["protocol": "TCP", "port": 53]],
         ])
         let httpsPorts = Array(Set([443, 6443] + upstreamPorts)).sorted()
@@ -188,7 +231,7 @@ public struct GatewayDeploymentRenderer: ClusterRenderer {
                 "policyTypes": ["Ingress", "Egress"],
                 "ingress": .list(ingress),
                 "egress": .list(egress),
-            ],
+            ]
         ]
     }
 

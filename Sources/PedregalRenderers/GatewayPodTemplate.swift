@@ -112,10 +112,12 @@ struct GatewayPodTemplate {
                     "seccompProfile": ["type": "RuntimeDefault"],
                 ],
                 // Replicas on different nodes where possible, so one node does not take the region's gateway down.
-                "topologySpreadConstraints": [[
-                    "maxSkew": 1, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "ScheduleAnyway",
-                    "labelSelector": ["matchLabels": .sortedStrings(GatewayDeploymentRenderer.selector)],
-                ]],
+                "topologySpreadConstraints": [
+                    [
+                        "maxSkew": 1, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "ScheduleAnyway",
+                        "labelSelector": ["matchLabels": .sortedStrings(GatewayDeploymentRenderer.selector)],
+                    ]
+                ],
                 "containers": [container],
                 "volumes": .list(volumes),
             ],

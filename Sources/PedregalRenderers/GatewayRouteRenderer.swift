@@ -9,7 +9,6 @@ import PedregalYAML
 public struct GatewayRouteRenderer: TenantRenderer {
     public init() {}
 
-
     public func render(_ context: TenantContext) -> [Manifest] {
         let groups = (context.team.admins + context.team.members).map { context.platform.groupPrefix + $0 }
         return context.sparkConnectClusters.map { cluster in

@@ -36,8 +36,12 @@ public struct JobRenderer: TenantRenderer {
                 "sources": [
                     ["serviceAccountToken": ["path": "token", "expirationSeconds": .int(expirationSeconds)]],
                     ["configMap": ["name": "kube-root-ca.crt", "items": [["key": "ca.crt", "path": "ca.crt"]]]],
-                    ["downwardAPI": ["items": [["path": "namespace", "fieldRef": ["apiVersion": "v1", "fieldPath": "metadata.namespace"]]]]],
-                ],
+                    [
+                        "downwardAPI": [
+                            "items": [["path": "namespace", "fieldRef": ["apiVersion": "v1", "fieldPath": "metadata.namespace"]]]
+                        ]
+                    ],
+                ]
             ],
         ]
     }
@@ -86,7 +90,8 @@ public struct JobRenderer: TenantRenderer {
             let scheduled = context.object(
                 application.id.apiVersion, "ScheduledSparkApplication", name: job.name,
                 labels: [Vocabulary.job: job.name, Vocabulary.component: SparkComponent.job],
-                annotations: application.object["metadata"]?["annotations"]?.mapValue.map(Self.runAnnotations) ?? [:], [
+                annotations: application.object["metadata"]?["annotations"]?.mapValue.map(Self.runAnnotations) ?? [:],
+                [
                     "spec": [
                         "schedule": .string(schedule),
                         "timeZone": "Etc/UTC",
@@ -94,7 +99,7 @@ public struct JobRenderer: TenantRenderer {
                         "successfulRunHistoryLimit": 3,
                         "failedRunHistoryLimit": 3,
                         "template": .map(spec),
-                    ],
+                    ]
                 ])
             return [template(application, job, context), scheduled]
         }
@@ -130,10 +135,12 @@ public struct JobRenderer: TenantRenderer {
                 "submit", "--template", .string("\(Self.templateMountPath)/\(Vocabulary.templateKey)"),
                 "--in-cluster", "--cluster", .string(context.region.cluster), "--scheduled-job", "$(PEDREGAL_JOB_NAME)",
             ],
-            "env": [[
-                "name": "PEDREGAL_JOB_NAME",
-                "valueFrom": ["fieldRef": ["fieldPath": "metadata.labels['batch.kubernetes.io/job-name']"]],
-            ]],
+            "env": [
+                [
+                    "name": "PEDREGAL_JOB_NAME",
+                    "valueFrom": ["fieldRef": ["fieldPath": "metadata.labels['batch.kubernetes.io/job-name']"]],
+                ]
+            ],
             "resources": ["requests": ["cpu": "50m", "memory": "64Mi"], "limits": ["cpu": "500m", "memory": "128Mi"]],
             "securityContext": [
                 "allowPrivilegeEscalation": false, "capabilities": ["drop": ["ALL"]], "readOnlyRootFilesystem": true,
@@ -145,13 +152,17 @@ public struct JobRenderer: TenantRenderer {
         ]
         // checkov (CKV_K8S_43) wants images pinned by digest; a tag is what
         // most platforms publish, so say why where it is one.
-        let annotations = context.platform.runnerImage.contains("@sha256:") ? [:] : [
-            "checkov.io/skip1":
-                "CKV_K8S_43=the runner image is pinned by the tag in templates/platform.yaml runnerImage and pulled on every run; set runnerImage to an image@sha256 digest to pin it for good",
-        ]
+        let annotations =
+            context.platform.runnerImage.contains("@sha256:")
+            ? [:]
+            : [
+                "checkov.io/skip1":
+                    "CKV_K8S_43=the runner image is pinned by the tag in templates/platform.yaml runnerImage and pulled on every run; set runnerImage to an image@sha256 digest to pin it for good"
+            ]
         return context.object(
             "batch/v1", "CronJob", name: job.name,
-            labels: [Vocabulary.job: job.name, Vocabulary.component: SparkComponent.submitter], annotations: annotations, [
+            labels: [Vocabulary.job: job.name, Vocabulary.component: SparkComponent.submitter], annotations: annotations,
+            [
                 "spec": [
                     "schedule": .string(schedule),
                     "timeZone": "Etc/UTC",
@@ -182,7 +193,7 @@ public struct JobRenderer: TenantRenderer {
                             ],
                         ],
                     ],
-                ],
+                ]
             ])
     }
 }

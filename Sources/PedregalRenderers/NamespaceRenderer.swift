@@ -9,14 +9,16 @@ public struct NamespaceRenderer: TenantRenderer {
         let level = context.environment.podSecurity.rawValue
         var annotations = [Vocabulary.syncOptions: "Prune=confirm,Delete=confirm"]
         if let contact = context.team.contact { annotations[Vocabulary.contact] = contact }
-        return [context.builder.make(
-            "v1", "Namespace", name: context.namespace, namespace: nil,
-            labels: [
-                "pod-security.kubernetes.io/enforce": level,
-                "pod-security.kubernetes.io/enforce-version": "latest",
-                "pod-security.kubernetes.io/audit": level,
-                "pod-security.kubernetes.io/warn": level,
-            ],
-            annotations: annotations)]
+        return [
+            context.builder.make(
+                "v1", "Namespace", name: context.namespace, namespace: nil,
+                labels: [
+                    "pod-security.kubernetes.io/enforce": level,
+                    "pod-security.kubernetes.io/enforce-version": "latest",
+                    "pod-security.kubernetes.io/audit": level,
+                    "pod-security.kubernetes.io/warn": level,
+                ],
+                annotations: annotations)
+        ]
     }
 }

@@ -27,41 +27,51 @@ public struct RBACRenderer: TenantRenderer {
 
     public func render(_ context: TenantContext) -> [Manifest] {
         let sparkGroup = SparkFlavor(context.platform.sparkOperator).group
-        let sparkResources = context.platform.sparkOperator == .kubeflow
+        let sparkResources =
+            context.platform.sparkOperator == .kubeflow
             ? ["scheduledsparkapplications", "sparkapplications"] : ["sparkapplications"]
         let rbac = "rbac.authorization.k8s.io/v1"
 
         var manifests: [Manifest] = []
         func role(_ name: String, _ rules: [YAMLValue], subjects: YAMLValue) {
             manifests.append(context.object(rbac, "Role", name: name, ["rules": .list(rules)]))
-            manifests.append(context.object(rbac, "RoleBinding", name: name, [
-                "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": .string(name)],
-                "subjects": subjects,
-            ]))
+            manifests.append(
+                context.object(
+                    rbac, "RoleBinding", name: name,
+                    [
+                        "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": .string(name)],
+                        "subjects": subjects,
+                    ]))
         }
         func serviceAccount(_ name: String, automount: Bool = true) -> YAMLValue {
             manifests.append(context.object("v1", "ServiceAccount", name: name, ["automountServiceAccountToken": .bool(automount)]))
             return [["kind": "ServiceAccount", "name": .string(name), "namespace": .string(context.namespace)]]
         }
 
-        role(ObjectNames.driverServiceAccount, [
-            Self.rule("", ["configmaps", "persistentvolumeclaims", "pods", "services"], Self.allVerbs),
-        ], subjects: serviceAccount(ObjectNames.driverServiceAccount))
+        role(
+            ObjectNames.driverServiceAccount,
+            [
+                Self.rule("", ["configmaps", "persistentvolumeclaims", "pods", "services"], Self.allVerbs)
+            ], subjects: serviceAccount(ObjectNames.driverServiceAccount))
 
-        role("pedregal-admin", [
-            Self.rule(sparkGroup, sparkResources, Self.manageVerbs),
-            Self.rule("", ["configmaps", "events", "pods", "pods/log", "services"], Self.readVerbs),
-            Self.rule("", ["pods"], ["delete"]),
-            Self.rule("batch", ["cronjobs", "jobs"], Self.readVerbs),
-            Self.rule("batch", ["jobs"], ["create", "delete"]),
-        ], subjects: context.groupSubjects(context.team.admins))
+        role(
+            "pedregal-admin",
+            [
+                Self.rule(sparkGroup, sparkResources, Self.manageVerbs),
+                Self.rule("", ["configmaps", "events", "pods", "pods/log", "services"], Self.readVerbs),
+                Self.rule("", ["pods"], ["delete"]),
+                Self.rule("batch", ["cronjobs", "jobs"], Self.readVerbs),
+                Self.rule("batch", ["jobs"], ["create", "delete"]),
+            ], subjects: context.groupSubjects(context.team.admins))
 
         if !context.team.members.isEmpty {
-            role("pedregal-member", [
-                Self.rule(sparkGroup, sparkResources, Self.readVerbs),
-                Self.rule("", ["configmaps", "events", "pods", "pods/log", "services"], Self.readVerbs),
-                Self.rule("batch", ["cronjobs", "jobs"], Self.readVerbs),
-            ], subjects: context.groupSubjects(context.team.members))
+            role(
+                "pedregal-member",
+                [
+                    Self.rule(sparkGroup, sparkResources, Self.readVerbs),
+                    Self.rule("", ["configmaps", "events", "pods", "pods/log", "services"], Self.readVerbs),
+                    Self.rule("batch", ["cronjobs", "jobs"], Self.readVerbs),
+                ], subjects: context.groupSubjects(context.team.members))
         }
 
         let scheduled = context.environment.jobs.filter { $0.schedule != nil && $0.regions.contains(context.region) }
@@ -72,10 +82,12 @@ public struct RBACRenderer: TenantRenderer {
             if scheduled.contains(where: { $0.concurrency == .replace }) { runVerbs.append("delete") }
             runVerbs.append("get")
             if scheduled.contains(where: { $0.concurrency != .allow }) { runVerbs.append("list") }
-            role(ObjectNames.submitterServiceAccount, [
-                Self.rule(sparkGroup, ["sparkapplications"], .list(runVerbs)),
-                Self.rule("batch", ["jobs"], ["get"]),
-            ], subjects: serviceAccount(ObjectNames.submitterServiceAccount, automount: false))
+            role(
+                ObjectNames.submitterServiceAccount,
+                [
+                    Self.rule(sparkGroup, ["sparkapplications"], .list(runVerbs)),
+                    Self.rule("batch", ["jobs"], ["get"]),
+                ], subjects: serviceAccount(ObjectNames.submitterServiceAccount, automount: false))
         }
         return manifests
     }

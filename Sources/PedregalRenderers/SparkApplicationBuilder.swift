@@ -54,8 +54,9 @@ extension TenantContext {
         let spec = platform.sparkOperator == .apache ? apacheSpec(workload, podLabels: labels) : kubeflowSpec(workload, podLabels: labels)
         var annotations = workload.annotations
         annotations[Vocabulary.historyServer] = platform.observability?.historyServer
-        return object(flavor.apiVersion, "SparkApplication", name: workload.name, labels: labels,
-                      annotations: annotations, ["spec": spec])
+        return object(
+            flavor.apiVersion, "SparkApplication", name: workload.name, labels: labels,
+            annotations: annotations, ["spec": spec])
     }
 
     /// Properties that make the application report where the platform looks:
@@ -104,7 +105,8 @@ extension TenantContext {
 
     private func conf(_ workload: SparkWorkload, resourceConf: [(String, String)]) -> YAMLValue {
         var conf: [String: String] = [:]
-        for (key, value) in resourceConf + SparkConfiguration.catalogs(workload.catalogs) + observabilityConf(workload) + workload.extraConf {
+        for (key, value) in resourceConf + SparkConfiguration.catalogs(workload.catalogs) + observabilityConf(workload) + workload.extraConf
+        {
             conf[key] = value
         }
         for (key, value) in workload.userConf { conf[key] = value }
@@ -139,12 +141,14 @@ extension TenantContext {
                     ],
                     "spec": [
                         "securityContext": podSecurityContext,
-                        "containers": [[
-                            "name": .string(container),
-                            "securityContext": containerSecurityContext,
-                        ]],
+                        "containers": [
+                            [
+                                "name": .string(container),
+                                "securityContext": containerSecurityContext,
+                            ]
+                        ],
                     ],
-                ],
+                ]
             ]
         }
         let tolerations: YAMLValue
@@ -160,8 +164,10 @@ extension TenantContext {
             ]
         case .batch:
             tolerations = [
-                "restartConfig": ["restartPolicy": "OnInfrastructureFailure", "maxRestartAttempts": 3,
-                                  "restartBackoffMillis": 60_000],
+                "restartConfig": [
+                    "restartPolicy": "OnInfrastructureFailure", "maxRestartAttempts": 3,
+                    "restartBackoffMillis": 60_000,
+                ],
                 "resourceRetainPolicy": "OnFailure",
                 "ttlAfterStopMillis": 604_800_000,
             ]
@@ -186,7 +192,8 @@ extension TenantContext {
 
     private func kubeflowSpec(_ w: SparkWorkload, podLabels labels: [String: String]) -> YAMLValue {
         let r = w.resources
-        let file = w.mainApplicationFile
+        let file =
+            w.mainApplicationFile
             ?? "local:///opt/spark/jars/spark-connect_\(w.engine.scalaVersion ?? "2.12")-\(w.engine.sparkVersion).jar"
         let type = file.hasSuffix(".py") ? "Python" : file.hasSuffix(".R") ? "R" : "Scala"
         let pod: [(String, YAMLValue)] = [
@@ -194,10 +201,14 @@ extension TenantContext {
             ("podSecurityContext", podSecurityContext),
             ("securityContext", containerSecurityContext),
         ]
-        var driver: YAMLMap = ["cores": .int(r.driverCores), "memory": .string(r.driverMemory.text),
-                               "serviceAccount": .string(ObjectNames.driverServiceAccount)]
-        var executor: YAMLMap = ["instances": .int(r.executorInstances), "cores": .int(r.executorCores),
-                                 "memory": .string(r.executorMemory.text)]
+        var driver: YAMLMap = [
+            "cores": .int(r.driverCores), "memory": .string(r.driverMemory.text),
+            "serviceAccount": .string(ObjectNames.driverServiceAccount),
+        ]
+        var executor: YAMLMap = [
+            "instances": .int(r.executorInstances), "cores": .int(r.executorCores),
+            "memory": .string(r.executorMemory.text),
+        ]
         for (key, value) in pod {
             driver[key] = value
             executor[key] = value
@@ -208,8 +219,10 @@ extension TenantContext {
         case .continuous:
             restart = ["type": "Always", "onFailureRetryInterval": 30, "onSubmissionFailureRetryInterval": 30]
         case .batch:
-            restart = ["type": "OnFailure", "onFailureRetries": 2, "onFailureRetryInterval": 60,
-                       "onSubmissionFailureRetries": 3, "onSubmissionFailureRetryInterval": 60]
+            restart = [
+                "type": "OnFailure", "onFailureRetries": 2, "onFailureRetryInterval": 60,
+                "onSubmissionFailureRetries": 3, "onSubmissionFailureRetryInterval": 60,
+            ]
         }
         return [
             "type": .string(type),

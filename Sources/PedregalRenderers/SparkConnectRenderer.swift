@@ -8,7 +8,6 @@ import PedregalYAML
 public struct SparkConnectRenderer: TenantRenderer {
     public init() {}
 
-
     public func render(_ context: TenantContext) -> [Manifest] {
         guard context.runsSpark else { return [] }
         return context.sparkConnectClusters.flatMap { render($0, context) }
@@ -35,25 +34,28 @@ public struct SparkConnectRenderer: TenantRenderer {
             context.sparkApplication(server(cluster, name: ObjectNames.sparkConnectServer(cluster.name, index: index), context))
         }
         let port = YAMLValue.int(context.platform.sparkConnectPort)
-        manifests.append(context.object(
-            "v1", "Service", name: ObjectNames.sparkConnectService(cluster.name),
-            labels: [Vocabulary.sparkConnect: cluster.name, Vocabulary.component: SparkComponent.connectServer],
-            annotations: Self.annotations(cluster), [
-                "spec": [
-                    "type": "ClusterIP",
-                    "selector": .sortedStrings([
-                        Vocabulary.sparkConnect: cluster.name, Vocabulary.component: SparkComponent.connectServer,
-                        "spark-role": "driver",
-                    ]),
-                    "ports": [["name": "grpc", "protocol": "TCP", "port": port, "targetPort": port]],
-                ],
-            ]))
+        manifests.append(
+            context.object(
+                "v1", "Service", name: ObjectNames.sparkConnectService(cluster.name),
+                labels: [Vocabulary.sparkConnect: cluster.name, Vocabulary.component: SparkComponent.connectServer],
+                annotations: Self.annotations(cluster),
+                [
+                    "spec": [
+                        "type": "ClusterIP",
+                        "selector": .sortedStrings([
+                            Vocabulary.sparkConnect: cluster.name, Vocabulary.component: SparkComponent.connectServer,
+                            "spark-role": "driver",
+                        ]),
+                        "ports": [["name": "grpc", "protocol": "TCP", "port": port, "targetPort": port]],
+                    ]
+                ]))
         let onDemand = context.sparkApplication(server(cluster, name: "sc-\(cluster.name)-on-demand", context))
-        manifests.append(context.object(
-            "v1", "ConfigMap", name: ObjectNames.sparkConnectTemplate(cluster.name),
-            labels: [Vocabulary.sparkConnect: cluster.name, Vocabulary.component: SparkComponent.connectTemplate],
-            annotations: Self.annotations(cluster),
-            ["data": [Vocabulary.templateKey: .string(onDemand.embeddedDocument)]]))
+        manifests.append(
+            context.object(
+                "v1", "ConfigMap", name: ObjectNames.sparkConnectTemplate(cluster.name),
+                labels: [Vocabulary.sparkConnect: cluster.name, Vocabulary.component: SparkComponent.connectTemplate],
+                annotations: Self.annotations(cluster),
+                ["data": [Vocabulary.templateKey: .string(onDemand.embeddedDocument)]]))
         return manifests
     }
 }

@@ -19,12 +19,14 @@ public struct TenantContext: Sendable {
         self.environment = environment
         self.region = region
         self.isPrimary = environment.primaryRegion == region
-        self.builder = ObjectBuilder(cluster: region.cluster, source: team.source, labels: [
-            Vocabulary.team: team.name,
-            Vocabulary.environment: environment.name,
-            Vocabulary.region: region.name,
-            Vocabulary.backend: region.backend.rawValue,
-        ])
+        self.builder = ObjectBuilder(
+            cluster: region.cluster, source: team.source,
+            labels: [
+                Vocabulary.team: team.name,
+                Vocabulary.environment: environment.name,
+                Vocabulary.region: region.name,
+                Vocabulary.backend: region.backend.rawValue,
+            ])
     }
 
     public var namespace: String { environment.namespace }

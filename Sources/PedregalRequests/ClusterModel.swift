@@ -95,8 +95,11 @@ public struct ClusterView: Sendable, Codable, Equatable {
     public var pendingChange: PendingChange?
 
     enum CodingKeys: String, CodingKey {
-        case clusterId = "cluster_id", team, name, environment, region, size, catalogs, endpoint, status, reason
-        case expiresAt = "expires_at", commit, pendingChange = "pending_change"
+        case clusterId = "cluster_id"
+        case team, name, environment, region, size, catalogs, endpoint, status, reason
+        case expiresAt = "expires_at"
+        case commit
+        case pendingChange = "pending_change"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -145,8 +148,9 @@ extension ResolvedPlatform {
         for environment in team.environments {
             for cluster in environment.sparkConnect {
                 for region in cluster.regions {
-                    seen[cluster.name, default: []].append(Placement(
-                        team: team, environment: environment, region: region, cluster: cluster, domain: settings.domain))
+                    seen[cluster.name, default: []].append(
+                        Placement(
+                            team: team, environment: environment, region: region, cluster: cluster, domain: settings.domain))
                 }
             }
         }

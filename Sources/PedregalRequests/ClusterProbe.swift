@@ -17,8 +17,10 @@ public actor ClusterProbe {
     private var cache: [String: (at: ContinuousClock.Instant, state: LiveState)] = [:]
 
     /// Creates a probe.
-    public init(connections: [String: ConnectionOptions], environment: [String: String] = ProcessInfo.processInfo.environment,
-                cacheFor: Duration = .seconds(10)) {
+    public init(
+        connections: [String: ConnectionOptions], environment: [String: String] = ProcessInfo.processInfo.environment,
+        cacheFor: Duration = .seconds(10)
+    ) {
         self.connections = connections
         self.environment = environment
         self.cacheFor = cacheFor
@@ -51,10 +53,13 @@ public actor ClusterProbe {
                     .check(ManifestFolder(path: "generated/\(cluster)", cluster: cluster, manifests: manifests), timeout: nil)
             }
             if let error = report.error { return .unreadable(cluster: cluster, reason: error) }
-            return .objects(cluster: cluster, report.objects.map {
-                LiveObject(id: $0.id.description, present: $0.present, ok: $0.ok, word: $0.word, health: $0.health.detail,
-                           problem: $0.problem)
-            })
+            return .objects(
+                cluster: cluster,
+                report.objects.map {
+                    LiveObject(
+                        id: $0.id.description, present: $0.present, ok: $0.ok, word: $0.word, health: $0.health.detail,
+                        problem: $0.problem)
+                })
         } catch {
             return .unreadable(cluster: cluster, reason: "\(error)")
         }

@@ -19,8 +19,10 @@ public final class ClusterRequests: Sendable {
     let clock: @Sendable () -> Int
 
     /// Creates the service.
-    public init(repository: RequestRepository, probe: ClusterProbe, audit: Logger,
-                clock: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }) {
+    public init(
+        repository: RequestRepository, probe: ClusterProbe, audit: Logger,
+        clock: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }
+    ) {
         self.repository = repository
         self.probe = probe
         self.audit = audit
@@ -43,12 +45,20 @@ public final class ClusterRequests: Sendable {
             let snapshot = try await repository.snapshot(target)
             guard let team = platform.teams.first(where: { $0.name == request.team }) else {
                 let known = platform.teams.map(\.name)
-                throw Problem.invalid("unknown team '\(request.team)'", [.init("/team", "no team '\(request.team)' in teams/" + Suggestion.hint(for: request.team, in: known))])
+                throw Problem.invalid(
+                    "unknown team '\(request.team)'",
+                    [.init("/team", "no team '\(request.team)' in teams/" + Suggestion.hint(for: request.team, in: known))])
             }
             guard let environment = team.environments.first(where: { $0.name == request.environment }) else {
                 let has = team.environments.map(\.name)
-                throw Problem.invalid("team '\(team.name)' has no environment '\(request.environment)'", [.init(
-                    "/environment", "team '\(team.name)' has no environment '\(request.environment)'" + Suggestion.hint(for: request.environment, in: has, then: "it has: \(has.joined(separator: ", "))"))])
+                throw Problem.invalid(
+                    "team '\(team.name)' has no environment '\(request.environment)'",
+                    [
+                        .init(
+                            "/environment",
+                            "team '\(team.name)' has no environment '\(request.environment)'"
+                                + Suggestion.hint(for: request.environment, in: has, then: "it has: \(has.joined(separator: ", "))"))
+                    ])
             }
             let terms = try Self.terms(policy, environment.name)
             try Self.authorize(caller, team: team, terms: terms, environment: environment.name, action: "request clusters")
@@ -56,20 +66,40 @@ public final class ClusterRequests: Sendable {
             let region = environment.regions.first { $0.name == request.region }
             if region == nil {
                 let has = environment.regions.map(\.name)
-                errors.append(.init("/region", "'\(environment.name)' of team '\(team.name)' has no region '\(request.region)'" + Suggestion.hint(for: request.region, in: has, then: "it has: \(has.joined(separator: ", "))")))
+                errors.append(
+                    .init(
+                        "/region",
+                        "'\(environment.name)' of team '\(team.name)' has no region '\(request.region)'"
+                            + Suggestion.hint(for: request.region, in: has, then: "it has: \(has.joined(separator: ", "))")))
             }
             let templates = snapshot.templates
             if let size = request.size, !templates.sizes.contains(where: { $0.name.value == size }) {
                 let known = templates.sizes.map(\.name.value)
-                errors.append(.init("/size", "unknown size '\(size)'" + Suggestion.hint(for: size, in: known, then: "templates/sizes.yaml defines: \(known.joined(separator: ", "))")))
+                errors.append(
+                    .init(
+                        "/size",
+                        "unknown size '\(size)'"
+                            + Suggestion.hint(for: size, in: known, then: "templates/sizes.yaml defines: \(known.joined(separator: ", "))"))
+                )
             }
-            for (index, catalog) in (request.catalogs ?? []).enumerated() where !templates.catalogs.contains(where: { $0.name.value == catalog }) {
+            for (index, catalog) in (request.catalogs ?? []).enumerated()
+            where !templates.catalogs.contains(where: { $0.name.value == catalog }) {
                 let known = templates.catalogs.map(\.name.value)
-                errors.append(.init("/catalogs/\(index)", "unknown catalog '\(catalog)'" + Suggestion.hint(for: catalog, in: known, then: "templates/catalogs.yaml defines: \(known.joined(separator: ", "))")))
+                errors.append(
+                    .init(
+                        "/catalogs/\(index)",
+                        "unknown catalog '\(catalog)'"
+                            + Suggestion.hint(
+                                for: catalog, in: known, then: "templates/catalogs.yaml defines: \(known.joined(separator: ", "))")))
             }
             if let engine = request.engine, !templates.engines.versions.contains(where: { $0.version.value == engine }) {
                 let known = templates.engines.versions.map(\.version.value)
-                errors.append(.init("/engine", "unknown engine '\(engine)'" + Suggestion.hint(for: engine, in: known, then: "templates/engines.yaml defines: \(known.joined(separator: ", "))")))
+                errors.append(
+                    .init(
+                        "/engine",
+                        "unknown engine '\(engine)'"
+                            + Suggestion.hint(
+                                for: engine, in: known, then: "templates/engines.yaml defines: \(known.joined(separator: ", "))")))
             }
             let ttl = request.ttl ?? terms.defaultTTL
             if let problem = Self.ttlProblem(ttl, terms: terms, environment: environment.name) { errors.append(.init("/ttl", problem)) }
@@ -80,7 +110,9 @@ public final class ClusterRequests: Sendable {
             }
             let id = ClusterID(team: team.name, name: name)
             let expiresAt = ttl.seconds.map { RFC3339.format(Double(clock() + $0)) }
-            var fields: [(key: String, value: EditValue)] = [("name", .text(name)), ("environments", .list([environment.name])), ("regions", .list([region.name]))]
+            var fields: [(key: String, value: EditValue)] = [
+                ("name", .text(name)), ("environments", .list([environment.name])), ("regions", .list([region.name])),
+            ]
             if let size = request.size { fields.append(("size", .text(size))) }
             if let catalogs = request.catalogs { fields.append(("catalogs", .list(catalogs))) }
             if let engine = request.engine { fields.append(("engine", .text(engine))) }
@@ -88,7 +120,9 @@ public final class ClusterRequests: Sendable {
             let existsBefore = try await self.facts(id, target: target, probe: false) != nil
             let change = ChangeDescription(
                 action: existsBefore ? .update : .create, id: id, subject: caller.subject,
-                summary: "\(environment.name), \(region.name)\(request.size.map { ", size \($0)" } ?? "")\(expiresAt.map { ", expires \($0)" } ?? ", persistent")")
+                summary:
+                    "\(environment.name), \(region.name)\(request.size.map { ", size \($0)" } ?? "")\(expiresAt.map { ", expires \($0)" } ?? ", persistent")"
+            )
             let fieldsToWrite = fields
             let result = try await commit(change, autoApprove: terms.autoApprove) { snapshot, tree in
                 let file = try Self.teamFile(id, tree)
@@ -98,7 +132,9 @@ public final class ClusterRequests: Sendable {
                 // The same name must be the same cluster: one environment, one region.
                 let placed = snapshot.compilation.platform?.placements(team: id.team)[name]
                 guard let placed, placed.environment.name == environment.name, placed.region.name == region.name else {
-                    throw Problem.conflict("team '\(id.team)' already has a Spark Connect cluster '\(name)' that runs elsewhere (see \(id.teamFile)); give this request another 'name'")
+                    throw Problem.conflict(
+                        "team '\(id.team)' already has a Spark Connect cluster '\(name)' that runs elsewhere (see \(id.teamFile)); give this request another 'name'"
+                    )
                 }
                 var bytes = file.text.bytes
                 for key in ["size", "catalogs", "engine", "expiresAt"] {
@@ -122,7 +158,8 @@ public final class ClusterRequests: Sendable {
             let (_, platform, _) = try await targetState()
             try Self.authorizeRead(caller, platform: platform, team: id.team)
             guard let view = try await facts(id, target: nil, probe: true) else {
-                throw Problem.notFound("there is no requested cluster '\(id)' (a request, a merged cluster, or a change closed without merging)")
+                throw Problem.notFound(
+                    "there is no requested cluster '\(id)' (a request, a merged cluster, or a change closed without merging)")
             }
             return view
         }
@@ -175,8 +212,9 @@ public final class ClusterRequests: Sendable {
                 throw Problem.conflict("a deletion of '\(id)' is waiting for review on branch \(id.reviewBranch); merge or close it first")
             }
             let expiresAt = request.ttl.seconds.map { RFC3339.format(Double(clock() + $0)) }
-            let change = ChangeDescription(action: .extend, id: id, subject: caller.subject,
-                                           summary: expiresAt.map { "expires \($0)" } ?? "persistent")
+            let change = ChangeDescription(
+                action: .extend, id: id, subject: caller.subject,
+                summary: expiresAt.map { "expires \($0)" } ?? "persistent")
             _ = try await commit(change, autoApprove: terms.autoApprove) { _, tree in
                 try Self.teamFile(id, tree).settingSparkConnectField(id.name, key: "expiresAt", to: expiresAt.map(EditValue.timestamp))
             }
@@ -195,7 +233,8 @@ public final class ClusterRequests: Sendable {
         public var commit: String?
 
         enum CodingKeys: String, CodingKey {
-            case clusterId = "cluster_id", status, branch, commit
+            case clusterId = "cluster_id"
+            case status, branch, commit
         }
 
         public func encode(to encoder: any Encoder) throws {

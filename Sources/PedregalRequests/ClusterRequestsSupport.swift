@@ -94,8 +94,9 @@ extension ClusterRequests {
 
     static func terms(_ policy: ClusterRequestPolicy?, _ environment: String) throws -> ClusterRequestPolicy.Terms {
         guard let policy else {
-            throw Problem.invalid("templates/platform.yaml sets no clusterRequests, so no environment takes cluster requests",
-                                  [.init("/environment", "no environment takes requests")])
+            throw Problem.invalid(
+                "templates/platform.yaml sets no clusterRequests, so no environment takes cluster requests",
+                [.init("/environment", "no environment takes requests")])
         }
         guard let terms = policy.environments[environment] else {
             let open = policy.environments.keys.sorted()
@@ -123,7 +124,8 @@ extension ClusterRequests {
             throw Problem.notFound("there is no team '\(name)'")
         }
         guard caller.isMember(ofAny: team.admins + team.members) else {
-            throw Problem.forbidden("'\(caller.subject)' is not in a group of team '\(name)' (\((team.admins + team.members).joined(separator: ", ")))")
+            throw Problem.forbidden(
+                "'\(caller.subject)' is not in a group of team '\(name)' (\((team.admins + team.members).joined(separator: ", ")))")
         }
     }
 
@@ -199,10 +201,12 @@ extension ClusterRequests {
 
     /// One audit line per change: who, which team and cluster, which commit. Never a token.
     func log(_ change: ChangeDescription, commit: String, result: String) {
-        audit.notice("cluster request \(change.action.rawValue): \(result)", metadata: [
-            "audit": "cluster-request", "subject": .string(change.subject), "team": .string(change.id.team),
-            "cluster": .string(change.id.description), "action": .string(change.action.rawValue), "commit": .string(commit),
-        ])
+        audit.notice(
+            "cluster request \(change.action.rawValue): \(result)",
+            metadata: [
+                "audit": "cluster-request", "subject": .string(change.subject), "team": .string(change.id.team),
+                "cluster": .string(change.id.description), "action": .string(change.action.rawValue), "commit": .string(commit),
+            ])
     }
 
     // MARK: Facts
@@ -237,7 +241,8 @@ extension ClusterRequests {
         var facts = ClusterFacts(id: id, targetBranch: repository.settings.targetBranch, targetCommit: targetCommit, now: clock())
         facts.target = snapshot.compilation.platform?.placements(team: id.team)[id.name]
         if let placement = facts.target {
-            let path = "generated/\(placement.region.cluster)/\(placement.environment.namespace)/dnsendpoint-\(ObjectNames.sparkConnectService(id.name)).yaml"
+            let path =
+                "generated/\(placement.region.cluster)/\(placement.environment.namespace)/dnsendpoint-\(ObjectNames.sparkConnectService(id.name)).yaml"
             facts.generated = try await repository.exists(path, at: targetCommit)
             if probe, facts.generated { facts.live = await self.probe.state(of: placement, manifests: snapshot.compilation.manifests) }
         }
@@ -248,7 +253,8 @@ extension ClusterRequests {
         }
         if let record, facts.target == nil, facts.branch == nil {
             let merged = try await repository.isAncestor(record.commit, of: targetCommit)
-            let placement = record.action == .delete
+            let placement =
+                record.action == .delete
                 ? nil : try await repository.snapshot(record.commit).compilation.platform?.placements(team: id.team)[id.name]
             facts.record = (record, merged, placement)
         }

@@ -82,7 +82,8 @@ public enum ClusterStateRules {
                 return view
             }
             guard facts.generated else {
-                view.reason = "merged into \(facts.targetBranch), but generated/ there does not hold it yet; run `pedregal generate` and commit"
+                view.reason =
+                    "merged into \(facts.targetBranch), but generated/ there does not hold it yet; run `pedregal generate` and commit"
                 return view
             }
             (view.status, view.reason) = liveState(facts.live, facts)
@@ -91,7 +92,8 @@ public enum ClusterStateRules {
         if let branch = facts.branch, let placement = branch.placement, branch.ref.action != .delete {
             return ClusterView(
                 placement, status: .pendingReview,
-                reason: "waiting for review: merge branch \(facts.id.reviewBranch) (commit \(short(branch.ref.commit))) into \(facts.targetBranch)",
+                reason:
+                    "waiting for review: merge branch \(facts.id.reviewBranch) (commit \(short(branch.ref.commit))) into \(facts.targetBranch)",
                 commit: nil, pendingChange: pending)
         }
         if let record = facts.record, let placement = record.placement, record.ref.action != .delete {
@@ -107,7 +109,8 @@ public enum ClusterStateRules {
             }
             return ClusterView(
                 placement, status: .failed,
-                reason: "the change (commit \(short(record.ref.commit)) on branch \(facts.id.reviewBranch)) was closed without being merged into \(facts.targetBranch); request it again to open a new one",
+                reason:
+                    "the change (commit \(short(record.ref.commit)) on branch \(facts.id.reviewBranch)) was closed without being merged into \(facts.targetBranch); request it again to open a new one",
                 commit: nil)
         }
         return nil
@@ -120,8 +123,10 @@ public enum ClusterStateRules {
         }
         switch live {
         case .notConfigured(let cluster):
-            return (.provisioning,
-                    "merged and generated; this service has no connection to cluster \(cluster), so it cannot tell when the servers are up")
+            return (
+                .provisioning,
+                "merged and generated; this service has no connection to cluster \(cluster), so it cannot tell when the servers are up"
+            )
         case .unreadable(let cluster, let reason):
             return (.provisioning, "merged and generated; cluster \(cluster) could not be read: \(reason)")
         case .objects(let cluster, let objects):
@@ -131,12 +136,18 @@ public enum ClusterStateRules {
             }
             let missing = objects.filter { !$0.present && $0.word == "missing" }
             if !missing.isEmpty {
-                return (.provisioning,
-                        "waiting for Argo CD to sync: \(missing.count) of \(objects.count) objects are not in \(cluster) yet (\(missing.prefix(3).map(\.id.description).joined(separator: ", ")))")
+                return (
+                    .provisioning,
+                    "waiting for Argo CD to sync: \(missing.count) of \(objects.count) objects are not in \(cluster) yet (\(missing.prefix(3).map(\.id.description).joined(separator: ", ")))"
+                )
             }
             let waiting = objects.filter { !$0.ok }
-            return (.provisioning,
-                    "syncing in \(cluster): " + waiting.prefix(3).map { "\($0.id) \($0.word)\($0.health.map { " (\($0))" } ?? $0.problem.map { " (\($0))" } ?? "")" }.joined(separator: ", "))
+            return (
+                .provisioning,
+                "syncing in \(cluster): "
+                    + waiting.prefix(3).map { "\($0.id) \($0.word)\($0.health.map { " (\($0))" } ?? $0.problem.map { " (\($0))" } ?? "")" }
+                    .joined(separator: ", ")
+            )
         }
     }
 

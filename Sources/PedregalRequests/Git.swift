@@ -136,6 +136,14 @@ public func redactingCredentials(_ text: String) -> String {
 private final class ErrorText: @unchecked Sendable {
     private let lock = NSLock()
     private var stored = Data()
-    func set(_ data: Data) { lock.lock(); stored = data; lock.unlock() }
-    var data: Data { lock.lock(); defer { lock.unlock() }; return stored }
+    func set(_ data: Data) {
+        lock.lock()
+        stored = data
+        lock.unlock()
+    }
+    var data: Data {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
 }

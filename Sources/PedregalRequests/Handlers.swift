@@ -76,23 +76,29 @@ struct RequestMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as HTTPError {
             let status = Int(error.status.code)
-            let problem = status == 404
-                ? Problem(status: 404, kind: "no-such-route", title: "No such route",
-                          detail: "nothing is served at \(request.method) \(request.uri.path); see /openapi.yaml")
-                : Problem(status: status, kind: "http-error", title: error.status.reasonPhrase, detail: error.body ?? error.status.reasonPhrase)
+            let problem =
+                status == 404
+                ? Problem(
+                    status: 404, kind: "no-such-route", title: "No such route",
+                    detail: "nothing is served at \(request.method) \(request.uri.path); see /openapi.yaml")
+                : Problem(
+                    status: status, kind: "http-error", title: error.status.reasonPhrase, detail: error.body ?? error.status.reasonPhrase)
             response = state.problem(problem, instance: request.uri.path)
         } catch {
-            response = state.problem(Problem(status: 500, kind: "internal", title: "Internal error", detail: "an unexpected error happened"),
-                                     instance: request.uri.path)
+            response = state.problem(
+                Problem(status: 500, kind: "internal", title: "Internal error", detail: "an unexpected error happened"),
+                instance: request.uri.path)
         }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let route = context.endpointPath ?? "unmatched"
         state.metrics.finished(method: request.method.rawValue, route: route, status: Int(response.status.code), seconds: seconds)
-        state.logger.info("request", metadata: [
-            "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
-            "ms": "\(Int(seconds * 1000))",
-        ])
+        state.logger.info(
+            "request",
+            metadata: [
+                "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
+                "ms": "\(Int(seconds * 1000))",
+            ])
         return response
     }
 }

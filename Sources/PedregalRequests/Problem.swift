@@ -34,8 +34,10 @@ public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
     public var retryAfter: Int?
 
     /// Creates a problem.
-    public init(status: Int, kind: String, title: String, detail: String, errors: [FieldError] = [],
-                diagnostics: [Diagnostic] = []) {
+    public init(
+        status: Int, kind: String, title: String, detail: String, errors: [FieldError] = [],
+        diagnostics: [Diagnostic] = []
+    ) {
         self.status = status
         self.kind = kind
         self.title = title
@@ -91,7 +93,8 @@ extension Problem {
         let errors = diagnostics.filter { $0.severity == .error }
         return Problem(
             status: 422, kind: "does-not-compile", title: "The change does not compile",
-            detail: "with this change \(file) does not compile (\(errors.count) error\(errors.count == 1 ? "" : "s"): \(errors.first.map(\.description) ?? "")); nothing was committed",
+            detail:
+                "with this change \(file) does not compile (\(errors.count) error\(errors.count == 1 ? "" : "s"): \(errors.first.map(\.description) ?? "")); nothing was committed",
             diagnostics: diagnostics)
     }
 
@@ -117,8 +120,9 @@ extension Problem {
 
     /// 413.
     public static func tooLarge(_ limit: Int) -> Problem {
-        Problem(status: 413, kind: "body-too-large", title: "The request body is too large",
-                detail: "the body is larger than \(limit) bytes; a cluster request is a few hundred")
+        Problem(
+            status: 413, kind: "body-too-large", title: "The request body is too large",
+            detail: "the body is larger than \(limit) bytes; a cluster request is a few hundred")
     }
 
     /// 503: the repository cannot be used right now.

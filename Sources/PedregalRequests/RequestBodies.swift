@@ -73,8 +73,9 @@ final class BodyReader {
         }
         self.members = members
         for key in members.keys.sorted() where !fields.contains(key) {
-            fail("/\(Self.escape(key))",
-                 "unknown field '\(key)'" + Suggestion.hint(for: key, in: fields, then: "the fields are: \(fields.joined(separator: ", "))"))
+            fail(
+                "/\(Self.escape(key))",
+                "unknown field '\(key)'" + Suggestion.hint(for: key, in: fields, then: "the fields are: \(fields.joined(separator: ", "))"))
         }
     }
 

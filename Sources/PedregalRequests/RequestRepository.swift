@@ -38,8 +38,10 @@ public actor RequestRepository {
         public var gitEnvironment: [String: String]
 
         /// Creates settings.
-        public init(remote: String, targetBranch: String, checkout: String, committerName: String = "pedregal",
-                    committerEmail: String = "pedregal@localhost", gitEnvironment: [String: String] = [:]) {
+        public init(
+            remote: String, targetBranch: String, checkout: String, committerName: String = "pedregal",
+            committerEmail: String = "pedregal@localhost", gitEnvironment: [String: String] = [:]
+        ) {
             self.remote = remote
             self.targetBranch = targetBranch
             self.checkout = checkout

@@ -77,7 +77,8 @@ public func buildApplication(
     api.get { request, context in try await state.respond(to: request, context: context, route: "list", handler: state.list) }
     api.get("{id}") { request, context in try await state.respond(to: request, context: context, route: "get", handler: state.get) }
     api.patch("{id}") { request, context in try await state.respond(to: request, context: context, route: "update", handler: state.update) }
-    api.delete("{id}") { request, context in try await state.respond(to: request, context: context, route: "delete", handler: state.delete) }
+    api.delete("{id}") { request, context in try await state.respond(to: request, context: context, route: "delete", handler: state.delete)
+    }
     router.get("healthz") { _, _ in state.text("ok\n") }
     router.get("readyz") { _, _ in await state.readiness() }
     router.get("metrics") { _, _ in state.text(state.metrics.text(), type: "text/plain; version=0.0.4") }

@@ -28,10 +28,11 @@ final class ServiceState: Sendable {
                 issuer: configuration.issuer, audiences: configuration.audiences, clockSkew: configuration.clockSkew,
                 groupsClaim: configuration.groupsClaim),
             keys: keys)
-        let repository = RequestRepository(settings: .init(
-            remote: configuration.remote, targetBranch: configuration.targetBranch,
-            checkout: configuration.stateDirectory + "/checkout", committerName: configuration.committerName,
-            committerEmail: configuration.committerEmail, gitEnvironment: configuration.gitEnvironment))
+        let repository = RequestRepository(
+            settings: .init(
+                remote: configuration.remote, targetBranch: configuration.targetBranch,
+                checkout: configuration.stateDirectory + "/checkout", committerName: configuration.committerName,
+                committerEmail: configuration.committerEmail, gitEnvironment: configuration.gitEnvironment))
         var audit = logger
         audit[metadataKey: "component"] = "audit"
         requests = ClusterRequests(repository: repository, probe: ClusterProbe(connections: configuration.clusters), audit: audit)
@@ -50,7 +51,8 @@ final class ServiceState: Sendable {
         }
         await idempotency.prune(now: Int(Date().timeIntervalSince1970))
         started.set()
-        logger.notice("ready", metadata: ["remote": "\(redactingCredentials(configuration.remote))", "branch": "\(configuration.targetBranch)"])
+        logger.notice(
+            "ready", metadata: ["remote": "\(redactingCredentials(configuration.remote))", "branch": "\(configuration.targetBranch)"])
     }
 
     func readiness() async -> Response {
@@ -83,8 +85,9 @@ final class ServiceState: Sendable {
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if problem.status == 401 { headers[.wwwAuthenticate] = "Bearer error=\"invalid_token\"" }
         if let retryAfter = problem.retryAfter { headers[.retryAfter] = String(retryAfter) }
-        return Response(status: .init(code: problem.status), headers: headers,
-                        body: .init(byteBuffer: ByteBuffer(string: problem.json(instance: instance))))
+        return Response(
+            status: .init(code: problem.status), headers: headers,
+            body: .init(byteBuffer: ByteBuffer(string: problem.json(instance: instance))))
     }
 
     private func json(_ status: HTTPResponse.Status, _ json: String, replayed: Bool = false) -> Response {
@@ -109,8 +112,10 @@ final class ServiceState: Sendable {
         do {
             identity = try await verifier.verifyRefreshing(try TokenVerifier.bearerToken(request.headers[.authorization]))
         } catch .missingToken {
-            return problem(.unauthenticated(
-                "no bearer token: send 'Authorization: Bearer <token>' with an OIDC token from \(configuration.issuer)"), instance: path)
+            return problem(
+                .unauthenticated(
+                    "no bearer token: send 'Authorization: Bearer <token>' with an OIDC token from \(configuration.issuer)"), instance: path
+            )
         } catch {
             return problem(.unauthenticated("\(error)"), instance: path)
         }
@@ -129,16 +134,20 @@ final class ServiceState: Sendable {
         let key = request.headers[HTTPField.Name("Idempotency-Key")!]
         if let key, request.method != .get {
             guard IdempotencyStore.isValid(key) else {
-                return problem(.invalid("Idempotency-Key must be 1 to 255 printable ASCII characters", [.init("", "bad Idempotency-Key")]), instance: path)
+                return problem(
+                    .invalid("Idempotency-Key must be 1 to 255 printable ASCII characters", [.init("", "bad Idempotency-Key")]),
+                    instance: path)
             }
             let fingerprint = IdempotencyStore.fingerprint(method: request.method.rawValue, path: path, body: body)
             switch await idempotency.begin(subject: identity.subject, key: key, fingerprint: fingerprint, now: now()) {
             case .replay(let record):
                 return json(.init(code: record.status), record.body, replayed: true)
             case .mismatch:
-                return problem(Problem(
-                    status: 422, kind: "idempotency-key-reused", title: "The Idempotency-Key was used for another request",
-                    detail: "this Idempotency-Key was first sent with a different method, path or body; use a new key for a new request"),
+                return problem(
+                    Problem(
+                        status: 422, kind: "idempotency-key-reused", title: "The Idempotency-Key was used for another request",
+                        detail: "this Idempotency-Key was first sent with a different method, path or body; use a new key for a new request"
+                    ),
                     instance: path)
             case .inProgress:
                 return problem(.conflict("a request with this Idempotency-Key is still being answered; retry later"), instance: path)
@@ -147,8 +156,10 @@ final class ServiceState: Sendable {
             }
             let response = await run(handler, call, path: path)
             if let answer = response.answer, (200..<300).contains(Int(answer.status.code)) {
-                await idempotency.store(subject: identity.subject, key: key, .init(
-                    fingerprint: fingerprint, status: Int(answer.status.code), body: answer.json, storedAt: now()))
+                await idempotency.store(
+                    subject: identity.subject, key: key,
+                    .init(
+                        fingerprint: fingerprint, status: Int(answer.status.code), body: answer.json, storedAt: now()))
             } else {
                 await idempotency.forget(subject: identity.subject, key: key)
             }
@@ -165,9 +176,13 @@ final class ServiceState: Sendable {
             return (problem(failure, instance: path), nil)
         } catch {
             logger.error("internal error", metadata: ["path": "\(path)", "error": "\(redactingCredentials("\(error)"))"])
-            return (problem(Problem(status: 500, kind: "internal", title: "Internal error",
-                                    detail: "an unexpected error happened; nothing was committed unless the cluster's state says so"),
-                            instance: path), nil)
+            return (
+                problem(
+                    Problem(
+                        status: 500, kind: "internal", title: "Internal error",
+                        detail: "an unexpected error happened; nothing was committed unless the cluster's state says so"),
+                    instance: path), nil
+            )
         }
     }
 
@@ -178,6 +193,14 @@ final class ServiceState: Sendable {
 final class LockedFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var stored = false
-    func set() { lock.lock(); stored = true; lock.unlock() }
-    var value: Bool { lock.lock(); defer { lock.unlock() }; return stored }
+    func set() {
+        lock.lock()
+        stored = true
+        lock.unlock()
+    }
+    var value: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
 }

@@ -48,12 +48,15 @@ public struct ClusterRequestPolicy: Sendable, Equatable {
         for entry in settings.environments {
             let name = entry.environment
             if !environments.contains(name.value) {
-                let defined = environments.isEmpty ? "templates/environments.yaml defines none"
+                let defined =
+                    environments.isEmpty
+                    ? "templates/environments.yaml defines none"
                     : "templates/environments.yaml defines: \(environments.joined(separator: ", "))"
-                error(.unknownReference,
-                      "clusterRequests names environment '\(name.value)', which does not exist"
+                error(
+                    .unknownReference,
+                    "clusterRequests names environment '\(name.value)', which does not exist"
                         + Suggestion.hint(for: name.value, in: environments, then: defined),
-                      at: name.location)
+                    at: name.location)
                 continue
             }
             let persistent = entry.persistent?.value ?? false
@@ -62,30 +65,35 @@ public struct ClusterRequestPolicy: Sendable, Equatable {
                 switch TimeToLive(parsing: text.value) {
                 case .seconds(let seconds)?: maxSeconds = seconds
                 case .persistent?:
-                    error(.invalidValue,
-                          "maxTTL of '\(name.value)' cannot be persistent; set 'persistent: true' to allow clusters that never expire, and give maxTTL as \(TimeToLive.syntax)",
-                          at: text.location)
+                    error(
+                        .invalidValue,
+                        "maxTTL of '\(name.value)' cannot be persistent; set 'persistent: true' to allow clusters that never expire, and give maxTTL as \(TimeToLive.syntax)",
+                        at: text.location)
                 case nil:
-                    error(.invalidValue, "maxTTL '\(text.value)' of '\(name.value)' is not a duration; write \(TimeToLive.syntax)",
-                          at: text.location)
+                    error(
+                        .invalidValue, "maxTTL '\(text.value)' of '\(name.value)' is not a duration; write \(TimeToLive.syntax)",
+                        at: text.location)
                 }
             }
             var defaultTTL: TimeToLive?
             if let text = entry.defaultTTL {
                 switch TimeToLive(parsing: text.value) {
                 case .persistent? where !persistent:
-                    error(.invalidValue,
-                          "defaultTTL of '\(name.value)' is persistent, but '\(name.value)' does not allow persistent clusters; set 'persistent: true' or give a duration",
-                          at: text.location)
+                    error(
+                        .invalidValue,
+                        "defaultTTL of '\(name.value)' is persistent, but '\(name.value)' does not allow persistent clusters; set 'persistent: true' or give a duration",
+                        at: text.location)
                 case .seconds(let seconds)? where maxSeconds.map({ seconds > $0 }) ?? false:
-                    error(.invalidValue,
-                          "defaultTTL '\(text.value)' of '\(name.value)' is longer than its maxTTL '\(entry.maxTTL?.value ?? "")'; shorten it or raise maxTTL",
-                          at: text.location)
+                    error(
+                        .invalidValue,
+                        "defaultTTL '\(text.value)' of '\(name.value)' is longer than its maxTTL '\(entry.maxTTL?.value ?? "")'; shorten it or raise maxTTL",
+                        at: text.location)
                 case let ttl?: defaultTTL = ttl
                 case nil:
-                    error(.invalidValue,
-                          "defaultTTL '\(text.value)' of '\(name.value)' is not a duration; write \(TimeToLive.syntax), or persistent",
-                          at: text.location)
+                    error(
+                        .invalidValue,
+                        "defaultTTL '\(text.value)' of '\(name.value)' is not a duration; write \(TimeToLive.syntax), or persistent",
+                        at: text.location)
                 }
             }
             guard let defaultTTL, let maxSeconds else { continue }

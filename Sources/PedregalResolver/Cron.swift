@@ -24,7 +24,8 @@ enum CronSchedule {
     static func problem(_ schedule: String) -> String? {
         let trimmed = schedule.trimmingSpaces
         if trimmed.hasPrefix("@") {
-            return macros.contains(trimmed) ? nil
+            return macros.contains(trimmed)
+                ? nil
                 : "unknown macro '\(trimmed)'\(Suggestion.hint(for: trimmed, in: macros))"
         }
         if trimmed.hasPrefix("TZ=") || trimmed.hasPrefix("CRON_TZ=") {
@@ -32,7 +33,8 @@ enum CronSchedule {
         }
         let parts = trimmed.split(separator: " ", omittingEmptySubsequences: true)
         guard parts.count == 5 else {
-            return "it has \(parts.count) field\(parts.count == 1 ? "" : "s"); write 5: minute hour day-of-month month day-of-week, e.g. \"0 3 * * *\""
+            return
+                "it has \(parts.count) field\(parts.count == 1 ? "" : "s"); write 5: minute hour day-of-month month day-of-week, e.g. \"0 3 * * *\""
         }
         for (part, field) in zip(parts, fields) {
             if let problem = fieldProblem(String(part), field) { return "\(field.name) field '\(part)': \(problem)" }

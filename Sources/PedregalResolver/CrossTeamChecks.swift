@@ -16,8 +16,9 @@ struct CrossTeamChecks {
     }
 
     mutating func check(_ claims: [TeamClaims]) {
-        unique(claims.compactMap(\.team), what: "team name", code: .duplicateName,
-               fix: "team names are unique across teams/; rename one")
+        unique(
+            claims.compactMap(\.team), what: "team name", code: .duplicateName,
+            fix: "team names are unique across teams/; rename one")
         // Two teams that share a name also share the default shortName: one
         // error is enough.
         var shortNames: [Located<String>] = []
@@ -31,8 +32,9 @@ struct CrossTeamChecks {
             if claim.shortNameIsDefault && duplicatedTeams.contains(shortName.value) { continue }
             shortNames.append(shortName)
         }
-        unique(shortNames, what: "shortName", code: .duplicateName,
-               fix: "short names are unique across teams/ (the team name is the default); set a distinct 'shortName'")
+        unique(
+            shortNames, what: "shortName", code: .duplicateName,
+            fix: "short names are unique across teams/ (the team name is the default); set a distinct 'shortName'")
         namespaces(claims)
         hostnames(claims)
         capacity(claims)
@@ -43,9 +45,10 @@ struct CrossTeamChecks {
         for name in names {
             if let earlier = first[name.value] {
                 duplicated.insert(name.location.file)
-                diagnostics.append(.error(
-                    code, "\(what) '\(name.value)' is already used by \(earlier.file); \(fix)", at: name.location,
-                    notes: [.init("'\(name.value)' is first used here", at: earlier)]))
+                diagnostics.append(
+                    .error(
+                        code, "\(what) '\(name.value)' is already used by \(earlier.file); \(fix)", at: name.location,
+                        notes: [.init("'\(name.value)' is first used here", at: earlier)]))
             } else {
                 first[name.value] = name.location
             }
@@ -66,19 +69,21 @@ struct CrossTeamChecks {
         for claim in claims where !duplicated.contains(claim.team?.location.file ?? "") {
             for (cluster, namespace, location) in claim.namespaces {
                 if let owner = reserved[namespace] {
-                    diagnostics.append(.error(
-                        .duplicateNamespace, "namespace '\(namespace)' belongs to \(owner); choose another shortName",
-                        at: location))
+                    diagnostics.append(
+                        .error(
+                            .duplicateNamespace, "namespace '\(namespace)' belongs to \(owner); choose another shortName",
+                            at: location))
                     continue
                 }
                 let key = cluster + "/" + namespace
                 if let earlier = first[key] {
                     // Teams that share a shortName already got an error for it.
                     if earlier.file != location.file && !sameShortName(claims, earlier.file, location.file) {
-                        diagnostics.append(.error(
-                            .duplicateNamespace,
-                            "namespace '\(namespace)' in cluster '\(cluster)' is also produced by \(earlier.file); choose another shortName",
-                            at: location, notes: [.init("also produced here", at: earlier)]))
+                        diagnostics.append(
+                            .error(
+                                .duplicateNamespace,
+                                "namespace '\(namespace)' in cluster '\(cluster)' is also produced by \(earlier.file); choose another shortName",
+                                at: location, notes: [.init("also produced here", at: earlier)]))
                     }
                 } else {
                     first[key] = location
@@ -101,16 +106,19 @@ struct CrossTeamChecks {
         for claim in claims where !duplicated.contains(claim.team?.location.file ?? "") {
             for (host, location, cluster) in claim.hostnames {
                 if let owner = reserved[host] {
-                    diagnostics.append(.error(.duplicateHostname, "hostname '\(host)' is \(owner); choose another name",
-                                              at: location))
+                    diagnostics.append(
+                        .error(
+                            .duplicateHostname, "hostname '\(host)' is \(owner); choose another name",
+                            at: location))
                 } else if let earlier = first[host] {
                     // One cluster defined twice in a team is reported as a duplicate name.
                     if earlier.location.file == location.file && earlier.cluster == cluster { continue }
                     if earlier.location != location {
-                        diagnostics.append(.error(
-                            .duplicateHostname,
-                            "hostname '\(host)' is already claimed by \(earlier.location.file); each Spark Connect hostname names one cluster, so rename the cluster or the team's shortName",
-                            at: location, notes: [.init("first claimed here", at: earlier.location)]))
+                        diagnostics.append(
+                            .error(
+                                .duplicateHostname,
+                                "hostname '\(host)' is already claimed by \(earlier.location.file); each Spark Connect hostname names one cluster, so rename the cluster or the team's shortName",
+                                at: location, notes: [.init("first claimed here", at: earlier.location)]))
                     }
                 } else {
                     first[host] = (location, cluster)
@@ -129,8 +137,9 @@ struct CrossTeamChecks {
         for claim in claims {
             for quota in claim.quotas {
                 contributions[quota.region, default: []].append(
-                    Contribution(cpu: quota.cpuMillis, memory: quota.memoryBytes, pods: quota.pods, location: quota.location,
-                                 label: quota.label))
+                    Contribution(
+                        cpu: quota.cpuMillis, memory: quota.memoryBytes, pods: quota.pods, location: quota.location,
+                        label: quota.label))
             }
         }
         for name in index.regionNames {
@@ -152,15 +161,18 @@ struct CrossTeamChecks {
             // The biggest contributors of the first exceeded resource, where
             // their teams can lower them.
             let largest = placed.sorted { (first.size($0), $0.location) > (first.size($1), $1.location) }.prefix(3)
-            diagnostics.append(.error(
-                .exceedsCapacity,
-                "the quotas of the \(placed.count) namespace\(placed.count == 1 ? "" : "s") placed in region '\(name)' add up to more than its capacity ("
-                    + over.map(\.text).joined(separator: ", ")
-                    + "); raise the region's capacity or lower team quotas",
-                at: first.location,
-                notes: largest.map {
-                    .init("\($0.label) places \(AmountText.cpu(millis: $0.cpu)) CPU, \(AmountText.memory(bytes: $0.memory)), \($0.pods) pods", at: $0.location)
-                }))
+            diagnostics.append(
+                .error(
+                    .exceedsCapacity,
+                    "the quotas of the \(placed.count) namespace\(placed.count == 1 ? "" : "s") placed in region '\(name)' add up to more than its capacity ("
+                        + over.map(\.text).joined(separator: ", ")
+                        + "); raise the region's capacity or lower team quotas",
+                    at: first.location,
+                    notes: largest.map {
+                        .init(
+                            "\($0.label) places \(AmountText.cpu(millis: $0.cpu)) CPU, \(AmountText.memory(bytes: $0.memory)), \($0.pods) pods",
+                            at: $0.location)
+                    }))
         }
     }
 }

@@ -29,12 +29,17 @@ extension TeamResolution {
         let namespace = claimNamespace(binding, shortName: definitions.shortName)
         if let quota = binding.quota, let regions {
             for region in regions {
-                claims.quotas.append((region.name, quota.value.cpu.millis ?? .max, quota.value.memory.bytes ?? .max,
-                                      quota.value.pods, environment.name.location,
-                                      "team '\(spec.team?.value ?? "?")' in '\(binding.name)'"))
+                claims.quotas.append(
+                    (
+                        region.name, quota.value.cpu.millis ?? .max, quota.value.memory.bytes ?? .max,
+                        quota.value.pods, environment.name.location,
+                        "team '\(spec.team?.value ?? "?")' in '\(binding.name)'"
+                    ))
             }
         }
-        let clusterDefinitions = definitions.sparkConnect.enumerated().filter { runs(spec.sparkConnect[$0.offset].environments, in: binding.name) }
+        let clusterDefinitions = definitions.sparkConnect.enumerated().filter {
+            runs(spec.sparkConnect[$0.offset].environments, in: binding.name)
+        }
         let jobDefinitions = definitions.jobs.enumerated().filter { runs(spec.jobs[$0.offset].environments, in: binding.name) }
         let sparkConnect = clusterDefinitions.compactMap { _, definition in
             definition.flatMap { placeSparkConnect($0, in: binding, teamCatalogs: definitions.catalogs, shortName: definitions.shortName) }
@@ -61,10 +66,11 @@ extension TeamResolution {
         else { return nil }
         let name = ObjectNames.namespace(prefix: settings.namespacePrefix, shortName: shortName, abbrev: abbrev)
         if let problem = NameRules.dns1123LabelProblem(name) {
-            error(.nameTooLong,
-                  "namespace '\(name)' for environment '\(environment.name)' is not a valid namespace name: \(problem); "
+            error(
+                .nameTooLong,
+                "namespace '\(name)' for environment '\(environment.name)' is not a valid namespace name: \(problem); "
                     + "choose a shorter shortName",
-                  at: environment.spec.name.location, notes: [.init("the namespace is built from this name", at: shortNameLocation)])
+                at: environment.spec.name.location, notes: [.init("the namespace is built from this name", at: shortNameLocation)])
             return nil
         }
         for region in environment.regions ?? [] { claims.namespaces.append((region.cluster, name, environment.spec.name.location)) }
@@ -75,14 +81,16 @@ extension TeamResolution {
     /// server is `sc-<cluster>-<n>`: the two must not meet. True when they do.
     private func checkJobsAgainstServers(jobs: [ResolvedJob], sparkConnect: [ResolvedSparkConnect], environment: String) -> Bool {
         var collides = false
-        let servers = Set(sparkConnect.flatMap { cluster in
-            (0..<cluster.hotServers).map { ObjectNames.sparkConnectServer(cluster.name, index: $0) }
-        })
+        let servers = Set(
+            sparkConnect.flatMap { cluster in
+                (0..<cluster.hotServers).map { ObjectNames.sparkConnectServer(cluster.name, index: $0) }
+            })
         for job in jobs where servers.contains(job.name) {
             let location = spec.jobs.first { $0.name?.value == job.name }?.name?.location ?? spec.location
-            error(.duplicateName,
-                  "job '\(job.name)' has the name of a Spark Connect server in environment '\(environment)'; names 'sc-<cluster>-<n>' belong to Spark Connect clusters, rename the job",
-                  at: location)
+            error(
+                .duplicateName,
+                "job '\(job.name)' has the name of a Spark Connect server in environment '\(environment)'; names 'sc-<cluster>-<n>' belong to Spark Connect clusters, rename the job",
+                at: location)
             collides = true
         }
         return collides
@@ -91,8 +99,10 @@ extension TeamResolution {
     private func resolveRegions(_ list: Located<[Located<String>]>?, environment: String) -> [ResolvedRegion]? {
         guard let list else { return nil }
         if list.value.isEmpty {
-            error(.missingKey, "'environments.\(environment).regions' is empty; list at least one of \(index.regionNames.joined(separator: ", "))",
-                  at: list.location)
+            error(
+                .missingKey,
+                "'environments.\(environment).regions' is empty; list at least one of \(index.regionNames.joined(separator: ", "))",
+                at: list.location)
             return nil
         }
         var result: [ResolvedRegion] = []
@@ -123,31 +133,36 @@ extension TeamResolution {
         guard let cpu = override?.cpu ?? base?.cpu, let memory = override?.memory ?? base?.memory,
             let pods = override?.pods ?? base?.pods
         else { return nil }
-        return Located(ResolvedQuota(cpu: cpu.value, memory: memory.value, pods: pods.value),
-                       at: override?.location ?? base?.location ?? spec.location)
+        return Located(
+            ResolvedQuota(cpu: cpu.value, memory: memory.value, pods: pods.value),
+            at: override?.location ?? base?.location ?? spec.location)
     }
 
     /// `environments` lists of clusters and jobs must name the team's environments.
     func checkEnvironmentLists() {
         let teamEnvironments = spec.environments.map(\.name.value)
-        let lists = spec.sparkConnect.map { ($0.environments, "Spark Connect cluster", $0.name?.value) }
+        let lists =
+            spec.sparkConnect.map { ($0.environments, "Spark Connect cluster", $0.name?.value) }
             + spec.jobs.map { ($0.environments, "job", $0.name?.value) }
         for (list, what, name) in lists {
             guard let list else { continue }
             if list.value.isEmpty {
-                error(.missingKey, "'environments' of \(what) '\(name ?? "?")' is empty; list at least one, or leave it out for all",
-                      at: list.location)
+                error(
+                    .missingKey, "'environments' of \(what) '\(name ?? "?")' is empty; list at least one, or leave it out for all",
+                    at: list.location)
             }
             var seen: Set<String> = []
             for environment in list.value {
                 if !teamEnvironments.contains(environment.value) {
                     let defined = index.environments[environment.value] != nil
                     let has = teamEnvironments.isEmpty ? "the team has none" : "the team has: \(teamEnvironments.joined(separator: ", "))"
-                    error(.unknownReference,
-                          "\(what) '\(name ?? "?")' runs in environment '\(environment.value)', "
-                            + (defined ? "which the team does not have; add it under 'environments' or remove it here; \(has)"
+                    error(
+                        .unknownReference,
+                        "\(what) '\(name ?? "?")' runs in environment '\(environment.value)', "
+                            + (defined
+                                ? "which the team does not have; add it under 'environments' or remove it here; \(has)"
                                 : "which does not exist" + Suggestion.hint(for: environment.value, in: teamEnvironments, then: has)),
-                          at: environment.location)
+                        at: environment.location)
                 }
                 if !seen.insert(environment.value).inserted {
                     error(.duplicateName, "environment '\(environment.value)' is listed twice", at: environment.location)

@@ -64,38 +64,46 @@ public struct ResolvedGateway: Sendable {
             }
         }
         for group in settings.adminGroups?.value ?? [] where group.value.isEmpty || group.value.contains(where: \.isWhitespace) {
-            error(.invalidValue, "gateway.adminGroups entry '\(group.value)' is not an Okta group name: it is empty or has spaces",
-                  at: group.location)
+            error(
+                .invalidValue, "gateway.adminGroups entry '\(group.value)' is not an Okta group name: it is empty or has spaces",
+                at: group.location)
         }
         if let image = settings.image, image.value.isEmpty || image.value.contains(where: \.isWhitespace) {
             error(.invalidValue, "gateway.image '\(image.value)' is not an image reference", at: image.location)
         }
         if let secret = settings.tlsSecret, let problem = NameRules.dns1123SubdomainProblem(secret.value) {
-            error(.invalidName, "gateway.tlsSecret must name a Secret, but '\(secret.value)' is not a Secret name: \(problem)",
-                  at: secret.location)
+            error(
+                .invalidName, "gateway.tlsSecret must name a Secret, but '\(secret.value)' is not a Secret name: \(problem)",
+                at: secret.location)
         }
         if let cpu = settings.cpu, (cpu.value.millis ?? 0) < minimumMillis {
-            error(.invalidQuantity, "gateway.cpu '\(cpu.value)' is too little for the gateway; give at least 100m (one core per event loop)",
-                  at: cpu.location)
+            error(
+                .invalidQuantity, "gateway.cpu '\(cpu.value)' is too little for the gateway; give at least 100m (one core per event loop)",
+                at: cpu.location)
         }
         if let memory = settings.memory, (memory.value.bytes ?? 0) < minimumBytes {
-            error(.invalidQuantity, "gateway.memory '\(memory.value)' is too little for the gateway; give at least 128Mi",
-                  at: memory.location)
+            error(
+                .invalidQuantity, "gateway.memory '\(memory.value)' is too little for the gateway; give at least 128Mi",
+                at: memory.location)
         }
         if settings.image == nil && defaultImage.isEmpty {
-            error(.missingKey, "gateway has no image and platform.yaml no runnerImage; add gateway.image: <registry>/pedregal@sha256:<digest>",
-                  at: settings.location)
+            error(
+                .missingKey,
+                "gateway has no image and platform.yaml no runnerImage; add gateway.image: <registry>/pedregal@sha256:<digest>",
+                at: settings.location)
         }
         let upstreams = resolveUpstreams(settings, regions: regions, diagnostics: &diagnostics)
-        guard !diagnostics.contains(where: { $0.severity == .error }), let issuer = settings.issuer?.value, let audience = settings.audience?.value,
+        guard !diagnostics.contains(where: { $0.severity == .error }), let issuer = settings.issuer?.value,
+            let audience = settings.audience?.value,
             let jwksURL = settings.jwksURL?.value, let tlsSecret = settings.tlsSecret?.value
         else { return (nil, diagnostics) }
         return (
             ResolvedGateway(
                 image: settings.image?.value ?? defaultImage, replicas: settings.replicas?.value ?? 2, issuer: issuer,
                 audience: audience, jwksURL: jwksURL, groupsClaim: settings.groupsClaim?.value ?? "groups",
-                adminGroups: settings.adminGroups?.value.map(\.value) ?? [], tlsSecret: tlsSecret, port: settings.port?.value ?? defaultPort,
-                serviceType: settings.serviceType?.value ?? .LoadBalancer, cpu: settings.cpu?.value ?? Quantity("1")!,
+                adminGroups: settings.adminGroups?.value.map(\.value) ?? [], tlsSecret: tlsSecret,
+                port: settings.port?.value ?? defaultPort,
+                serviceType: settings.serviceType?.value ?? .loadBalancer, cpu: settings.cpu?.value ?? Quantity("1")!,
                 memory: settings.memory?.value ?? Quantity("1Gi")!, upstreams: upstreams),
             diagnostics
         )
@@ -109,37 +117,43 @@ public struct ResolvedGateway: Sendable {
         for entry in settings.upstreams {
             let name = entry.region
             guard let known = regions.first(where: { $0.name == name.value }) else {
-                diagnostics.append(.error(
-                    .unknownReference,
-                    "gateway.upstreams names region '\(name.value)', which does not exist"
-                        + Suggestion.hint(for: name.value, in: names, then: "templates/regions.yaml defines: \(names.joined(separator: ", "))"),
-                    at: name.location))
+                diagnostics.append(
+                    .error(
+                        .unknownReference,
+                        "gateway.upstreams names region '\(name.value)', which does not exist"
+                            + Suggestion.hint(
+                                for: name.value, in: names, then: "templates/regions.yaml defines: \(names.joined(separator: ", "))"),
+                        at: name.location))
                 continue
             }
             if known.region?.backend == .sk8 {
-                diagnostics.append(.error(
-                    .invalidValue,
-                    "region '\(name.value)' runs Spark on Kubernetes: its gateway finds the servers from the team Services' endpoints; remove gateway.upstreams.\(name.value)",
-                    at: name.location))
+                diagnostics.append(
+                    .error(
+                        .invalidValue,
+                        "region '\(name.value)' runs Spark on Kubernetes: its gateway finds the servers from the team Services' endpoints; remove gateway.upstreams.\(name.value)",
+                        at: name.location))
                 continue
             }
             if entry.addresses.value.isEmpty {
-                diagnostics.append(.error(.missingKey, "gateway.upstreams.\(name.value) lists no address; give host:port", at: entry.addresses.location))
+                diagnostics.append(
+                    .error(.missingKey, "gateway.upstreams.\(name.value) lists no address; give host:port", at: entry.addresses.location))
             }
             for address in entry.addresses.value {
                 if let problem = addressProblem(address.value) {
-                    diagnostics.append(.error(
-                        .invalidValue, "gateway.upstreams.\(name.value) entry '\(address.value)' is not host:port: \(problem)",
-                        at: address.location))
+                    diagnostics.append(
+                        .error(
+                            .invalidValue, "gateway.upstreams.\(name.value) entry '\(address.value)' is not host:port: \(problem)",
+                            at: address.location))
                 }
             }
             upstreams[name.value] = entry.addresses.value.map(\.value)
         }
         for case (let name, let region?) in regions where region.backend != .sk8 && upstreams[name] == nil {
-            diagnostics.append(.warning(
-                .missingSetting,
-                "region '\(name)' runs Spark on \(region.backend.rawValue), but gateway.upstreams names no endpoint for it, so its gateway answers its routes with UNAVAILABLE; add gateway.upstreams.\(name): [host:port]",
-                at: settings.location))
+            diagnostics.append(
+                .warning(
+                    .missingSetting,
+                    "region '\(name)' runs Spark on \(region.backend.rawValue), but gateway.upstreams names no endpoint for it, so its gateway answers its routes with UNAVAILABLE; add gateway.upstreams.\(name): [host:port]",
+                    at: settings.location))
         }
         return upstreams
     }

@@ -39,8 +39,10 @@ extension TeamResolution {
         var ok = true
         if let schedule = job.schedule {
             if type == .streaming {
-                error(.invalidValue, "streaming job '\(name)' has a schedule; streaming jobs run continuously, remove 'schedule' or make it a batch job",
-                      at: schedule.location)
+                error(
+                    .invalidValue,
+                    "streaming job '\(name)' has a schedule; streaming jobs run continuously, remove 'schedule' or make it a batch job",
+                    at: schedule.location)
                 ok = false
             } else if let problem = CronSchedule.problem(schedule.value) {
                 error(.invalidCron, "schedule '\(schedule.value)' of job '\(name)' is invalid: \(problem)", at: schedule.location)
@@ -48,8 +50,9 @@ extension TeamResolution {
             }
         }
         if let cls = job.mainClass, cls.value.trimmingSpaces.isEmpty || cls.value.contains(" ") {
-            error(.invalidValue, "mainClass '\(cls.value)' of job '\(name)' is not a class name, e.g. com.example.Main",
-                  at: cls.location)
+            error(
+                .invalidValue, "mainClass '\(cls.value)' of job '\(name)' is not a class name, e.g. com.example.Main",
+                at: cls.location)
         }
         var mainClass = job.mainClass?.value
         if let file = job.mainApplicationFile {
@@ -67,15 +70,17 @@ extension TeamResolution {
         }
         if let conf = job.sparkConf, !checkSparkConf(conf) { ok = false }
         if let concurrency = job.concurrency, type == .streaming {
-            error(.invalidValue,
-                  "streaming job '\(name)' has a concurrency policy; a streaming job is one application that runs continuously, so remove 'concurrency' (it applies to the runs of batch jobs)",
-                  at: concurrency.location)
+            error(
+                .invalidValue,
+                "streaming job '\(name)' has a concurrency policy; a streaming job is one application that runs continuously, so remove 'concurrency' (it applies to the runs of batch jobs)",
+                at: concurrency.location)
             ok = false
         }
         if let args = job.args, let index = SecretPolicy.secretArgument(in: args.map(\.value)) {
-            error(.secretValue,
-                  "argument \(index + 1) of job '\(name)' looks like a secret; arguments are readable by everyone who can read the team file and its SparkApplication. Keep the value in a Kubernetes Secret, pass it as an environment variable with sparkConf spark.kubernetes.driver.secretKeyRef.<ENV_NAME>=<secret>:<key>, and read it there",
-                  at: args[index].location)
+            error(
+                .secretValue,
+                "argument \(index + 1) of job '\(name)' looks like a secret; arguments are readable by everyone who can read the team file and its SparkApplication. Keep the value in a Kubernetes Secret, pass it as an environment variable with sparkConf spark.kubernetes.driver.secretKeyRef.<ENV_NAME>=<secret>:<key>, and read it there",
+                at: args[index].location)
             ok = false
         }
         let regions = jobRegions(job.regions, job: name)
@@ -99,11 +104,15 @@ extension TeamResolution {
         var regions: [ResolvedRegion] = []
         if let own = job.regions {
             for region in own {
-                guard let available = environment.regions else { ok = false; continue }
+                guard let available = environment.regions else {
+                    ok = false
+                    continue
+                }
                 guard let match = available.first(where: { $0.name == region.value }) else {
-                    error(.unknownReference,
-                          "job '\(job.name)' runs in region '\(region.value)', which environment '\(environment.name)' of this team does not list; add it to environments.\(environment.name).regions or remove it here",
-                          at: region.location)
+                    error(
+                        .unknownReference,
+                        "job '\(job.name)' runs in region '\(region.value)', which environment '\(environment.name)' of this team does not list; add it to environments.\(environment.name).regions or remove it here",
+                        at: region.location)
                     ok = false
                     continue
                 }
@@ -146,8 +155,9 @@ extension TeamResolution {
         guard let list else { return nil }
         var ok = true
         if list.value.isEmpty {
-            error(.missingKey, "'regions' of job '\(name)' is empty; list at least one, or leave it out for the primary region",
-                  at: list.location)
+            error(
+                .missingKey, "'regions' of job '\(name)' is empty; list at least one, or leave it out for the primary region",
+                at: list.location)
             ok = false
         }
         var seen: Set<String> = []
@@ -171,14 +181,16 @@ extension TeamResolution {
         let conf = Dictionary((job.sparkConf ?? []).map { ($0.key.value, $0.value) }, uniquingKeysWith: { first, _ in first })
         guard let enabled = conf["spark.dynamicAllocation.enabled"], enabled.value.lowercased() == "true" else { return .none }
         guard let maximum = conf["spark.dynamicAllocation.maxExecutors"] else {
-            error(.invalidValue,
-                  "job '\(name)' enables dynamic allocation without spark.dynamicAllocation.maxExecutors; set it, so the executors stay within the quota",
-                  at: enabled.location)
+            error(
+                .invalidValue,
+                "job '\(name)' enables dynamic allocation without spark.dynamicAllocation.maxExecutors; set it, so the executors stay within the quota",
+                at: enabled.location)
             return .failure
         }
         guard let count = Int(maximum.value), count >= 0 else {
-            error(.invalidValue, "spark.dynamicAllocation.maxExecutors must be a whole number, not '\(maximum.value)'",
-                  at: maximum.location)
+            error(
+                .invalidValue, "spark.dynamicAllocation.maxExecutors must be a whole number, not '\(maximum.value)'",
+                at: maximum.location)
             return .failure
         }
         return .most(count)

@@ -65,7 +65,8 @@ public struct ResolvedObservability: Sendable {
             return "Spark on Kubernetes writes to S3 through Hadoop's S3A connector: write s3a:// instead of \(scheme)://"
         }
         guard eventLogSchemes.contains(scheme) else {
-            return "'\(scheme)://' is not an object store Spark writes event logs to; use one of \(eventLogSchemes.map { $0 + "://" }.joined(separator: ", "))"
+            return
+                "'\(scheme)://' is not an object store Spark writes event logs to; use one of \(eventLogSchemes.map { $0 + "://" }.joined(separator: ", "))"
         }
         let rest = path[schemeEnd.upperBound...]
         if rest.prefix(while: { $0 != "/" }).isEmpty { return "it names no bucket or host" }

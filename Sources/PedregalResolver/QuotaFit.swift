@@ -34,19 +34,26 @@ extension TeamResolution {
         let needPods = resources.totalPods.saturatingMultiply(count)
         let times = count == 1 ? "" : "\(count) × "
         if needCPU > cpuQuota {
-            problems.append("\(AmountText.cpu(millis: needCPU)) CPUs (\(times)driver \(resources.driverCores) + \(resources.executorInstances) executors × \(resources.executorCores)) but the quota allows \(AmountText.cpu(millis: cpuQuota))")
+            problems.append(
+                "\(AmountText.cpu(millis: needCPU)) CPUs (\(times)driver \(resources.driverCores) + \(resources.executorInstances) executors × \(resources.executorCores)) but the quota allows \(AmountText.cpu(millis: cpuQuota))"
+            )
         }
         if needMemory > memoryQuota {
-            problems.append("\(AmountText.memory(bytes: needMemory)) of memory (\(times)driver \(resources.driverMemory) + \(resources.executorInstances) executors × \(resources.executorMemory), with Spark's memory overhead) but the quota allows \(AmountText.memory(bytes: memoryQuota))")
+            problems.append(
+                "\(AmountText.memory(bytes: needMemory)) of memory (\(times)driver \(resources.driverMemory) + \(resources.executorInstances) executors × \(resources.executorMemory), with Spark's memory overhead) but the quota allows \(AmountText.memory(bytes: memoryQuota))"
+            )
         }
         if needPods > quota.value.pods {
             problems.append("\(needPods) pods but the quota allows \(quota.value.pods)")
         }
         guard !problems.isEmpty else { return true }
-        let message = "\(what) cannot fit in the '\(environment)' quota: it needs " + problems.joined(separator: "; it needs ")
+        let message =
+            "\(what) cannot fit in the '\(environment)' quota: it needs " + problems.joined(separator: "; it needs ")
             + "; lower its driver/executor resources or raise the environment's quota"
-        report(Diagnostic(severity, .exceedsQuota, message, at: location,
-                          notes: extra + [.init("the '\(environment)' quota is set here", at: quota.location)]))
+        report(
+            Diagnostic(
+                severity, .exceedsQuota, message, at: location,
+                notes: extra + [.init("the '\(environment)' quota is set here", at: quota.location)]))
         return false
     }
 }

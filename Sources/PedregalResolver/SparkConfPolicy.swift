@@ -56,14 +56,16 @@ extension TeamResolution {
             } else if let owned = index.settings?.observability?.ownedProperties,
                 owned.keys.contains(key.value) || owned.prefixes.contains(where: key.value.hasPrefix)
             {
-                error(.invalidValue,
-                      "'\(key.value)' cannot be set in sparkConf: the platform sets event logs and metrics for every application (templates/platform.yaml observability), so runs show up in the History Server and dashboards",
-                      at: key.location)
+                error(
+                    .invalidValue,
+                    "'\(key.value)' cannot be set in sparkConf: the platform sets event logs and metrics for every application (templates/platform.yaml observability), so runs show up in the History Server and dashboards",
+                    at: key.location)
                 ok = false
             } else if SecretPolicy.isSecret(key: key.value, value: value.value) {
-                error(.secretValue,
-                      "'\(key.value)' looks like a secret; never put secret values in teams/*.yaml. Keep it in a Kubernetes Secret and reference it by name, e.g. spark.kubernetes.driver.secretKeyRef.\(Self.environmentName(key.value))=<secret>:<key>",
-                      at: key.location)
+                error(
+                    .secretValue,
+                    "'\(key.value)' looks like a secret; never put secret values in teams/*.yaml. Keep it in a Kubernetes Secret and reference it by name, e.g. spark.kubernetes.driver.secretKeyRef.\(Self.environmentName(key.value))=<secret>:<key>",
+                    at: key.location)
                 ok = false
             }
             if !seen.insert(key.value).inserted {

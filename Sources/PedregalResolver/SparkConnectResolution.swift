@@ -56,18 +56,21 @@ extension TeamResolution {
         guard let regions = regions(of: cluster, in: environment), cluster.sizeIsKnown, cluster.expiresAtIsValid,
             let resources = SparkResources(driver: nil, executor: nil, size: cluster.size ?? environment.size)
         else { return nil }
-        let hot = cluster.spec.hotClusters?.first { $0.environment.value == environment.name }?.count.value
+        let hot =
+            cluster.spec.hotClusters?.first { $0.environment.value == environment.name }?.count.value
             ?? environment.template.hotClusters?.value ?? 0
         if let quota = environment.quota {
             var notes: [Diagnostic.Note] = []
             if let sizeLocation = (cluster.spec.size ?? environment.spec.size)?.location {
                 notes.append(.init("the server's size is chosen here", at: sizeLocation))
             }
-            checkFits(resources, quota: quota, what: "a server of Spark Connect cluster '\(name)'",
-                      environment: environment.name, at: cluster.location, notes: notes)
+            checkFits(
+                resources, quota: quota, what: "a server of Spark Connect cluster '\(name)'",
+                environment: environment.name, at: cluster.location, notes: notes)
             if hot > 1 {
-                checkFits(resources, count: hot, quota: quota, what: "\(hot) hot servers of Spark Connect cluster '\(name)'",
-                          environment: environment.name, at: cluster.location, notes: notes, severity: .warning)
+                checkFits(
+                    resources, count: hot, quota: quota, what: "\(hot) hot servers of Spark Connect cluster '\(name)'",
+                    environment: environment.name, at: cluster.location, notes: notes, severity: .warning)
             }
         }
         guard let shortName, let dnsSuffix = environment.template.dnsSuffix?.value, let settings = index.settings else { return nil }
@@ -99,9 +102,10 @@ extension TeamResolution {
         }
         if own.isEmpty {
             if !list.value.isEmpty {
-                error(.unknownReference,
-                      "Spark Connect cluster '\(cluster.name)' runs in environment '\(environment.name)', but none of its regions is a region of '\(environment.name)' (\(available.map(\.name).joined(separator: ", "))); add one, or list only the environments it should run in under 'environments'",
-                      at: list.location)
+                error(
+                    .unknownReference,
+                    "Spark Connect cluster '\(cluster.name)' runs in environment '\(environment.name)', but none of its regions is a region of '\(environment.name)' (\(available.map(\.name).joined(separator: ", "))); add one, or list only the environments it should run in under 'environments'",
+                    at: list.location)
             }
             return nil
         }
@@ -115,10 +119,11 @@ extension TeamResolution {
                 if let problem = NameRules.hostnameProblem(host) {
                     let isDefault = cluster.name == "default"
                     let cause = isDefault ? "the team's shortName" : "the team's shortName or the cluster's name"
-                    error(.nameTooLong,
-                          "hostname '\(host)' of Spark Connect cluster '\(cluster.name)' is not a valid DNS name: \(problem); shorten \(cause)",
-                          at: isDefault ? shortNameLocation : location,
-                          notes: isDefault ? [] : [.init("the hostname starts with this shortName", at: shortNameLocation)])
+                    error(
+                        .nameTooLong,
+                        "hostname '\(host)' of Spark Connect cluster '\(cluster.name)' is not a valid DNS name: \(problem); shorten \(cause)",
+                        at: isDefault ? shortNameLocation : location,
+                        notes: isDefault ? [] : [.init("the hostname starts with this shortName", at: shortNameLocation)])
                     return false
                 }
                 claims.hostnames.append((host, location, cluster.name))
@@ -132,8 +137,10 @@ extension TeamResolution {
         guard let list = cluster.regions else { return }
         let name = cluster.name?.value ?? "?"
         if list.value.isEmpty {
-            error(.missingKey, "'regions' of Spark Connect cluster '\(name)' is empty; list at least one, or leave it out for every region of its environments",
-                  at: list.location)
+            error(
+                .missingKey,
+                "'regions' of Spark Connect cluster '\(name)' is empty; list at least one, or leave it out for every region of its environments",
+                at: list.location)
             return
         }
         let runsIn = cluster.environments.map { $0.value.map(\.value) } ?? teamEnvironments
@@ -146,11 +153,13 @@ extension TeamResolution {
                 unknown("region", region, known: index.regionNames, file: "templates/regions.yaml")
             } else if !available.contains(region.value) {
                 let places = Array(Set(available)).sorted()
-                error(.unknownReference,
-                      "Spark Connect cluster '\(name)' runs in region '\(region.value)', which none of its environments (\(runsIn.joined(separator: ", "))) lists; "
-                        + (places.isEmpty ? "add it to an environment's regions or remove it here"
+                error(
+                    .unknownReference,
+                    "Spark Connect cluster '\(name)' runs in region '\(region.value)', which none of its environments (\(runsIn.joined(separator: ", "))) lists; "
+                        + (places.isEmpty
+                            ? "add it to an environment's regions or remove it here"
                             : "add it to an environment's regions or choose one of \(places.joined(separator: ", "))"),
-                      at: region.location)
+                    at: region.location)
             }
         }
     }
@@ -160,13 +169,16 @@ extension TeamResolution {
         let runsIn = cluster.environments.map { $0.value.map(\.value) } ?? teamEnvironments
         for (environment, _) in cluster.hotClusters ?? [] where !runsIn.contains(environment.value) {
             let teamHasIt = teamEnvironments.contains(environment.value)
-            error(.unknownReference,
-                  "hotClusters names environment '\(environment.value)', "
-                    + (teamHasIt ? "where Spark Connect cluster '\(cluster.name?.value ?? "?")' does not run"
+            error(
+                .unknownReference,
+                "hotClusters names environment '\(environment.value)', "
+                    + (teamHasIt
+                        ? "where Spark Connect cluster '\(cluster.name?.value ?? "?")' does not run"
                         : "which the team does not have")
-                    + Suggestion.hint(for: environment.value, in: runsIn,
-                                      then: runsIn.isEmpty ? "it runs in none" : "it runs in: \(runsIn.joined(separator: ", "))"),
-                  at: environment.location)
+                    + Suggestion.hint(
+                        for: environment.value, in: runsIn,
+                        then: runsIn.isEmpty ? "it runs in none" : "it runs in: \(runsIn.joined(separator: ", "))"),
+                at: environment.location)
         }
     }
 }

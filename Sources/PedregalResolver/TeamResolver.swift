@@ -44,7 +44,9 @@ final class TeamResolution {
     }
 
     func checkLabel(_ value: Located<String>, _ what: String, dns1035: Bool = false, maxLength: Int = 63) -> Bool {
-        let problem = dns1035 ? NameRules.dns1035LabelProblem(value.value, maxLength: maxLength)
+        let problem =
+            dns1035
+            ? NameRules.dns1035LabelProblem(value.value, maxLength: maxLength)
             : NameRules.dns1123LabelProblem(value.value, maxLength: maxLength)
         guard let problem else { return true }
         error(.invalidName, "\(what) '\(value.value)' is not valid: \(problem)", at: value.location)
@@ -66,8 +68,9 @@ final class TeamResolution {
             }
             let stem = fileStem(spec.file)
             if stem != team.value, claims.team != nil {
-                warning(.fileNameMismatch, "team '\(team.value)' is defined in '\(spec.file)'; name the file teams/\(team.value).yaml",
-                        at: team.location)
+                warning(
+                    .fileNameMismatch, "team '\(team.value)' is defined in '\(spec.file)'; name the file teams/\(team.value).yaml",
+                    at: team.location)
             }
         } else {
             complete = false
@@ -92,12 +95,14 @@ final class TeamResolution {
         let teamCatalogs = catalogList(spec.catalogs) ?? index.catalogNames.filter { index.catalogs[$0]?.isDefault?.value == true }
 
         if spec.environments.isEmpty, let location = spec.environmentsLocation {
-            error(.missingKey, "'environments' is empty; list at least one of \(index.environmentNames.joined(separator: ", "))",
-                  at: location)
+            error(
+                .missingKey, "'environments' is empty; list at least one of \(index.environmentNames.joined(separator: ", "))",
+                at: location)
         }
         let peers = networkPeers()
-        let sparkConnectNames = uniqueNames(spec.sparkConnect.map(\.name), what: "Spark Connect cluster",
-                                            maxLength: ObjectNames.maxSparkConnectName)
+        let sparkConnectNames = uniqueNames(
+            spec.sparkConnect.map(\.name), what: "Spark Connect cluster",
+            maxLength: ObjectNames.maxSparkConnectName)
         let jobNames = uniqueNames(spec.jobs.map(\.name), what: "job", maxLength: ObjectNames.maxJobName)
         checkEnvironmentLists()
         // Bound once for the team, so a definition that runs in no valid
@@ -172,8 +177,9 @@ final class TeamResolution {
         for name in names.compactMap({ $0 }) {
             if !checkLabel(name, "\(what) name", dns1035: true, maxLength: maxLength) { ok = false }
             if let first = seen[name.value] {
-                error(.duplicateName, "\(what) '\(name.value)' is defined twice in this team; rename one",
-                      at: name.location, notes: [.init("first defined here", at: first)])
+                error(
+                    .duplicateName, "\(what) '\(name.value)' is defined twice in this team; rename one",
+                    at: name.location, notes: [.init("first defined here", at: first)])
                 ok = false
             } else {
                 seen[name.value] = name.location

@@ -7,8 +7,10 @@ struct TemplateChecker {
     /// The compiler's version, for the default runner image.
     let version: String
 
-    private mutating func error(_ code: DiagnosticCode, _ message: String, at location: SourceLocation,
-                                notes: [Diagnostic.Note] = []) {
+    private mutating func error(
+        _ code: DiagnosticCode, _ message: String, at location: SourceLocation,
+        notes: [Diagnostic.Note] = []
+    ) {
         diagnostics.append(.error(code, message, at: location, notes: notes))
     }
 
@@ -79,9 +81,10 @@ struct TemplateChecker {
                 // pedregal writes the project it names; Argo CD's built-in
                 // `default` admits any kind to any destination, and other
                 // Applications rely on it.
-                error(.invalidValue,
-                      "argocd.project 'default' is Argo CD's built-in project, which lets an Application sync any kind to any destination; name a project of pedregal's own (default: \(ResolvedArgoCD.defaultProject)), which pedregal generates with only what it needs",
-                      at: project.location)
+                error(
+                    .invalidValue,
+                    "argocd.project 'default' is Argo CD's built-in project, which lets an Application sync any kind to any destination; name a project of pedregal's own (default: \(ResolvedArgoCD.defaultProject)), which pedregal generates with only what it needs",
+                    at: project.location)
             }
             if let repo = a.repoURL {
                 argocd = ResolvedArgoCD(
@@ -89,9 +92,11 @@ struct TemplateChecker {
                     repoURL: repo.value, targetRevision: a.targetRevision?.value ?? "HEAD",
                     path: trimSlashes(a.path?.value ?? "generated"))
             } else {
-                diagnostics.append(.warning(
-                    .missingSetting, "argocd has no repoURL, so no Argo CD Applications are generated; add the git URL of this repository",
-                    at: a.location))
+                diagnostics.append(
+                    .warning(
+                        .missingSetting,
+                        "argocd has no repoURL, so no Argo CD Applications are generated; add the git URL of this repository",
+                        at: a.location))
             }
         }
         guard let domain = p.domain?.value, let prefix = p.namespacePrefix?.value, let port = p.sparkConnectPort?.value,
@@ -99,8 +104,9 @@ struct TemplateChecker {
         else { return nil }
         let operatorNamespace = p.operatorNamespace?.value ?? "spark-operator"
         if operatorNamespace == gateway, let location = p.operatorNamespace?.location {
-            error(.duplicateNamespace, "operatorNamespace and gatewayNamespace are both '\(gateway)'; give the operator its own namespace",
-                  at: location)
+            error(
+                .duplicateNamespace, "operatorNamespace and gatewayNamespace are both '\(gateway)'; give the operator its own namespace",
+                at: location)
         }
         var settings = PlatformSettings(
             domain: domain, namespacePrefix: prefix, sparkConnectPort: port, gatewayNamespace: gateway,
@@ -142,8 +148,10 @@ struct TemplateChecker {
             if let abbrev = e.abbrev?.value, NameRules.dns1123LabelProblem(abbrev) == nil { index.validAbbrevs.insert(abbrev) }
             if let abbrev = e.abbrev {
                 if let first = abbrevs[abbrev.value] {
-                    error(.duplicateName, "environments '\(first.value)' and '\(e.name.value)' share abbrev '\(abbrev.value)', so their namespaces would collide",
-                          at: abbrev.location, notes: [.init("'\(first.value)' is defined here", at: first.location)])
+                    error(
+                        .duplicateName,
+                        "environments '\(first.value)' and '\(e.name.value)' share abbrev '\(abbrev.value)', so their namespaces would collide",
+                        at: abbrev.location, notes: [.init("'\(first.value)' is defined here", at: first.location)])
                 } else {
                     abbrevs[abbrev.value] = e.name
                 }
@@ -153,22 +161,26 @@ struct TemplateChecker {
                 if !suffix.value.isEmpty {
                     let body = suffix.value.hasPrefix("-") ? String(suffix.value.dropFirst()) : ""
                     if let problem = body.isEmpty ? "it must be empty or start with '-'" : NameRules.dns1123LabelProblem(body) {
-                        error(.invalidName, "dnsSuffix '\(suffix.value)' of environment '\(e.name.value)' is invalid: \(problem)",
-                              at: suffix.location)
+                        error(
+                            .invalidName, "dnsSuffix '\(suffix.value)' of environment '\(e.name.value)' is invalid: \(problem)",
+                            at: suffix.location)
                         valid = false
                     }
                 }
                 if valid { index.validDNSSuffixes.insert(suffix.value) }
                 if let first = suffixes[suffix.value] {
-                    error(.duplicateName, "environments '\(first.value)' and '\(e.name.value)' share dnsSuffix '\(suffix.value)', so their hostnames would collide",
-                          at: suffix.location, notes: [.init("'\(first.value)' is defined here", at: first.location)])
+                    error(
+                        .duplicateName,
+                        "environments '\(first.value)' and '\(e.name.value)' share dnsSuffix '\(suffix.value)', so their hostnames would collide",
+                        at: suffix.location, notes: [.init("'\(first.value)' is defined here", at: first.location)])
                 } else {
                     suffixes[suffix.value] = e.name
                 }
             }
             if let suffix = e.catalogSuffix, let problem = NameRules.dns1123LabelProblem(suffix.value) {
-                error(.invalidName, "catalogSuffix '\(suffix.value)' of environment '\(e.name.value)' is invalid: \(problem)",
-                      at: suffix.location)
+                error(
+                    .invalidName, "catalogSuffix '\(suffix.value)' of environment '\(e.name.value)' is invalid: \(problem)",
+                    at: suffix.location)
             }
             index.environments[e.name.value] = e
             index.environmentNames.append(e.name.value)
@@ -186,19 +198,24 @@ struct TemplateChecker {
             checkHost(r.gateway, "gateway of region '\(r.name.value)'")
             if let alias = r.alias {
                 if let first = aliases[alias.value] {
-                    error(.duplicateName, "regions '\(first.value)' and '\(r.name.value)' share alias '\(alias.value)', so their hostnames would collide",
-                          at: alias.location, notes: [.init("'\(first.value)' is defined here", at: first.location)])
+                    error(
+                        .duplicateName,
+                        "regions '\(first.value)' and '\(r.name.value)' share alias '\(alias.value)', so their hostnames would collide",
+                        at: alias.location, notes: [.init("'\(first.value)' is defined here", at: first.location)])
                 } else {
                     aliases[alias.value] = r.name
                 }
             }
             if let cluster = r.cluster {
                 if let first = clusters[cluster.value] {
-                    error(.duplicateName, "regions '\(first.value)' and '\(r.name.value)' both target cluster '\(cluster.value)'; each region needs its own cluster",
-                          at: cluster.location, notes: [.init("'\(first.value)' is defined here", at: first.location)])
+                    error(
+                        .duplicateName,
+                        "regions '\(first.value)' and '\(r.name.value)' both target cluster '\(cluster.value)'; each region needs its own cluster",
+                        at: cluster.location, notes: [.init("'\(first.value)' is defined here", at: first.location)])
                 } else if cluster.value == ObjectNames.argocdFolder {
-                    error(.invalidName, "cluster name '\(cluster.value)' is reserved for the Argo CD Applications folder; choose another",
-                          at: cluster.location)
+                    error(
+                        .invalidName, "cluster name '\(cluster.value)' is reserved for the Argo CD Applications folder; choose another",
+                        at: cluster.location)
                 } else {
                     clusters[cluster.value] = r.name
                 }
@@ -225,8 +242,9 @@ struct TemplateChecker {
             if let quota = s.quota {
                 for (field, present) in [("cpu", quota.cpu != nil), ("memory", quota.memory != nil), ("pods", quota.pods != nil)]
                 where !present {
-                    error(.missingKey, "quota of size '\(s.name.value)' has no \(field); every size sets cpu, memory and pods",
-                          at: quota.location)
+                    error(
+                        .missingKey, "quota of size '\(s.name.value)' has no \(field); every size sets cpu, memory and pods",
+                        at: quota.location)
                 }
             }
             if let driver = s.driver {
@@ -234,8 +252,10 @@ struct TemplateChecker {
                 if driver.memory == nil { error(.missingKey, "driver of size '\(s.name.value)' has no memory", at: driver.location) }
             }
             if let executor = s.executor {
-                for (field, present) in [("instances", executor.instances != nil), ("cores", executor.cores != nil),
-                                         ("memory", executor.memory != nil)] where !present {
+                for (field, present) in [
+                    ("instances", executor.instances != nil), ("cores", executor.cores != nil),
+                    ("memory", executor.memory != nil),
+                ] where !present {
                     error(.missingKey, "executor of size '\(s.name.value)' has no \(field)", at: executor.location)
                 }
             }
@@ -255,19 +275,22 @@ struct TemplateChecker {
             }
             if let credential = c.credential {
                 if credential.value.contains(":") || SecretPolicy.looksSecret(credential.value) {
-                    error(.secretValue,
-                          "credential of catalog '\(c.name.value)' looks like the credential itself; write the name of the Kubernetes Secret that holds it (key '\(ResolvedCatalog.credentialSecretKey)'), provisioned by the platform in each team namespace, and keep the value out of templates/",
-                          at: credential.location)
+                    error(
+                        .secretValue,
+                        "credential of catalog '\(c.name.value)' looks like the credential itself; write the name of the Kubernetes Secret that holds it (key '\(ResolvedCatalog.credentialSecretKey)'), provisioned by the platform in each team namespace, and keep the value out of templates/",
+                        at: credential.location)
                 } else if let problem = NameRules.dns1123SubdomainProblem(credential.value) {
-                    error(.invalidName,
-                          "credential of catalog '\(c.name.value)' must name a Kubernetes Secret, but '\(credential.value)' is not a Secret name: \(problem)",
-                          at: credential.location)
+                    error(
+                        .invalidName,
+                        "credential of catalog '\(c.name.value)' must name a Kubernetes Secret, but '\(credential.value)' is not a Secret name: \(problem)",
+                        at: credential.location)
                 }
                 let variable = ResolvedCatalog(name: c.name.value, type: .rest).credentialVariable
                 if let other = credentialVariables[variable] {
-                    error(.duplicateName,
-                          "catalogs '\(other)' and '\(c.name.value)' would pass their credentials in the same environment variable \(variable); rename one",
-                          at: c.name.location)
+                    error(
+                        .duplicateName,
+                        "catalogs '\(other)' and '\(c.name.value)' would pass their credentials in the same environment variable \(variable); rename one",
+                        at: c.name.location)
                 }
                 credentialVariables[variable] = c.name.value
             }
@@ -281,8 +304,9 @@ struct TemplateChecker {
             var resolved: ResolvedEngine?
             if let image = engine.image?.value, let spark = engine.sparkVersion?.value {
                 if image.isEmpty || image.contains(" ") {
-                    error(.invalidValue, "image '\(image)' of engine '\(engine.version.value)' is not an image reference",
-                          at: engine.image!.location)
+                    error(
+                        .invalidValue, "image '\(image)' of engine '\(engine.version.value)' is not an image reference",
+                        at: engine.image!.location)
                 }
                 resolved = ResolvedEngine(
                     version: engine.version.value, image: image, sparkVersion: spark,
@@ -296,11 +320,13 @@ struct TemplateChecker {
             if let engine = index.engines[name.value] {
                 index.defaultEngine = engine
             } else {
-                error(.unknownReference,
-                      "the default engine '\(name.value)' is not defined in templates/engines.yaml"
-                        + Suggestion.hint(for: name.value, in: index.engineNames,
-                                          then: index.engineNames.isEmpty ? "it defines none" : "defined: \(index.engineNames.joined(separator: ", "))"),
-                      at: name.location)
+                error(
+                    .unknownReference,
+                    "the default engine '\(name.value)' is not defined in templates/engines.yaml"
+                        + Suggestion.hint(
+                            for: name.value, in: index.engineNames,
+                            then: index.engineNames.isEmpty ? "it defines none" : "defined: \(index.engineNames.joined(separator: ", "))"),
+                    at: name.location)
             }
         } else if index.engineNames.count == 1 {
             index.defaultEngine = index.engines[index.engineNames[0]] ?? nil

@@ -9,9 +9,10 @@ extension TeamResolution {
     func unknown(_ what: String, _ name: Located<String>, known: [String], file: String, extra: String = "") {
         if index.brokenTemplates.contains(file) { return }
         let defined = known.isEmpty ? "\(file) defines none" : "\(file) defines: \(known.joined(separator: ", "))"
-        error(.unknownReference,
-              "unknown \(what) '\(name.value)'\(extra)" + Suggestion.hint(for: name.value, in: known, then: defined),
-              at: name.location)
+        error(
+            .unknownReference,
+            "unknown \(what) '\(name.value)'\(extra)" + Suggestion.hint(for: name.value, in: known, then: defined),
+            at: name.location)
     }
 
     /// The catalogs of a `catalogs` list that exist, each once; nil when
@@ -46,9 +47,10 @@ extension TeamResolution {
         }
         // A default that names a missing version was reported at its line.
         if index.defaultEngine == nil && index.defaultEngineLocation == nil && !index.engineNames.isEmpty {
-            error(.missingSetting,
-                  "\(user) names no engine and templates/engines.yaml has no 'default'; set 'engine' to one of \(index.engineNames.joined(separator: ", "))",
-                  at: location)
+            error(
+                .missingSetting,
+                "\(user) names no engine and templates/engines.yaml has no 'default'; set 'engine' to one of \(index.engineNames.joined(separator: ", "))",
+                at: location)
         }
         return index.defaultEngine
     }
@@ -70,8 +72,9 @@ extension TeamResolution {
             if template.perEnvironment?.value == true, let suffix = environment.catalogSuffix?.value {
                 warehouse = "\(name)-\(suffix)"
             }
-            return ResolvedCatalog(name: name, type: type, uri: template.uri?.value, warehouse: warehouse,
-                                   credentialSecret: template.credential?.value)
+            return ResolvedCatalog(
+                name: name, type: type, uri: template.uri?.value, warehouse: warehouse,
+                credentialSecret: template.credential?.value)
         }
     }
 }

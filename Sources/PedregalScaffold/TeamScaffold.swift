@@ -145,8 +145,10 @@ public struct TeamScaffold: Sendable {
     private static func describe(_ size: SizeTemplate) -> String {
         var parts: [String] = []
         if let quota = size.quota {
-            let items = [quota.cpu.map { "cpu \($0.value)" }, quota.memory.map { "memory \($0.value)" },
-                         quota.pods.map { "pods \($0.value)" }].compactMap { $0 }
+            let items = [
+                quota.cpu.map { "cpu \($0.value)" }, quota.memory.map { "memory \($0.value)" },
+                quota.pods.map { "pods \($0.value)" },
+            ].compactMap { $0 }
             if !items.isEmpty { parts.append("quota " + items.joined(separator: ", ")) }
         }
         if let driver = size.driver, let cores = driver.cores?.value, let memory = driver.memory?.value {

@@ -82,11 +82,11 @@ public struct PlatformTemplate: Sendable {
 /// How the gateway's Service is exposed.
 public enum GatewayServiceType: String, CaseIterable, Sendable {
     /// A cloud load balancer: clients outside the cluster reach the region's gateway host.
-    case LoadBalancer
+    case loadBalancer = "LoadBalancer"
     /// Inside the cluster only (an ingress or a mesh in front of it).
-    case ClusterIP
+    case clusterIP = "ClusterIP"
     /// A port on every node.
-    case NodePort
+    case nodePort = "NodePort"
 }
 
 /// `templates/platform.yaml` `gateway`: pedregal deploys the Spark Gateway

@@ -89,9 +89,11 @@ extension TeamFile {
             // A block value, or a removal: the field's whole lines go.
             let from = field.keyLocation.line
             guard from != item.location.line else {
-                throw EditError(location: field.keyLocation, message: "cannot replace '\(key)' on the entry's first line; edit this file by hand")
+                throw EditError(
+                    location: field.keyLocation, message: "cannot replace '\(key)' on the entry's first line; edit this file by hand")
             }
-            let to = existing + 1 < fields.count
+            let to =
+                existing + 1 < fields.count
                 ? fields[existing + 1].keyLocation.line : lastContentLine(of: position, in: items, pair: pair) + 1
             let indentation = String(repeating: " ", count: field.keyLocation.column - 1)
             let replacement = value.map { Array("\(indentation)\(key): \($0.yaml)\n".utf8) } ?? []
@@ -135,7 +137,8 @@ extension TeamFile {
     private func blockItem(_ fields: [(key: String, value: EditValue)], dash: Int, keys: Int) -> [UInt8] {
         var lines: [String] = []
         for (position, field) in fields.enumerated() {
-            let lead = position == 0
+            let lead =
+                position == 0
                 ? String(repeating: " ", count: dash) + "-" + String(repeating: " ", count: max(1, keys - dash - 1))
                 : String(repeating: " ", count: keys)
             lines.append(lead + "\(field.key): \(field.value.yaml)\n")
@@ -169,8 +172,11 @@ extension TeamFile {
         if let existing {
             let field = fields[existing]
             if let value {
-                return text.applying([TextEdit(range: text.offset(field.value.location)..<(try end(field.value)),
-                                               replacement: Array(value.yaml.utf8))])
+                return text.applying([
+                    TextEdit(
+                        range: text.offset(field.value.location)..<(try end(field.value)),
+                        replacement: Array(value.yaml.utf8))
+                ])
             }
             guard existing > 0 else {
                 throw EditError(location: field.keyLocation, message: "cannot remove the first field of an entry; edit this file by hand")

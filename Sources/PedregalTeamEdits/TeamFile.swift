@@ -79,7 +79,8 @@ public struct TeamFile: Sendable {
         var edits: [TextEdit] = []
         for (position, item) in items.enumerated() where !keep.contains(where: { $0.location == item.location }) {
             let from = starts[position]
-            let to = position + 1 < items.count
+            let to =
+                position + 1 < items.count
                 ? starts[position + 1] : endOfBlock(before: followingKeyLine, indentation: pair.keyLocation.column - 1)
             edits.append(TextEdit(range: text.start(ofLine: from)..<text.start(ofLine: to), replacement: []))
         }
@@ -114,8 +115,9 @@ public struct TeamFile: Sendable {
     /// the next key belong to what follows.
     func endOfBlock(before nextLine: Int, indentation: Int) -> Int {
         var end = nextLine
-        while end - 1 >= 1, text.isBlank(line: end - 1)
-            || (text.isComment(line: end - 1) && text.indentation(ofLine: end - 1) <= indentation)
+        while end - 1 >= 1,
+            text.isBlank(line: end - 1)
+                || (text.isComment(line: end - 1) && text.indentation(ofLine: end - 1) <= indentation)
         {
             end -= 1
         }

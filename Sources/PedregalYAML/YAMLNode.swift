@@ -140,8 +140,9 @@ enum CoreSchema {
         default: break
         }
         let bytes = Array(text.utf8)
-        guard let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
-            || first == UInt8(ascii: ".") || (first >= 0x30 && first <= 0x39)
+        guard let first = bytes.first,
+            first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
+                || first == UInt8(ascii: ".") || (first >= 0x30 && first <= 0x39)
         else { return .string }
         if isDecimalInteger(bytes) {
             return .int(Int(text.hasPrefix("+") ? String(text.dropFirst()) : text))
@@ -173,17 +174,26 @@ enum CoreSchema {
         var i = 0
         if i < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
         var mantissaDigits = 0
-        while i < b.count, isDigit(b[i]) { i += 1; mantissaDigits += 1 }
+        while i < b.count, isDigit(b[i]) {
+            i += 1
+            mantissaDigits += 1
+        }
         if i < b.count, b[i] == UInt8(ascii: ".") {
             i += 1
-            while i < b.count, isDigit(b[i]) { i += 1; mantissaDigits += 1 }
+            while i < b.count, isDigit(b[i]) {
+                i += 1
+                mantissaDigits += 1
+            }
         }
         guard mantissaDigits > 0 else { return false }
         if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
             i += 1
             if i < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
             var exponentDigits = 0
-            while i < b.count, isDigit(b[i]) { i += 1; exponentDigits += 1 }
+            while i < b.count, isDigit(b[i]) {
+                i += 1
+                exponentDigits += 1
+            }
             guard exponentDigits > 0 else { return false }
         }
         return i == b.count

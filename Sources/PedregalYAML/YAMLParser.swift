@@ -50,18 +50,26 @@ public struct YAMLParser: Sendable {
     /// locations).
     public func parse(_ bytes: [UInt8], file: String) -> Result {
         if bytes.count > limits.maxBytes {
-            return Result(documents: [], diagnostics: [.error(
-                .fileTooLarge, "file is \(bytes.count) bytes; the limit is \(limits.maxBytes) bytes",
-                at: .startOf(file))])
+            return Result(
+                documents: [],
+                diagnostics: [
+                    .error(
+                        .fileTooLarge, "file is \(bytes.count) bytes; the limit is \(limits.maxBytes) bytes",
+                        at: .startOf(file))
+                ])
         }
         // A UTF-8 byte-order mark is allowed and invisible; libyaml, told the
         // encoding, would read it as content.
         let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         if let offset = UTF8Validation.firstInvalidOffset(bytes) {
             let position = TextPosition.of(offset: offset, in: bytes)
-            return Result(documents: [], diagnostics: [.error(
-                .invalidUTF8, "invalid UTF-8 byte 0x\(String(bytes[offset], radix: 16, uppercase: true)); save the file as UTF-8",
-                at: SourceLocation(file: file, line: position.line, column: position.column))])
+            return Result(
+                documents: [],
+                diagnostics: [
+                    .error(
+                        .invalidUTF8, "invalid UTF-8 byte 0x\(String(bytes[offset], radix: 16, uppercase: true)); save the file as UTF-8",
+                        at: SourceLocation(file: file, line: position.line, column: position.column))
+                ])
         }
         var builder = TreeBuilder(file: file, limits: limits)
         bytes.withUnsafeBufferPointer { buffer in
@@ -196,8 +204,9 @@ private struct TreeBuilder {
             default: style = .plain
             }
             guard charge(1, at: here) else { return }
-            let node = YAMLNode(.scalar(YAMLScalar(text: text, style: style, forceString: forceString)), at: here,
-                                end: location(event.end_mark))
+            let node = YAMLNode(
+                .scalar(YAMLScalar(text: text, style: style, forceString: forceString)), at: here,
+                end: location(event.end_mark))
             add(node, weight: 1, anchor: string(data.anchor))
         case YAML_ALIAS_EVENT:
             let name = string(event.data.alias.anchor) ?? ""
@@ -220,8 +229,9 @@ private struct TreeBuilder {
             stack.append(Frame(isMapping: true, location: here, anchor: string(event.data.mapping_start.anchor)))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return }
-            let node = YAMLNode(frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items), at: frame.location,
-                                end: location(event.end_mark))
+            let node = YAMLNode(
+                frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items), at: frame.location,
+                end: location(event.end_mark))
             add(node, weight: frame.weight, anchor: frame.anchor)
         default:
             break
@@ -247,8 +257,9 @@ private struct TreeBuilder {
             "tag:yaml.org,2002:null", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq":
             return false
         default:
-            diagnostics.append(.error(
-                .unsupportedYAML, "YAML tag '\(tag)' is not supported; remove it", at: location))
+            diagnostics.append(
+                .error(
+                    .unsupportedYAML, "YAML tag '\(tag)' is not supported; remove it", at: location))
             return false
         }
     }
@@ -259,8 +270,9 @@ private struct TreeBuilder {
         totalWeight += weight
         guard totalWeight > limits.maxNodes else { return true }
         if let alias {
-            fail(.aliasBomb,
-                 "alias '*\(alias)' expands the document beyond \(limits.maxNodes) nodes; "
+            fail(
+                .aliasBomb,
+                "alias '*\(alias)' expands the document beyond \(limits.maxNodes) nodes; "
                     + "this looks like an alias bomb, write the values out instead", at: location)
         } else {
             fail(.fileTooLarge, "the document has more than \(limits.maxNodes) nodes", at: location)
@@ -289,14 +301,16 @@ private struct TreeBuilder {
         if let scalar = node.scalar {
             key = scalar.text
         } else {
-            diagnostics.append(.error(
-                .unsupportedYAML, "mapping keys must be plain strings, not \(node.kindDescription)", at: node.location))
+            diagnostics.append(
+                .error(
+                    .unsupportedYAML, "mapping keys must be plain strings, not \(node.kindDescription)", at: node.location))
             key = "?"
         }
         if let first = stack[top].firstSeen[key] {
-            diagnostics.append(.error(
-                .duplicateKey, "duplicate key '\(key)' (first defined at line \(first.line)); remove one of them",
-                at: node.location, notes: [.init("'\(key)' first defined here", at: first)]))
+            diagnostics.append(
+                .error(
+                    .duplicateKey, "duplicate key '\(key)' (first defined at line \(first.line)); remove one of them",
+                    at: node.location, notes: [.init("'\(key)' first defined here", at: first)]))
         } else {
             stack[top].firstSeen[key] = node.location
         }

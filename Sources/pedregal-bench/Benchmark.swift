@@ -15,7 +15,9 @@ import PedregalYAML
 @main
 struct Benchmark {
     static func main() throws {
-        var teams = 3000, regions = 4, runs = 5
+        var teams = 3000
+        var regions = 4
+        var runs = 5
         var arguments = CommandLine.arguments.dropFirst()
         while let flag = arguments.popFirst() {
             guard let value = arguments.popFirst().flatMap(Int.init), value > 0 else {
@@ -44,8 +46,9 @@ struct Benchmark {
             exit(1)
         }
         let outputBytes = check.files.reduce(0) { $0 + $1.contents.count }
-        print("corpus: \(teams) teams, \(regions) regions, \(files.count) input files (\(megabytes(inputBytes)) MB) → "
-              + "\(check.files.count) manifests (\(megabytes(outputBytes)) MB)")
+        print(
+            "corpus: \(teams) teams, \(regions) regions, \(files.count) input files (\(megabytes(inputBytes)) MB) → "
+                + "\(check.files.count) manifests (\(megabytes(outputBytes)) MB)")
         print("runs: \(runs), median wall time; ratio = time / floor\n")
 
         let floor = median(runs) {
@@ -86,7 +89,8 @@ struct Benchmark {
         row("  load (parse + decode + shape checks)", load, floor: floor, "")
         print("output side (floor B: parse + emit the generated YAML)")
         row("  floor B", outputFloor, floor: outputFloor, String(format: "%.1f MB/s", Double(outputBytes) / outputFloor / 1e6))
-        row("  compile (load→resolve→render→emit)", compile, floor: outputFloor,
+        row(
+            "  compile (load→resolve→render→emit)", compile, floor: outputFloor,
             String(format: "%.0f teams/s, %.0f manifests/s", Double(teams) / compile, Double(check.files.count) / compile))
         row("  generate into an empty folder", firstWrite, floor: outputFloor, "once; file-system bound")
         row("  check an up-to-date folder", noChange, floor: outputFloor, "reads every file back")

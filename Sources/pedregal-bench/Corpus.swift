@@ -7,44 +7,45 @@ enum Corpus {
     static func templates(regions: Int) -> [String: String] {
         var regionText = ""
         for index in 0..<regions {
-            regionText += "region-\(index): { alias: r\(index), cluster: sk8-region-\(index), backend: sk8, "
+            regionText +=
+                "region-\(index): { alias: r\(index), cluster: sk8-region-\(index), backend: sk8, "
                 + "gateway: gw-\(index).example.team, capacity: { cpu: \"100000000\", memory: 1000000Ti } }\n"
         }
         return [
             "templates/platform.yaml": """
-                domain: example.team
-                namespacePrefix: sjns
-                sparkConnectPort: 15002
-                gatewayNamespace: spark-gateway
-                groupPrefix: "okta:"
-                argocd: { repoURL: https://git.example.team/platform.git }
+            domain: example.team
+            namespacePrefix: sjns
+            sparkConnectPort: 15002
+            gatewayNamespace: spark-gateway
+            groupPrefix: "okta:"
+            argocd: { repoURL: https://git.example.team/platform.git }
 
-                """,
+            """,
             "templates/environments.yaml": """
-                dev:     { abbrev: dev,  dnsSuffix: "-dev", hotClusters: 0, catalogSuffix: dev,  podSecurity: baseline }
-                staging: { abbrev: stg,  dnsSuffix: "-stg", hotClusters: 1, catalogSuffix: stg,  podSecurity: restricted }
-                prod:    { abbrev: prod, dnsSuffix: "",     hotClusters: 2, catalogSuffix: prod, podSecurity: restricted }
+            dev:     { abbrev: dev,  dnsSuffix: "-dev", hotClusters: 0, catalogSuffix: dev,  podSecurity: baseline }
+            staging: { abbrev: stg,  dnsSuffix: "-stg", hotClusters: 1, catalogSuffix: stg,  podSecurity: restricted }
+            prod:    { abbrev: prod, dnsSuffix: "",     hotClusters: 2, catalogSuffix: prod, podSecurity: restricted }
 
-                """,
+            """,
             "templates/regions.yaml": regionText,
             "templates/sizes.yaml": """
-                small:  { quota: { cpu: "32",  memory: 128Gi, pods: 100 },
-                          driver: { cores: 1, memory: 4g }, executor: { instances: 2, cores: 2, memory: 8g } }
-                large:  { quota: { cpu: "400", memory: 1600Gi, pods: 800 },
-                          driver: { cores: 4, memory: 16g }, executor: { instances: 20, cores: 4, memory: 24g } }
+            small:  { quota: { cpu: "32",  memory: 128Gi, pods: 100 },
+                      driver: { cores: 1, memory: 4g }, executor: { instances: 2, cores: 2, memory: 8g } }
+            large:  { quota: { cpu: "400", memory: 1600Gi, pods: 800 },
+                      driver: { cores: 4, memory: 16g }, executor: { instances: 20, cores: 4, memory: 24g } }
 
-                """,
+            """,
             "templates/catalogs.yaml": """
-                pedregal: { type: rest, uri: https://uc.example.team, warehouse: s3://lake/wh, perEnvironment: true, default: true }
-                features: { type: rest, uri: https://uc.example.team }
+            pedregal: { type: rest, uri: https://uc.example.team, warehouse: s3://lake/wh, perEnvironment: true, default: true }
+            features: { type: rest, uri: https://uc.example.team }
 
-                """,
+            """,
             "templates/engines.yaml": """
-                "3.5": { image: registry.example.team/spark:3.5.3, sparkVersion: 3.5.3, scalaVersion: "2.12" }
-                "4.0": { image: registry.example.team/spark:4.0.1, sparkVersion: 4.0.1, scalaVersion: "2.13" }
-                default: "3.5"
+            "3.5": { image: registry.example.team/spark:3.5.3, sparkVersion: 3.5.3, scalaVersion: "2.12" }
+            "4.0": { image: registry.example.team/spark:4.0.1, sparkVersion: 4.0.1, scalaVersion: "2.13" }
+            default: "3.5"
 
-                """,
+            """,
         ]
     }
 

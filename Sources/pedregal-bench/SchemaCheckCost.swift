@@ -19,7 +19,11 @@ enum SchemaCheckCost {
         let unchecked = median(runs) { precondition(!Compiler(checksManifests: false).compile(tree).files.isEmpty) }
         let checked = median(runs) { precondition(!Compiler().compile(tree).files.isEmpty) }
         // As generate runs it: templates kept as text in ConfigMaps are not parsed back.
-        let asGenerate = { var v = ManifestValidator()!; v.checksEmbeddedObjects = false; return v }()
+        let asGenerate = {
+            var v = ManifestValidator()!
+            v.checksEmbeddedObjects = false
+            return v
+        }()
         let check = median(runs) {
             precondition(manifests.parallelMap { asGenerate.violations(of: $0.object).isEmpty }.allSatisfy { $0 })
         }
@@ -40,8 +44,9 @@ enum SchemaCheckCost {
         row("  the check alone", check, String(format: "%.0f objects/s", Double(manifests.count) / check.wall))
         row("  … with templates parsed back", checkAll, "what validate --manifests adds per object")
         print("  check alone / compile without it: \(percent(check.wall, unchecked.wall)) wall, \(percent(check.cpu, unchecked.cpu)) cpu")
-        print("  compile with / without it:        \(percent(checked.wall - unchecked.wall, unchecked.wall)) wall, "
-              + "\(percent(checked.cpu - unchecked.cpu, unchecked.cpu)) cpu more")
+        print(
+            "  compile with / without it:        \(percent(checked.wall - unchecked.wall, unchecked.wall)) wall, "
+                + "\(percent(checked.cpu - unchecked.cpu, unchecked.cpu)) cpu more")
     }
 
     /// Wall and CPU time (all threads of the process) of `body`.
@@ -56,7 +61,8 @@ enum SchemaCheckCost {
     /// Medians of wall and of CPU time, each over `runs` runs.
     static func median(_ runs: Int, _ body: () -> Void) -> Time {
         let times = (0..<runs).map { _ in measure(body) }
-        let walls = times.map(\.wall).sorted(), cpus = times.map(\.cpu).sorted()
+        let walls = times.map(\.wall).sorted()
+        let cpus = times.map(\.cpu).sorted()
         return Time(wall: walls[runs / 2], cpu: cpus[runs / 2])
     }
 

@@ -29,7 +29,9 @@ struct Options {
             case "--bulk-mib": bulkMiB = Int(value)
             default:
                 FileHandle.standardError.write(
-                    Data("usage: pedregal-gateway-bench [--seconds S] [--connections N] [--concurrency N] [--gateway-threads N] [--bulk-mib N]\n".utf8))
+                    Data(
+                        "usage: pedregal-gateway-bench [--seconds S] [--connections N] [--concurrency N] [--gateway-threads N] [--bulk-mib N]\n"
+                            .utf8))
                 exit(64)
             }
         }
@@ -111,7 +113,8 @@ struct BenchError: Error, CustomStringConvertible {
 func configRequest(session: String) -> [UInt8] {
     // ConfigRequest { session_id, user_context { user_id }, operation { get { keys: ["x"] } } }
     func field(_ number: UInt8, _ payload: [UInt8]) -> [UInt8] { [number << 3 | 2, UInt8(payload.count)] + payload }
-    return field(1, Array(session.utf8)) + field(2, field(1, Array("client".utf8))) + field(3, field(2, field(1, field(1, Array("x".utf8)))))
+    return field(1, Array(session.utf8)) + field(2, field(1, Array("client".utf8)))
+        + field(3, field(2, field(1, field(1, Array("x".utf8)))))
 }
 
 func run(_ options: Options) async throws {
@@ -170,22 +173,34 @@ func run(_ options: Options) async throws {
     _ = await load(clients: proxied, authority: "echo.bench.team", token: token, message: message, seconds: 0.5, concurrency: 8)
     _ = await load(clients: direct, authority: "echo.bench.team", token: token, message: message, seconds: 0.5, concurrency: 8)
 
-    print("pedregal-gateway-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, gateway threads \(options.gatewayThreads), "
-        + "\(options.connections) connections, \(options.concurrency) calls in flight, \(options.seconds) s per side")
-    let floor = await load(clients: direct, authority: "echo.bench.team", token: token, message: message, seconds: options.seconds, concurrency: options.concurrency)
-    let through = await load(clients: proxied, authority: "echo.bench.team", token: token, message: message, seconds: options.seconds, concurrency: options.concurrency)
+    print(
+        "pedregal-gateway-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, gateway threads \(options.gatewayThreads), "
+            + "\(options.connections) connections, \(options.concurrency) calls in flight, \(options.seconds) s per side")
+    let floor = await load(
+        clients: direct, authority: "echo.bench.team", token: token, message: message, seconds: options.seconds,
+        concurrency: options.concurrency)
+    let through = await load(
+        clients: proxied, authority: "echo.bench.team", token: token, message: message, seconds: options.seconds,
+        concurrency: options.concurrency)
     // Latency at low load: one call at a time, so queueing does not hide the gateway's own cost.
-    let floorSerial = await load(clients: [direct[0]], authority: "echo.bench.team", token: token, message: message, seconds: options.seconds / 2, concurrency: 1)
-    let throughSerial = await load(clients: [proxied[0]], authority: "echo.bench.team", token: token, message: message, seconds: options.seconds / 2, concurrency: 1)
+    let floorSerial = await load(
+        clients: [direct[0]], authority: "echo.bench.team", token: token, message: message, seconds: options.seconds / 2, concurrency: 1)
+    let throughSerial = await load(
+        clients: [proxied[0]], authority: "echo.bench.team", token: token, message: message, seconds: options.seconds / 2, concurrency: 1)
 
     func ms(_ seconds: Double) -> String { String(format: "%.3f ms", seconds * 1000) }
-    print(String(format: "unary calls/s   direct %9.0f   gateway %9.0f   ratio %.2f   (failures %d/%d)", floor.rate, through.rate,
-        through.rate / floor.rate, floor.failures, through.failures))
-    print("serial latency  direct p50 \(ms(floorSerial.percentile(0.5))) p99 \(ms(floorSerial.percentile(0.99)))   "
-        + "gateway p50 \(ms(throughSerial.percentile(0.5))) p99 \(ms(throughSerial.percentile(0.99)))   "
-        + "added p50 \(ms(throughSerial.percentile(0.5) - floorSerial.percentile(0.5))) p99 \(ms(throughSerial.percentile(0.99) - floorSerial.percentile(0.99)))")
-    print("loaded latency  direct p50 \(ms(floor.percentile(0.5))) p99 \(ms(floor.percentile(0.99)))   "
-        + "gateway p50 \(ms(through.percentile(0.5))) p99 \(ms(through.percentile(0.99)))")
+    print(
+        String(
+            format: "unary calls/s   direct %9.0f   gateway %9.0f   ratio %.2f   (failures %d/%d)", floor.rate, through.rate,
+            through.rate / floor.rate, floor.failures, through.failures))
+    print(
+        "serial latency  direct p50 \(ms(floorSerial.percentile(0.5))) p99 \(ms(floorSerial.percentile(0.99)))   "
+            + "gateway p50 \(ms(throughSerial.percentile(0.5))) p99 \(ms(throughSerial.percentile(0.99)))   "
+            + "added p50 \(ms(throughSerial.percentile(0.5) - floorSerial.percentile(0.5))) p99 \(ms(throughSerial.percentile(0.99) - floorSerial.percentile(0.99)))"
+    )
+    print(
+        "loaded latency  direct p50 \(ms(floor.percentile(0.5))) p99 \(ms(floor.percentile(0.99)))   "
+            + "gateway p50 \(ms(through.percentile(0.5))) p99 \(ms(through.percentile(0.99)))")
 
     let bulkMessage = configRequest(session: UUID().uuidString.lowercased())
     let bulkDirect = try await GRPCLoadClient.connect(group: clientsGroup, port: bulkBackend.port)
@@ -194,8 +209,10 @@ func run(_ options: Options) async throws {
     _ = try await bulk(client: bulkProxied, authority: "bulk.bench.team", token: token, message: bulkMessage, rounds: 1)
     let bulkFloor = try await bulk(client: bulkDirect, authority: "bulk.bench.team", token: token, message: bulkMessage, rounds: rounds)
     let bulkThrough = try await bulk(client: bulkProxied, authority: "bulk.bench.team", token: token, message: bulkMessage, rounds: rounds)
-    print(String(format: "bulk response   direct %7.0f MiB/s   gateway %7.0f MiB/s   ratio %.2f   (%d x 32 MiB)", bulkFloor, bulkThrough,
-        bulkThrough / bulkFloor, rounds))
+    print(
+        String(
+            format: "bulk response   direct %7.0f MiB/s   gateway %7.0f MiB/s   ratio %.2f   (%d x 32 MiB)", bulkFloor, bulkThrough,
+            bulkThrough / bulkFloor, rounds))
 
     for client in direct + proxied + [bulkDirect, bulkProxied] { await client.close() }
     await gateway.stop()

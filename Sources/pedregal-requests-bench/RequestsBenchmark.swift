@@ -63,8 +63,9 @@ for name in ["floor", "api"] {
     try await git.run(["push", "-q", "\(folder)/\(name).git", "main"])
     remotes.append("\(folder)/\(name).git")
 }
-guard let team = Compiler().compile(DiskSourceTree(root: URL(fileURLWithPath: source))).platform?.teams
-    .first(where: { team in team.environments.contains { $0.name == "dev" } })
+guard
+    let team = Compiler().compile(DiskSourceTree(root: URL(fileURLWithPath: source))).platform?.teams
+        .first(where: { team in team.environments.contains { $0.name == "dev" } })
 else {
     print("the root needs a team with a dev environment")
     exit(1)
@@ -79,9 +80,11 @@ var logger = Logger(label: "bench")
 logger.logLevel = .error
 let ports = AsyncStream<Int>.makeStream()
 let app = try buildApplication(
-    ServeConfiguration(port: 0, remote: remotes[1], stateDirectory: folder + "/state", issuer: "https://issuer.bench",
-                       audiences: ["pedregal"], jwks: .file(folder + "/jwks.json"), gitEnvironment: environment),
-    logger: logger) { ports.continuation.yield($0) }
+    ServeConfiguration(
+        port: 0, remote: remotes[1], stateDirectory: folder + "/state", issuer: "https://issuer.bench",
+        audiences: ["pedregal"], jwks: .file(folder + "/jwks.json"), gitEnvironment: environment),
+    logger: logger
+) { ports.continuation.yield($0) }
 let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
 let server = Task { try await group.run() }
 var listening = 0
@@ -102,8 +105,9 @@ func send(_ method: NIOHTTP1.HTTPMethod, _ path: String, body: String? = nil) as
 }
 
 // The floor: the change itself, with no HTTP, auth, checks or state.
-let floorRepository = RequestRepository(settings: .init(
-    remote: remotes[0], targetBranch: "main", checkout: folder + "/floor-checkout", gitEnvironment: environment))
+let floorRepository = RequestRepository(
+    settings: .init(
+        remote: remotes[0], targetBranch: "main", checkout: folder + "/floor-checkout", gitEnvironment: environment))
 try await floorRepository.prepare()
 let file = "teams/\(team.source.split(separator: "/").last!)"
 
@@ -123,9 +127,11 @@ for index in 0...count {
         }
     }
     let createTime = try await measure {
-        let status = try await send(.POST, "/api/v1/spark-connect-clusters", body: """
-            {"team": "\(team.name)", "environment": "dev", "region": "\(region)", "name": "a\(index)"}
-            """)
+        let status = try await send(
+            .POST, "/api/v1/spark-connect-clusters",
+            body: """
+                {"team": "\(team.name)", "environment": "dev", "region": "\(region)", "name": "a\(index)"}
+                """)
         precondition(status == 201, "create answered \(status)")
     }
     if index > 0 {

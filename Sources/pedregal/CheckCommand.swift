@@ -28,20 +28,25 @@ struct CheckCommand: ParsableCommand {
         } catch {
             throw failure("\(error)", .ioError)
         }
-        let where_ = output.display(root: root)
+        let whereText = output.display(root: root)
         if plan.isEmpty {
-            diagnostics.say("\(where_) is up to date (\(compilation.files.count) files)")
+            diagnostics.say("\(whereText) is up to date (\(compilation.files.count) files)")
             return
         }
-        let lines = (plan.added.map { ($0.path, "added:  ") } + plan.changed.map { ($0.path, "changed:") }
+        let lines =
+            (plan.added.map { ($0.path, "added:  ") } + plan.changed.map { ($0.path, "changed:") }
             + plan.removed.map { ($0, "removed:") } + plan.unexpected.map { ($0, "unexpected:") })
             .sorted { $0.0 < $1.0 }.map { "\($0.1) \($0.0)" }
         diagnostics.say(lines.joined(separator: "\n"))
         if !plan.changesNothing {
-            diagnostics.say("\(where_) is stale: \(plan.added.count) to add, \(plan.changed.count) to change, \(plan.removed.count) to remove; run `pedregal generate`")
+            diagnostics.say(
+                "\(whereText) is stale: \(plan.added.count) to add, \(plan.changed.count) to change, \(plan.removed.count) to remove; run `pedregal generate`"
+            )
         }
         if !plan.unexpected.isEmpty {
-            diagnostics.say("\(where_) holds \(plan.unexpected.count) file(s) that `generate` does not write; Argo CD would sync them and `apply` would apply them: remove them (only a README.md or README at the top of the folder or of a cluster folder is allowed)")
+            diagnostics.say(
+                "\(whereText) holds \(plan.unexpected.count) file(s) that `generate` does not write; Argo CD would sync them and `apply` would apply them: remove them (only a README.md or README at the top of the folder or of a cluster folder is allowed)"
+            )
         }
         throw ExitCode(.failure)
     }

@@ -72,8 +72,9 @@ struct DiffCommand: ParsableCommand {
             throw ExitCode(.uncompilable)
         case .report(let report):
             let colour = format == .text && color.enabled(for: STDOUT_FILENO)
-            let formatter = DiffFormatter(style: format, colour: colour, maxLinesPerCluster: maxLines,
-                                          baseLabel: sides.baseLabel, headLabel: "working tree")
+            let formatter = DiffFormatter(
+                style: format, colour: colour, maxLinesPerCluster: maxLines,
+                baseLabel: sides.baseLabel, headLabel: "working tree")
             print(formatter.format(report), terminator: "")
             if report.hasChanges { throw ExitCode(.failure) }
         }

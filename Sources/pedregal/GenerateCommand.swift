@@ -26,14 +26,18 @@ struct GenerateCommand: ParsableCommand {
         do {
             let plan = try directory.plan(compilation.files)
             try directory.apply(plan)
-            let where_ = output.display(root: root)
+            let whereText = output.display(root: root)
             if plan.changesNothing {
-                diagnostics.say("\(where_) is up to date (\(compilation.files.count) files)")
+                diagnostics.say("\(whereText) is up to date (\(compilation.files.count) files)")
             } else {
-                diagnostics.say("wrote \(where_): \(plan.added.count) added, \(plan.changed.count) changed, \(plan.removed.count) removed (\(compilation.files.count) files)")
+                diagnostics.say(
+                    "wrote \(whereText): \(plan.added.count) added, \(plan.changed.count) changed, \(plan.removed.count) removed (\(compilation.files.count) files)"
+                )
             }
             for path in plan.unexpected {
-                standardError.warning("\(where_)/\(path) was not written by pedregal; Argo CD syncs and `apply` applies every file of a cluster folder, so `check` fails until it is removed")
+                standardError.warning(
+                    "\(whereText)/\(path) was not written by pedregal; Argo CD syncs and `apply` applies every file of a cluster folder, so `check` fails until it is removed"
+                )
             }
         } catch {
             throw failure("\(error)", .ioError)

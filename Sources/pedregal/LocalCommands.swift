@@ -25,12 +25,16 @@ struct LocalCommand: ParsableCommand {
 
 /// Where local servers keep their state.
 struct LocalStateOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Base folder of local servers' state (default: $PEDREGAL_LOCAL_STATE, $XDG_STATE_HOME/pedregal/local or ~/.local/state/pedregal/local).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Base folder of local servers' state (default: $PEDREGAL_LOCAL_STATE, $XDG_STATE_HOME/pedregal/local or ~/.local/state/pedregal/local).",
+            valueName: "dir"))
     var stateDir: String?
 
     var server: LocalSparkConnect {
-        LocalSparkConnect(store: LocalStateStore(
-            base: LocalStateStore.base(override: stateDir, environment: ProcessInfo.processInfo.environment)))
+        LocalSparkConnect(
+            store: LocalStateStore(
+                base: LocalStateStore.base(override: stateDir, environment: ProcessInfo.processInfo.environment)))
     }
 }
 
@@ -92,7 +96,9 @@ struct LocalUp: ParsableCommand {
         let server = state.server
         let options = LocalServerOptions(port: port, cores: cores, driverMemory: driverMemory, timeout: timeout)
         if dryRun { return printPlan(template, server: server, options: options, installation: installation) }
-        note("starting \(template.team)'s Spark Connect server '\(template.name)' (\(template.environment), \(template.region)) with \(installation.sparkSubmit)")
+        note(
+            "starting \(template.team)'s Spark Connect server '\(template.name)' (\(template.environment), \(template.region)) with \(installation.sparkSubmit)"
+        )
         let began = Date()
         do {
             let result = try server.up(template, options: options, installation: installation) { _ in
@@ -114,9 +120,11 @@ struct LocalUp: ParsableCommand {
         }
     }
 
-    private func startGateway(_ template: ConnectTemplate, manifests: [Manifest], state: LocalServerState, server: LocalSparkConnect) throws {
-        guard let files = LocalGatewayFiles(
-            template: template, manifests: manifests, serverPort: state.port, stateDirectory: server.store.directory(team: team))
+    private func startGateway(_ template: ConnectTemplate, manifests: [Manifest], state: LocalServerState, server: LocalSparkConnect) throws
+    {
+        guard
+            let files = LocalGatewayFiles(
+                template: template, manifests: manifests, serverPort: state.port, stateDirectory: server.store.directory(team: team))
         else { throw LocalServerError.noRoute(team: team) }
         note("starting pedregal gateway in front, as \(files.hostnames.joined(separator: ", "))")
         let began = Date()
@@ -126,9 +134,12 @@ struct LocalUp: ParsableCommand {
             files, executable: executable, state: state, subject: "\(user)@localhost", timeout: timeout
         ) { _ in FileHandle.standardError.write(Data(".".utf8)) }
         guard let gateway = updated.gateway else { return }
-        note("\ngateway ready after \(String(format: "%.1f", Date().timeIntervalSince(began))) s (pid \(gateway.pid), log \(gateway.logPath))")
+        note(
+            "\ngateway ready after \(String(format: "%.1f", Date().timeIntervalSince(began))) s (pid \(gateway.pid), log \(gateway.logPath))"
+        )
         if !quiet {
-            print("# through the gateway, as \(gateway.host), with a token in the route's groups (\(files.groups.joined(separator: ", "))):")
+            print(
+                "# through the gateway, as \(gateway.host), with a token in the route's groups (\(files.groups.joined(separator: ", "))):")
             print(files.clientSnippet(port: gateway.port))
         }
     }
@@ -137,10 +148,14 @@ struct LocalUp: ParsableCommand {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
-    private func printPlan(_ template: ConnectTemplate, server: LocalSparkConnect, options: LocalServerOptions, installation: SparkInstallation) {
+    private func printPlan(
+        _ template: ConnectTemplate, server: LocalSparkConnect, options: LocalServerOptions, installation: SparkInstallation
+    ) {
         let directory = server.store.directory(team: template.team)
         let conf = LocalSparkConf(template: template.sparkConf, port: options.port ?? 15002, stateDirectory: directory)
-        print("# \(template.team)/\(template.environment)/\(template.name) in \(template.region), from \(template.kubernetesCluster)/\(template.namespace)")
+        print(
+            "# \(template.team)/\(template.environment)/\(template.name) in \(template.region), from \(template.kubernetesCluster)/\(template.namespace)"
+        )
         print("# catalogs: \(conf.catalogs.joined(separator: ", ")); default: \(conf.defaultCatalog ?? "spark_catalog")")
         for key in conf.settings.keys.sorted() { print("\(key)=\(conf.settings[key]!)") }
         for dropped in conf.dropped { print("# dropped \(dropped.key): \(dropped.reason)") }
@@ -172,11 +187,15 @@ struct LocalStatus: ParsableCommand {
                 print("\(team): stale: process \(state.pid) is gone; record removed (log \(state.logPath))")
                 healthy = false
             case .running(let state, let answering):
-                print("\(team): running \(state.environment)/\(state.cluster)/\(state.region) at \(state.url), pid \(state.pid), since \(state.started), \(answering ? "answering" : "NOT answering")")
+                print(
+                    "\(team): running \(state.environment)/\(state.cluster)/\(state.region) at \(state.url), pid \(state.pid), since \(state.started), \(answering ? "answering" : "NOT answering")"
+                )
                 print("  log \(state.logPath)")
                 if let gateway = state.gateway {
                     let up = LocalProcess.isAlive(gateway.pid) && ConnectProbe.probe(port: gateway.port) == .answering
-                    print("  gateway sc://localhost:\(gateway.port) as \(gateway.host), pid \(gateway.pid), \(up ? "answering" : "NOT answering"), log \(gateway.logPath)")
+                    print(
+                        "  gateway sc://localhost:\(gateway.port) as \(gateway.host), pid \(gateway.pid), \(up ? "answering" : "NOT answering"), log \(gateway.logPath)"
+                    )
                     healthy = healthy && up
                 }
                 healthy = healthy && answering

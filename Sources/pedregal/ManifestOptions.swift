@@ -8,18 +8,22 @@ import PedregalRunner
 
 /// `validate --manifests`: check a folder of manifests against Kubernetes' schemas.
 struct ManifestOptions: ParsableArguments {
-    @Option(name: .customLong("manifests"), help: ArgumentHelp(
-        "Check the manifests in this folder (or file) instead of compiling teams/.", valueName: "dir"))
+    @Option(
+        name: .customLong("manifests"),
+        help: ArgumentHelp(
+            "Check the manifests in this folder (or file) instead of compiling teams/.", valueName: "dir"))
     var folder: String?
 
-    @Option(help: ArgumentHelp(
-        "Kubernetes version whose schemas to use (default: templates/platform.yaml's kubernetesVersion, else \(ManifestValidator.defaultKubernetesVersion)).",
-        valueName: "version"))
+    @Option(
+        help: ArgumentHelp(
+            "Kubernetes version whose schemas to use (default: templates/platform.yaml's kubernetesVersion, else \(ManifestValidator.defaultKubernetesVersion)).",
+            valueName: "version"))
     var kubernetesVersion: String?
 
-    @Option(help: ArgumentHelp(
-        "How many folders below --manifests name a cluster; an object defined twice within one cluster is an error (1 for generated/).",
-        valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "How many folders below --manifests name a cluster; an object defined twice within one cluster is an error (1 for generated/).",
+            valueName: "n"))
     var clusterDepth: Int = 0
 
     @Flag(help: "Report objects of kinds with no schema as warnings, not errors.")
@@ -31,7 +35,9 @@ struct ManifestOptions: ParsableArguments {
         }
         guard clusterDepth >= 0 else { throw ValidationError("--cluster-depth must be 0 or more") }
         if let version = kubernetesVersion, ManifestValidator(kubernetesVersion: version) == nil {
-            throw ValidationError("no schemas for Kubernetes '\(version)'; supported: \(ManifestValidator.supportedKubernetesVersions.joined(separator: ", "))")
+            throw ValidationError(
+                "no schemas for Kubernetes '\(version)'; supported: \(ManifestValidator.supportedKubernetesVersions.joined(separator: ", "))"
+            )
         }
     }
 
@@ -60,6 +66,8 @@ struct ManifestOptions: ParsableArguments {
         options.report(all, display: { $0 })
         if all.containsErrors { throw ExitCode(.failure) }
         func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
-        options.say("\(count(read.files.count, "file")), \(count(report.objects, "object")) valid against Kubernetes \(validator.kubernetesVersion) and the vendored CRDs")
+        options.say(
+            "\(count(read.files.count, "file")), \(count(report.objects, "object")) valid against Kubernetes \(validator.kubernetesVersion) and the vendored CRDs"
+        )
     }
 }

@@ -53,7 +53,8 @@ struct RootExpiry {
         let suffix = dryRun ? " (dry run)" : ""
         for cluster in change.expired {
             diagnostics.say(
-                "removed    sparkConnect '\(cluster.name)' from \(root.display(cluster.file)):\(cluster.location.line):\(cluster.location.column) (expired at \(cluster.expiresAt))\(suffix)")
+                "removed    sparkConnect '\(cluster.name)' from \(root.display(cluster.file)):\(cluster.location.line):\(cluster.location.column) (expired at \(cluster.expiresAt))\(suffix)"
+            )
         }
         let directory = OutputDirectory(url: output.url(root: root))
         let plan: WritePlan
@@ -75,4 +76,3 @@ struct RootExpiry {
         diagnostics.say("wrote \(change.files.count) team file(s) and \(output.display(root: root)): \(summary); commit both for review")
     }
 }
-

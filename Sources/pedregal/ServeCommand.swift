@@ -61,7 +61,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("cluster"),
-        help: ArgumentHelp("Read cluster NAME (a folder of generated/) through kubeconfig context CONTEXT (default: the context named NAME), to report `ready` (repeatable).", valueName: "name[=context]"))
+        help: ArgumentHelp(
+            "Read cluster NAME (a folder of generated/) through kubeconfig context CONTEXT (default: the context named NAME), to report `ready` (repeatable).",
+            valueName: "name[=context]"))
     var clusters: [String] = []
 
     @Option(help: ArgumentHelp("Read cluster NAME through the pod's ServiceAccount (the cluster the service runs in).", valueName: "name"))

@@ -19,8 +19,10 @@ import Testing
             keys: KeyStore(keys: keys))
     }
 
-    func claims(sub: String = "alice@example.com", iss: String = issuerURL, aud: String = "\"spark\"", exp: Double = now + 600,
-        nbf: Double = now - 10, extra: String = ",\"groups\":[\"data-science\"]") -> String {
+    func claims(
+        sub: String = "alice@example.com", iss: String = issuerURL, aud: String = "\"spark\"", exp: Double = now + 600,
+        nbf: Double = now - 10, extra: String = ",\"groups\":[\"data-science\"]"
+    ) -> String {
         "{\"iss\":\"\(iss)\",\"sub\":\"\(sub)\",\"aud\":\(aud),\"exp\":\(Int(exp)),\"nbf\":\(Int(nbf)),\"iat\":\(Int(nbf))\(extra)}"
     }
 

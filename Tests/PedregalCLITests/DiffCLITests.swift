@@ -14,8 +14,10 @@ import Testing
         repository = try Paths.temporaryDirectory()
         root = repository.appendingPathComponent("platform")
         try Paths.write(Fixtures.templates.merging(["teams/alpha.yaml": Fixtures.team]) { _, new in new }, to: root)
-        for command in [["init", "-q", "-b", "main"], ["add", "-A"],
-                        ["-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "base"]] {
+        for command in [
+            ["init", "-q", "-b", "main"], ["add", "-A"],
+            ["-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "base"],
+        ] {
             let result = Shell.run(["git"] + command, in: repository)
             precondition(result.status == 0, result.stderr)
         }
@@ -62,7 +64,9 @@ import Testing
     }
 
     @Test func invalidChangePrintsDiagnosticsAndExitsTwo() throws {
-        try Paths.write(["teams/alpha.yaml": "team: alpha\nowners: { admins: [a] }\nenvironments: { dev: { regions: [us-west-2], sise: small } }\n"], to: root)
+        try Paths.write(
+            ["teams/alpha.yaml": "team: alpha\nowners: { admins: [a] }\nenvironments: { dev: { regions: [us-west-2], sise: small } }\n"],
+            to: root)
         let result = pedregal(["diff", "--base-ref", "HEAD"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("the change does not compile"))
@@ -89,6 +93,8 @@ import Testing
     @Test func schemaPrintsTheCommittedSchema() throws {
         let result = pedregal(["schema"])
         #expect(result.status == 0)
-        #expect(result.stdout == (try String(contentsOf: Paths.packageRoot.appendingPathComponent("schemas/team.schema.json"), encoding: .utf8)))
+        #expect(
+            result.stdout == (try String(contentsOf: Paths.packageRoot.appendingPathComponent("schemas/team.schema.json"), encoding: .utf8))
+        )
     }
 }

@@ -45,7 +45,10 @@ import Testing
 
     @Test func colourFollowsTheFlagAndNoColor() throws {
         let folder = try Paths.temporaryDirectory()
-        try Paths.write(Fixtures.templates.merging(["teams/alpha.yaml": "team: alpha\nowners: { admins: [a] }\nenvironments:\n  dev: { regions: [us-west-2], sise: small }\n"]) { _, new in new }, to: folder)
+        try Paths.write(
+            Fixtures.templates.merging([
+                "teams/alpha.yaml": "team: alpha\nowners: { admins: [a] }\nenvironments:\n  dev: { regions: [us-west-2], sise: small }\n"
+            ]) { _, new in new }, to: folder)
         let escape = "\u{1B}["
         let always = pedregal(["validate", "--color", "always"], in: folder, environment: ["NO_COLOR": "1"])
         #expect(always.status == 1 && always.stderr.contains(escape), "--color always wins over NO_COLOR")

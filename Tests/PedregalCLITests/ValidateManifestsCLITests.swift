@@ -57,11 +57,12 @@ import Testing
         try Paths.write(["manifests/extras.yaml": Self.brokenQuota], to: folder)
         let result = pedregal(["validate", "--manifests", "manifests"])
         #expect(result.status == 1)
-        #expect(result.stderr == """
-            manifests/extras.yaml:13:3: error: ResourceQuota extras/quota: spec.hardd: unknown field 'hardd'; did you mean 'hard'? [unknown-key]
-            1 error, 0 warnings
+        #expect(
+            result.stderr == """
+                manifests/extras.yaml:13:3: error: ResourceQuota extras/quota: spec.hardd: unknown field 'hardd'; did you mean 'hard'? [unknown-key]
+                1 error, 0 warnings
 
-            """)
+                """)
 
         let json = pedregal(["validate", "--manifests", "manifests", "--format", "json"])
         #expect(json.status == 1)
@@ -73,7 +74,9 @@ import Testing
         #expect(first["code"] as? String == "unknown-key")
 
         let github = pedregal(["validate", "--manifests", "manifests", "--format", "github"])
-        #expect(github.stderr.hasPrefix("::error file=manifests/extras.yaml,line=13,col=3,title=pedregal unknown-key::ResourceQuota extras/quota: spec.hardd"))
+        #expect(
+            github.stderr.hasPrefix(
+                "::error file=manifests/extras.yaml,line=13,col=3,title=pedregal unknown-key::ResourceQuota extras/quota: spec.hardd"))
     }
 
     @Test func theKubernetesVersionIsChosenOrRefused() throws {

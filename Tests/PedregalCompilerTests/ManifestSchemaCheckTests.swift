@@ -13,9 +13,11 @@ import Testing
     struct BrokenServiceRenderer: TenantRenderer {
         func render(_ context: TenantContext) -> [Manifest] {
             context.environment.jobs.map { job in
-                context.object("v1", "Service", name: "svc-\(job.name)", labels: [Vocabulary.job: job.name], [
-                    "spec": ["ports": [["name": "http", "port": "8080"]]]
-                ])
+                context.object(
+                    "v1", "Service", name: "svc-\(job.name)", labels: [Vocabulary.job: job.name],
+                    [
+                        "spec": ["ports": [["name": "http", "port": "8080"]]]
+                    ])
             }
         }
     }
@@ -43,10 +45,11 @@ import Testing
         let error = try #require(compilation.diagnostics.first { $0.code.rawValue == "internal" })
         #expect(compilation.diagnostics.filter { $0.severity == .error }.count == 1)
         #expect(error.location == team.location("1️⃣", file: "teams/alpha.yaml"))
-        #expect(error.message.hasPrefix(
-            "pedregal generated an invalid Service sjns-alpha-dev/svc-nightly for cluster sk8-us-west-2 "
-                + "(sk8-us-west-2/sjns-alpha-dev/service-svc-nightly.yaml): "
-                + "spec.ports[0].port: must be an integer, not a string (\"8080\"); remove the quotes."), "\(error.message)")
+        #expect(
+            error.message.hasPrefix(
+                "pedregal generated an invalid Service sjns-alpha-dev/svc-nightly for cluster sk8-us-west-2 "
+                    + "(sk8-us-west-2/sjns-alpha-dev/service-svc-nightly.yaml): "
+                    + "spec.ports[0].port: must be an integer, not a string (\"8080\"); remove the quotes."), "\(error.message)")
     }
 
     @Test func theCheckCanBeSwitchedOffToMeasureIt() {
@@ -60,8 +63,9 @@ import Testing
         let c = RuleCase(template: "templates/platform.yaml", Fixtures.platform + "kubernetesVersion: 1️⃣\"1.20\"\n")
         #expect(c.errors.map(\.location) == [c.at("1️⃣")])
         let supported = ManifestValidator.supportedKubernetesVersions.joined(separator: ", ")
-        #expect(c.errors.first?.message == "kubernetesVersion '1.20' is not supported: pedregal carries the schemas of "
-            + "Kubernetes \(supported); write one of them (the default is \(ManifestValidator.defaultKubernetesVersion))")
+        #expect(
+            c.errors.first?.message == "kubernetesVersion '1.20' is not supported: pedregal carries the schemas of "
+                + "Kubernetes \(supported); write one of them (the default is \(ManifestValidator.defaultKubernetesVersion))")
         #expect(c.errors.first?.code == .invalidValue)
     }
 

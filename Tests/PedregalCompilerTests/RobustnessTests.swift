@@ -57,7 +57,8 @@ import Testing
         for iteration in 0..<1500 {
             var files = base
             files["teams/feature-engineering.yaml"] = Array(team.utf8)
-            let target = iteration % 4 == 0
+            let target =
+                iteration % 4 == 0
                 ? files.keys.sorted().randomElement(using: &generator)!
                 : "teams/feature-engineering.yaml"
             files[target] = Self.mutate(String(decoding: files[target]!, as: UTF8.self), using: &generator)
@@ -79,14 +80,15 @@ import Testing
     }
 
     @Test func absurdSizesFailTheQuotaInsteadOfOverflowing() {
-        let c = RuleCase(team: """
-            team: alpha
-            owners: { admins: [a] }
-            environments: { dev: { regions: [us-west-2], size: small, quota: { memory: 8Ei } } }
-            jobs:
-              - { name: j, type: batch, mainApplicationFile: s3://b/j.py, executor: { instances: 10000, cores: 256, memory: 8000p } }
+        let c = RuleCase(
+            team: """
+                team: alpha
+                owners: { admins: [a] }
+                environments: { dev: { regions: [us-west-2], size: small, quota: { memory: 8Ei } } }
+                jobs:
+                  - { name: j, type: batch, mainApplicationFile: s3://b/j.py, executor: { instances: 10000, cores: 256, memory: 8000p } }
 
-            """)
+                """)
         #expect(c.errors.map(\.code).contains(.exceedsQuota))
     }
 }

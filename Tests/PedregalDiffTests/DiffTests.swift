@@ -65,15 +65,17 @@ import Testing
     }
 
     @Test func quotaChangesShowFieldsAndDeltas() throws {
-        let bigger = Self.team.replacingAll("  dev:\n    regions: [us-west-2]\n    size: small",
-                                            with: "  dev:\n    regions: [us-west-2]\n    size: small\n    quota: { cpu: \"64\", pods: 150 }")
+        let bigger = Self.team.replacingAll(
+            "  dev:\n    regions: [us-west-2]\n    size: small",
+            with: "  dev:\n    regions: [us-west-2]\n    size: small\n    quota: { cpu: \"64\", pods: 150 }")
         let report = diff(from: Self.team, to: bigger)
         let change = try #require(report.changes.first { $0.key.kind == "ResourceQuota" })
         #expect(change.kind == .changed)
-        #expect(change.fields == [
-            FieldChange(path: #"spec.hard.pods"#, old: "100", new: "150"),
-            FieldChange(path: #"spec.hard["requests.cpu"]"#, old: "32", new: "64"),
-        ])
+        #expect(
+            change.fields == [
+                FieldChange(path: #"spec.hard.pods"#, old: "100", new: "150"),
+                FieldChange(path: #"spec.hard["requests.cpu"]"#, old: "32", new: "64"),
+            ])
         let summary = try #require(report.summaries.first { $0.team == "alpha" })
         #expect(summary.cpuMillis == 32_000)
         #expect(summary.pods == 50)
@@ -89,7 +91,8 @@ import Testing
         #expect(us.cpuMillis == 64_000)
         #expect(report.risks.contains { $0.kind == .rbacSubjectsAdded && $0.detail == "gains Group okta:alpha-admins" })
         // The operator's watched namespaces grow.
-        let watched = try #require(report.changes.first { $0.key.name == "spark-kubernetes-operator-dynamic-configuration" && $0.key.cluster == "sk8-us-west-2" })
+        let watched = try #require(
+            report.changes.first { $0.key.name == "spark-kubernetes-operator-dynamic-configuration" && $0.key.cluster == "sk8-us-west-2" })
         #expect(watched.fields.map(\.path) == [#"data["spark.kubernetes.operator.watchedNamespaces"]"#])
     }
 
@@ -121,7 +124,8 @@ import Testing
     }
 
     @Test func streamingSpecChangesRestartTheJob() throws {
-        let changed = Self.team.replacingAll("mainApplicationFile: s3://alpha/stream.py", with: "mainApplicationFile: s3://alpha/stream.py\n    args: [--fast]")
+        let changed = Self.team.replacingAll(
+            "mainApplicationFile: s3://alpha/stream.py", with: "mainApplicationFile: s3://alpha/stream.py\n    args: [--fast]")
         let report = diff(from: Self.team, to: changed)
         let restarts = report.risks.filter { $0.kind == .workloadRestarted }
         #expect(restarts.count == 1)  // a job runs in the environment's primary region only
@@ -139,12 +143,16 @@ import Testing
     @Test func widenedRolesAndRemovedPoliciesAreRisks() {
         func manifest(_ object: YAMLValue) -> Manifest { Manifest(cluster: "c", object: object, source: "teams/a.yaml") }
         let role: (YAMLValue) -> Manifest = { verbs in
-            manifest(["apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": ["name": "r", "namespace": "n"],
-                      "rules": [["apiGroups": [""], "resources": ["pods"], "verbs": verbs]]])
+            manifest([
+                "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": ["name": "r", "namespace": "n"],
+                "rules": [["apiGroups": [""], "resources": ["pods"], "verbs": verbs]],
+            ])
         }
-        let policy = manifest(["apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
-                               "metadata": ["name": "default-deny-ingress", "namespace": "n"],
-                               "spec": ["podSelector": [:], "policyTypes": ["Ingress"]]])
+        let policy = manifest([
+            "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+            "metadata": ["name": "default-deny-ingress", "namespace": "n"],
+            "spec": ["podSelector": [:], "policyTypes": ["Ingress"]],
+        ])
         let report = Differ.diff(base: [role(["get"]), policy], head: [role(["get", "delete"])])
         #expect(report.risks.map(\.kind) == [.rbacRulesWidened, .networkPolicyRemoved])  // ordered by kind
         #expect(report.risks[0].detail == "now allows delete pods")
@@ -152,11 +160,14 @@ import Testing
 
     @Test func listItemsAreMatchedByName() {
         let old: YAMLValue = ["spec": ["containers": [["name": "a", "image": "x:1"], ["name": "b", "image": "y:1"]]]]
-        let new: YAMLValue = ["spec": ["containers": [["name": "z", "image": "z:1"], ["name": "a", "image": "x:1"], ["name": "b", "image": "y:2"]]]]
-        #expect(ValueDiff.changes(old, new) == [
-            FieldChange(path: "spec.containers[name=b].image", old: "y:1", new: "y:2"),
-            FieldChange(path: "spec.containers[name=z]", old: nil, new: ["name": "z", "image": "z:1"]),
-        ])
+        let new: YAMLValue = [
+            "spec": ["containers": [["name": "z", "image": "z:1"], ["name": "a", "image": "x:1"], ["name": "b", "image": "y:2"]]]
+        ]
+        #expect(
+            ValueDiff.changes(old, new) == [
+                FieldChange(path: "spec.containers[name=b].image", old: "y:1", new: "y:2"),
+                FieldChange(path: "spec.containers[name=z]", old: nil, new: ["name": "z", "image": "z:1"]),
+            ])
     }
 
     @Test func embeddedDocumentsAreComparedAsTrees() {

@@ -13,15 +13,18 @@ import Testing
     @Test func committedSchemaIsCurrent() throws {
         let current = EditorSchema.team
         if Golden.recording { try Data(current.utf8).write(to: Self.committed) }
-        #expect(try String(contentsOf: Self.committed, encoding: .utf8) == current,
-                "schemas/team.schema.json is stale: run `swift run pedregal schema > schemas/team.schema.json`")
+        #expect(
+            try String(contentsOf: Self.committed, encoding: .utf8) == current,
+            "schemas/team.schema.json is stale: run `swift run pedregal schema > schemas/team.schema.json`")
     }
 
     @Test func everyObjectOfTheFormatIsDescribed() throws {
         let schema = try #require(try JSONSerialization.jsonObject(with: Data(EditorSchema.team.utf8)) as? [String: Any])
         let definitions = try #require(schema["$defs"] as? [String: [String: Any]])
-        let objects = [FormatSchema.teamEnvironment, FormatSchema.owners, FormatSchema.network, FormatSchema.networkPeer,
-                       FormatSchema.sparkConnect, FormatSchema.job, FormatSchema.quota, FormatSchema.driver, FormatSchema.executor]
+        let objects = [
+            FormatSchema.teamEnvironment, FormatSchema.owners, FormatSchema.network, FormatSchema.networkPeer,
+            FormatSchema.sparkConnect, FormatSchema.job, FormatSchema.quota, FormatSchema.driver, FormatSchema.executor,
+        ]
         for object in [FormatSchema.team] + objects {
             let definition = object.name == "Team" ? schema : try #require(definitions[object.name], "\(object.name)")
             let properties = try #require(definition["properties"] as? [String: [String: Any]])

@@ -15,13 +15,17 @@ import Testing
     static var report: DiffReport {
         let base = Fixtures.compile([
             "teams/alpha.yaml": DiffTests.team,
-            "teams/beta.yaml": "team: beta\nowners: { admins: [beta-admins] }\nenvironments:\n  dev: { regions: [us-west-2], size: small }\n  prod: { regions: [eu-west-1], size: small }\n",
+            "teams/beta.yaml":
+                "team: beta\nowners: { admins: [beta-admins] }\nenvironments:\n  dev: { regions: [us-west-2], size: small }\n  prod: { regions: [eu-west-1], size: small }\n",
         ])
         let head = Fixtures.compile([
-            "teams/alpha.yaml": DiffTests.team.replacingAll("    size: small\n  prod:", with: "    size: small\n    quota: { cpu: \"48\" }\n  prod:")
+            "teams/alpha.yaml": DiffTests.team.replacingAll(
+                "    size: small\n  prod:", with: "    size: small\n    quota: { cpu: \"48\" }\n  prod:")
                 + "network:\n  sparkConnectFrom:\n    - namespace: jupyterhub\n",
-            "teams/beta.yaml": "team: beta\nowners: { admins: [beta-admins] }\nenvironments:\n  dev: { regions: [us-west-2], size: small }\n",
-            "teams/gamma.yaml": "team: gamma\nowners: { admins: [gamma-admins] }\nenvironments:\n  dev: { regions: [us-west-2], size: small }\nsparkConnect:\n  - name: default\n",
+            "teams/beta.yaml":
+                "team: beta\nowners: { admins: [beta-admins] }\nenvironments:\n  dev: { regions: [us-west-2], size: small }\n",
+            "teams/gamma.yaml":
+                "team: gamma\nowners: { admins: [gamma-admins] }\nenvironments:\n  dev: { regions: [us-west-2], size: small }\nsparkConnect:\n  - name: default\n",
         ])
         return Differ.diff(base: base.manifests, head: head.manifests)
     }
@@ -54,7 +58,10 @@ import Testing
         let risk = try #require((object["risks"] as? [[String: Any]])?.first)
         #expect(Set(risk.keys) == ["kind", "cluster", "object", "team", "detail"])
         let summary = try #require((object["summary"] as? [[String: Any]])?.first)
-        #expect(Set(summary.keys) == ["cluster", "team", "added", "changed", "removed", "cpuMillis", "memoryBytes", "pods", "dnsAdded", "dnsRemoved"])
+        #expect(
+            Set(summary.keys) == [
+                "cluster", "team", "added", "changed", "removed", "cpuMillis", "memoryBytes", "pods", "dnsAdded", "dnsRemoved",
+            ])
         try golden(text, "report.json")
     }
 

@@ -1,14 +1,14 @@
 import Foundation
 import NIOPosix
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 import PedregalAuth
 import PedregalGatewayPeers
 import Testing
 
 @testable import PedregalGateway
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// The gateway in process, on loopback, in front of an echo backend that
 /// returns what it was sent: real HTTP/2, real tokens, real sockets.
@@ -28,9 +28,10 @@ import Testing
             try issuer.token(subject: subject, groups: groups, issuer: GatewayProxyTests.issuerURL, audience: "spark")
         }
 
-        func call(_ method: String = "Config", host: String = "ds-dev.doordash.team", token: String?, session: String,
-            user: String = "mallory") async throws -> UnaryOutcome
-        {
+        func call(
+            _ method: String = "Config", host: String = "ds-dev.doordash.team", token: String?, session: String,
+            user: String = "mallory"
+        ) async throws -> UnaryOutcome {
             var message: [UInt8] = []
             ProtobufWire.appendBytesField(1, Array(session.utf8), to: &message)
             var context: [UInt8] = []

@@ -44,7 +44,14 @@ import Testing
         #expect(Placement.placeNew(sessionID: id, servers: views) == ranked[3])
         views[view(ranked[3])].healthy = false
         #expect(Placement.placeNew(sessionID: id, servers: views) == ranked[2], "overloaded beats nothing")
-        #expect(Placement.placeNew(sessionID: id, servers: views.map { var v = $0; v.healthy = false; return v }) == nil)
+        #expect(
+            Placement.placeNew(
+                sessionID: id,
+                servers: views.map {
+                    var v = $0
+                    v.healthy = false
+                    return v
+                }) == nil)
     }
 
     @Test func parsesAddresses() {

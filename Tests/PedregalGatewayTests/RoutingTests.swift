@@ -71,7 +71,8 @@ import Testing
             to: backends, atomically: true, encoding: .utf8)
         let snapshot = try await FolderRouteSource(folder: folder.path, backendsFile: backends.path).snapshot()
         #expect(snapshot.routes.map(\.name) == ["route.sjns-ds-dev.default"])
-        #expect(snapshot.servers["sjns-ds-dev/sc-default"] == [ServerAddress(host: "127.0.0.1", port: 1), ServerAddress(host: "::1", port: 2)])
+        #expect(
+            snapshot.servers["sjns-ds-dev/sc-default"] == [ServerAddress(host: "127.0.0.1", port: 1), ServerAddress(host: "::1", port: 2)])
         #expect(snapshot.cordoned == [ServerAddress(host: "127.0.0.1", port: 1)])
         #expect(snapshot.problems.isEmpty)
     }

@@ -68,19 +68,22 @@ import Testing
     }
 
     @Test func theTableCoversEveryKindOfMistakeAndEveryKindEmitted() throws {
-        var codes: Set<String> = [], kinds: Set<String> = []
+        var codes: Set<String> = []
+        var kinds: Set<String> = []
         for name in Self.cases {
             let (bytes, expected) = try Self.load(name)
             codes.insert(expected.code)
             let document = try #require(YAMLParser().parse(bytes, file: name).documents.first)
             kinds.insert(document.value["kind"]?.string ?? "")
         }
-        #expect(codes.isSuperset(of: [
-            "wrong-type", "unknown-key", "missing-key", "invalid-value", "invalid-quantity", "invalid-name", "unknown-kind",
-        ]))
-        #expect(kinds.isSuperset(of: [
-            "Namespace", "ResourceQuota", "ConfigMap", "Service", "CronJob", "Deployment", "Role", "NetworkPolicy",
-            "SparkApplication", "ScheduledSparkApplication", "DNSEndpoint", "Application", "AppProject",
-        ]))
+        #expect(
+            codes.isSuperset(of: [
+                "wrong-type", "unknown-key", "missing-key", "invalid-value", "invalid-quantity", "invalid-name", "unknown-kind",
+            ]))
+        #expect(
+            kinds.isSuperset(of: [
+                "Namespace", "ResourceQuota", "ConfigMap", "Service", "CronJob", "Deployment", "Role", "NetworkPolicy",
+                "SparkApplication", "ScheduledSparkApplication", "DNSEndpoint", "Application", "AppProject",
+            ]))
     }
 }

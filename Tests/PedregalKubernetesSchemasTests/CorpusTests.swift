@@ -30,7 +30,8 @@ import Testing
     }
 
     @Test func handWrittenEdgeCasesAreValid() throws {
-        let report = ManifestFileCheck(validator: try #require(ManifestValidator())).check(try Self.files("Tests/PedregalKubernetesSchemasTests/Fixtures/valid"))
+        let report = ManifestFileCheck(validator: try #require(ManifestValidator())).check(
+            try Self.files("Tests/PedregalKubernetesSchemasTests/Fixtures/valid"))
         #expect(report.diagnostics.isEmpty, "\(report.diagnostics)")
         #expect(report.objects == 7)
     }
@@ -42,9 +43,10 @@ import Testing
             .init(path: "sk8-eu/a.yaml", bytes: namespace),
         ]
         let report = ManifestFileCheck(validator: try #require(ManifestValidator()), clusterDepth: 1).check(files)
-        #expect(report.diagnostics.map(\.description) == [
-            "sk8-us/b.yaml:4:9: error: Namespace sjns-a-dev is defined twice in one cluster; remove one [duplicate-name]",
-        ])
+        #expect(
+            report.diagnostics.map(\.description) == [
+                "sk8-us/b.yaml:4:9: error: Namespace sjns-a-dev is defined twice in one cluster; remove one [duplicate-name]"
+            ])
         #expect(report.diagnostics.first?.notes.first?.location == Location(file: "sk8-us/a.yaml", line: 4, column: 9))
     }
 
@@ -53,10 +55,11 @@ import Testing
             path: "secret.yaml", bytes: Array("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: n\n".utf8))
         let validator = try #require(ManifestValidator())
         let strict = ManifestFileCheck(validator: validator).check([secret])
-        #expect(strict.diagnostics.map(\.description) == [
-            "secret.yaml:1:13: error: Secret n/s: apiVersion: no schema for v1 Secret: pedregal carries the schemas of the kinds "
-                + "it generates (Kubernetes \(validator.kubernetesVersion)) and of the CRDs in schemas/crds [unknown-kind]",
-        ])
+        #expect(
+            strict.diagnostics.map(\.description) == [
+                "secret.yaml:1:13: error: Secret n/s: apiVersion: no schema for v1 Secret: pedregal carries the schemas of the kinds "
+                    + "it generates (Kubernetes \(validator.kubernetesVersion)) and of the CRDs in schemas/crds [unknown-kind]"
+            ])
         let lenient = ManifestFileCheck(validator: validator, ignoresMissingSchemas: true).check([secret])
         #expect(lenient.diagnostics.map(\.severity) == [.warning])
     }

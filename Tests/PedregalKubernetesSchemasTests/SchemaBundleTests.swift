@@ -1,7 +1,8 @@
 import Foundation
-@testable import PedregalKubernetesSchemas
 import PedregalTestSupport
 import Testing
+
+@testable import PedregalKubernetesSchemas
 
 /// The vendored schemas: what the binary carries is what schemas/ holds, and
 /// every version compiles with everything pedregal emits.
@@ -10,7 +11,9 @@ import Testing
         let committed = try String(
             contentsOf: Paths.packageRoot.appendingPathComponent("schemas/manifest-schemas.json"), encoding: .utf8)
         let same = SchemaBundle.embeddedJSON == committed
-        #expect(same, "EmbeddedSchemas.swift differs from schemas/manifest-schemas.json: run scripts/refresh-schemas (never edit either by hand)")
+        #expect(
+            same,
+            "EmbeddedSchemas.swift differs from schemas/manifest-schemas.json: run scripts/refresh-schemas (never edit either by hand)")
     }
 
     @Test func everyVendoredCRDFileIsInTheBundle() throws {

@@ -1,5 +1,6 @@
-@testable import PedregalKubernetesSchemas
 import Testing
+
+@testable import PedregalKubernetesSchemas
 
 /// The string syntaxes checked by hand rather than by regular expression.
 @Suite struct ValueFormatTests {

@@ -62,8 +62,9 @@ final class ConnectTemplateTests: XCTestCase {
             XCTAssertEqual($0 as? ConnectTemplateLookupError, .unknownEnvironment("staging", team: "alpha", known: ["dev", "prod"]))
         }
         XCTAssertThrowsError(try ConnectTemplate.find(ConnectTemplateQuery(team: "alpha", name: "notebooks"), in: manifests)) {
-            XCTAssertEqual($0 as? ConnectTemplateLookupError,
-                           .unknownServer("notebooks", team: "alpha", environment: "dev", known: ["default"]))
+            XCTAssertEqual(
+                $0 as? ConnectTemplateLookupError,
+                .unknownServer("notebooks", team: "alpha", environment: "dev", known: ["default"]))
             XCTAssertTrue("\($0)".contains("--cluster"))
         }
         XCTAssertThrowsError(try ConnectTemplate.find(ConnectTemplateQuery(team: "alpha", region: "ap-south-1"), in: manifests)) {

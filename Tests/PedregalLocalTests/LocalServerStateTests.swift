@@ -24,7 +24,8 @@ final class LocalServerStateTests: XCTestCase {
         XCTAssertEqual(LocalStateStore.base(override: nil, environment: ["PEDREGAL_LOCAL_STATE": "/p", "XDG_STATE_HOME": "/x"]), "/p")
         XCTAssertEqual(LocalStateStore.base(override: nil, environment: ["XDG_STATE_HOME": "/x", "HOME": "/h"]), "/x/pedregal/local")
         // The XDG spec says a relative value is invalid and must be ignored.
-        XCTAssertEqual(LocalStateStore.base(override: nil, environment: ["XDG_STATE_HOME": "x", "HOME": "/h"]), "/h/.local/state/pedregal/local")
+        XCTAssertEqual(
+            LocalStateStore.base(override: nil, environment: ["XDG_STATE_HOME": "x", "HOME": "/h"]), "/h/.local/state/pedregal/local")
     }
 
     func testStateRoundTripsAndIsRemoved() throws {
@@ -74,8 +75,9 @@ final class LocalServerStateTests: XCTestCase {
         let log = base + "/stop.log"
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         // The shell ignores SIGTERM, so only SIGKILL after the grace period ends it.
-        let pid = try LocalProcess.spawn(["/bin/sh", "-c", "trap '' TERM; echo ready; while :; do sleep 1; done"],
-                                         environment: [:], logPath: log)
+        let pid = try LocalProcess.spawn(
+            ["/bin/sh", "-c", "trap '' TERM; echo ready; while :; do sleep 1; done"],
+            environment: [:], logPath: log)
         let started = Date()
         while !(FileManager.default.contents(atPath: log).map { !$0.isEmpty } ?? false), Date().timeIntervalSince(started) < 10 {
             usleep(20_000)

@@ -31,8 +31,10 @@ final class LocalSparkConfTests: XCTestCase {
     let conf = LocalSparkConf(template: template, port: 40123, stateDirectory: "/state/alpha")
 
     func testKubernetesExecutorAndClusterPathSettingsAreDropped() {
-        for key in ["spark.master", "spark.driver.cores", "spark.driver.memory", "spark.executor.instances",
-                    "spark.executor.memory", "spark.hadoop.fs.s3a.aws.credentials.provider", "spark.sql.extensions"] {
+        for key in [
+            "spark.master", "spark.driver.cores", "spark.driver.memory", "spark.executor.instances",
+            "spark.executor.memory", "spark.hadoop.fs.s3a.aws.credentials.provider", "spark.sql.extensions",
+        ] {
             XCTAssertNil(conf.settings[key], key)
             XCTAssertTrue(conf.dropped.contains { $0.key == key }, key)
         }

@@ -9,7 +9,8 @@ final class SparkInstallationTests: XCTestCase {
     func testSparkHomeComesFirstThenPysparkThenPath() throws {
         let all: Set = ["/spark/bin/spark-submit", "/venv/pyspark/bin/spark-submit", "/opt/spark/bin/spark-submit", "/usr/bin/java"]
         let path = "/opt/spark/bin:/usr/bin"
-        XCTAssertEqual(try locate(["SPARK_HOME": "/spark", "PATH": path], executables: all, pyspark: "/venv/pyspark").sparkOrigin, "SPARK_HOME")
+        XCTAssertEqual(
+            try locate(["SPARK_HOME": "/spark", "PATH": path], executables: all, pyspark: "/venv/pyspark").sparkOrigin, "SPARK_HOME")
         let fromPyspark = try locate(["PATH": path], executables: all, pyspark: "/venv/pyspark")
         XCTAssertEqual(fromPyspark.sparkHome, "/venv/pyspark")
         XCTAssertEqual(fromPyspark.sparkSubmit, "/venv/pyspark/bin/spark-submit")
@@ -19,7 +20,8 @@ final class SparkInstallationTests: XCTestCase {
 
     func testJavaHomeOrPath() throws {
         let spark: Set = ["/spark/bin/spark-submit"]
-        XCTAssertEqual(try locate(["SPARK_HOME": "/spark", "JAVA_HOME": "/jdk"], executables: spark.union(["/jdk/bin/java"])).javaHome, "/jdk")
+        XCTAssertEqual(
+            try locate(["SPARK_HOME": "/spark", "JAVA_HOME": "/jdk"], executables: spark.union(["/jdk/bin/java"])).javaHome, "/jdk")
         XCTAssertNil(try locate(["SPARK_HOME": "/spark", "PATH": "/usr/bin"], executables: spark.union(["/usr/bin/java"])).javaHome)
     }
 

@@ -56,22 +56,37 @@ import Testing
             "apiVersion": "v1", "kind": "ResourceQuota", "metadata": ["name": "quota"],
             "spec": ["hard": ["pods": 2000, "requests.cpu": "1000", "requests.memory": "2048Gi"], "scopes": ["1000"]],
         ]
-        #expect(StoredForm.canonicalizingQuantities(quota)["spec"]?["hard"] == [
-            "pods": "2k", "requests.cpu": "1k", "requests.memory": "2Ti",
-        ])
+        #expect(
+            StoredForm.canonicalizingQuantities(quota)["spec"]?["hard"] == [
+                "pods": "2k", "requests.cpu": "1k", "requests.memory": "2Ti",
+            ])
         #expect(StoredForm.canonicalizingQuantities(quota)["spec"]?["scopes"] == ["1000"])
 
         let cronJob: YAMLValue = [
             "apiVersion": "batch/v1", "kind": "CronJob", "metadata": ["name": "x"],
-            "spec": ["jobTemplate": ["spec": ["template": ["spec": [
-                "containers": [["name": "a", "resources": ["requests": ["cpu": "0.05", "memory": "64Mi"], "limits": ["memory": "1024Mi"]]]],
-                "volumes": [["name": "tmp", "emptyDir": ["sizeLimit": "1024Mi"]]],
-            ]]]]],
+            "spec": [
+                "jobTemplate": [
+                    "spec": [
+                        "template": [
+                            "spec": [
+                                "containers": [
+                                    [
+                                        "name": "a",
+                                        "resources": ["requests": ["cpu": "0.05", "memory": "64Mi"], "limits": ["memory": "1024Mi"]],
+                                    ]
+                                ],
+                                "volumes": [["name": "tmp", "emptyDir": ["sizeLimit": "1024Mi"]]],
+                            ]
+                        ]
+                    ]
+                ]
+            ],
         ]
         let podSpec = StoredForm.canonicalizingQuantities(cronJob)["spec"]?["jobTemplate"]?["spec"]?["template"]?["spec"]
-        #expect(podSpec?["containers"]?.listValue?.first?["resources"] == [
-            "requests": ["cpu": "50m", "memory": "64Mi"], "limits": ["memory": "1Gi"],
-        ])
+        #expect(
+            podSpec?["containers"]?.listValue?.first?["resources"] == [
+                "requests": ["cpu": "50m", "memory": "64Mi"], "limits": ["memory": "1Gi"],
+            ])
         #expect(podSpec?["volumes"]?.listValue?.first?["emptyDir"]?["sizeLimit"] == "1Gi")
 
         // A custom resource is stored as sent.

@@ -10,14 +10,15 @@ import Testing
     static let id = ClusterID(team: "alpha", name: "eval")
 
     static func placement(expiresAt: String = "2030-01-01T00:00:00Z") throws -> Placement {
-        let team = GitFixture.team + """
-            sparkConnect:
-              - name: eval
-                environments: [staging]
-                regions: [us-west-2]
-                expiresAt: \(expiresAt)
+        let team =
+            GitFixture.team + """
+                sparkConnect:
+                  - name: eval
+                    environments: [staging]
+                    regions: [us-west-2]
+                    expiresAt: \(expiresAt)
 
-            """
+                """
         let compilation = Fixtures.compile(["teams/alpha.yaml": team])
         return try #require(compilation.platform?.placements(team: "alpha")["eval"])
     }
@@ -31,17 +32,19 @@ import Testing
     }
 
     @Test func onlyManagesClustersInOnePlace() throws {
-        let placements = Fixtures.compile(["teams/alpha.yaml": GitFixture.team + """
-            sparkConnect:
-              - name: default
-                environments: [dev]
-              - name: spread
-                environments: [prod]
-              - name: one
-                environments: [prod]
-                regions: [eu-west-1]
+        let placements = Fixtures.compile([
+            "teams/alpha.yaml": GitFixture.team + """
+                sparkConnect:
+                  - name: default
+                    environments: [dev]
+                  - name: spread
+                    environments: [prod]
+                  - name: one
+                    environments: [prod]
+                    regions: [eu-west-1]
 
-            """]).platform?.placements(team: "alpha")
+                """
+        ]).platform?.placements(team: "alpha")
         #expect(placements?.keys.sorted() == ["one"])
         #expect(placements?["one"]?.endpoint == "sc://alpha-one.example.team")
     }
@@ -65,23 +68,32 @@ import Testing
 
         let service = LiveObject(id: "Service sjns-alpha-stg/sc-eval", present: true, ok: true, word: "ok")
         let server = "SparkApplication sjns-alpha-stg/sc-eval-0"
-        facts.live = .objects(cluster: "sk8-us-west-2", [
-            service, LiveObject(id: server, present: false, ok: false, word: "missing"),
-        ])
+        facts.live = .objects(
+            cluster: "sk8-us-west-2",
+            [
+                service, LiveObject(id: server, present: false, ok: false, word: "missing"),
+            ])
         #expect(ClusterStateRules.view(facts)?.status == .provisioning)
         #expect(ClusterStateRules.view(facts)?.reason?.contains("waiting for Argo CD to sync: 1 of 2") == true)
-        facts.live = .objects(cluster: "sk8-us-west-2", [
-            service, LiveObject(id: server, present: true, ok: false, word: "unhealthy", health: "DriverRequested"),
-        ])
+        facts.live = .objects(
+            cluster: "sk8-us-west-2",
+            [
+                service, LiveObject(id: server, present: true, ok: false, word: "unhealthy", health: "DriverRequested"),
+            ])
         #expect(ClusterStateRules.view(facts)?.status == .provisioning)
-        facts.live = .objects(cluster: "sk8-us-west-2", [
-            service, LiveObject(id: server, present: true, ok: false, word: "unhealthy", health: "SchedulingFailure: 0/3 nodes are available"),
-        ])
+        facts.live = .objects(
+            cluster: "sk8-us-west-2",
+            [
+                service,
+                LiveObject(id: server, present: true, ok: false, word: "unhealthy", health: "SchedulingFailure: 0/3 nodes are available"),
+            ])
         #expect(ClusterStateRules.view(facts)?.status == .failed)
         #expect(ClusterStateRules.view(facts)?.reason?.contains("0/3 nodes are available") == true)
-        facts.live = .objects(cluster: "sk8-us-west-2", [
-            service, LiveObject(id: server, present: true, ok: true, word: "ok", health: "RunningHealthy"),
-        ])
+        facts.live = .objects(
+            cluster: "sk8-us-west-2",
+            [
+                service, LiveObject(id: server, present: true, ok: true, word: "ok", health: "RunningHealthy"),
+            ])
         let ready = try #require(ClusterStateRules.view(facts))
         #expect(ready.status == .ready)
         #expect(ready.reason == nil)
@@ -122,7 +134,8 @@ import Testing
     }
 
     @Test func theCommittedDocumentIsTheServedOne() throws {
-        let committed = try String(contentsOf: Paths.packageRoot.appendingPathComponent("schemas/cluster-requests.openapi.yaml"), encoding: .utf8)
+        let committed = try String(
+            contentsOf: Paths.packageRoot.appendingPathComponent("schemas/cluster-requests.openapi.yaml"), encoding: .utf8)
         #expect(committed == OpenAPIDocument.text, "run: swift run pedregal serve --print-openapi > schemas/cluster-requests.openapi.yaml")
     }
 }

@@ -14,14 +14,15 @@ final class GitFixture: @unchecked Sendable {
     var work: String { folder + "/work" }
     var home: String { folder + "/home" }
 
-    static let platform = Fixtures.platform + """
-        clusterRequests:
-          environments:
-            dev: { defaultTTL: 7d, maxTTL: 30d, autoApprove: true, members: true }
-            staging: { defaultTTL: 7d, maxTTL: 30d }
-            prod: { defaultTTL: 30d, maxTTL: 90d, persistent: true }
+    static let platform =
+        Fixtures.platform + """
+            clusterRequests:
+              environments:
+                dev: { defaultTTL: 7d, maxTTL: 30d, autoApprove: true, members: true }
+                staging: { defaultTTL: 7d, maxTTL: 30d }
+                prod: { defaultTTL: 30d, maxTTL: 90d, persistent: true }
 
-        """
+            """
 
     static let team = """
         # The alpha team.
@@ -43,8 +44,10 @@ final class GitFixture: @unchecked Sendable {
 
     /// Git's environment: an empty HOME, no system configuration.
     var environment: [String: String] {
-        ["HOME": home, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@example.com",
-         "GIT_COMMITTER_NAME": "test", "GIT_COMMITTER_EMAIL": "test@example.com"]
+        [
+            "HOME": home, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@example.com",
+            "GIT_COMMITTER_NAME": "test", "GIT_COMMITTER_EMAIL": "test@example.com",
+        ]
     }
 
     init(teams: [String: String] = ["teams/alpha.yaml": GitFixture.team]) throws {

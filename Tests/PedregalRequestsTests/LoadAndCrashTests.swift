@@ -19,9 +19,12 @@ import Testing
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<50 {
                 group.addTask {
-                    try await server.send("POST", Self.base, body: """
-                        {"team": "alpha", "environment": "dev", "region": "us-west-2", "name": "c\(index)"}
-                        """, token: token, timeout: 900).status
+                    try await server.send(
+                        "POST", Self.base,
+                        body: """
+                            {"team": "alpha", "environment": "dev", "region": "us-west-2", "name": "c\(index)"}
+                            """, token: token, timeout: 900
+                    ).status
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -63,9 +66,11 @@ import Testing
             await withTaskGroup(of: Void.self) { group in
                 for index in 0..<20 {
                     group.addTask {
-                        let reply = try? await harness.send("POST", Self.base, body: """
-                            {"team": "alpha", "environment": "dev", "region": "us-west-2", "name": "k\(index)"}
-                            """, token: token, headers: ["Idempotency-Key": "key-\(index)"])
+                        let reply = try? await harness.send(
+                            "POST", Self.base,
+                            body: """
+                                {"team": "alpha", "environment": "dev", "region": "us-west-2", "name": "k\(index)"}
+                                """, token: token, headers: ["Idempotency-Key": "key-\(index)"])
                         if let reply, reply.status == 201 { answered.append(index) }
                     }
                 }
@@ -88,7 +93,10 @@ import Testing
         // Restart: the clone is restored, every answered cluster is there,
         // and retrying the others with their keys completes them.
         process = try Self.launch(arguments, home: fixture.home)
-        defer { kill(process.processIdentifier, SIGTERM); process.waitUntilExit() }
+        defer {
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+        }
         try await Self.waitUntilReady(harness, port: port)
         mark("ready again")
         let checkout = harness.state + "/checkout"
@@ -97,9 +105,11 @@ import Testing
             #expect(try await harness.send("GET", "\(Self.base)/alpha.k\(index)", token: token).status == 200)
         }
         for index in 0..<20 {
-            let reply = try await harness.send("POST", Self.base, body: """
-                {"team": "alpha", "environment": "dev", "region": "us-west-2", "name": "k\(index)"}
-                """, token: token, headers: ["Idempotency-Key": "key-\(index)"])
+            let reply = try await harness.send(
+                "POST", Self.base,
+                body: """
+                    {"team": "alpha", "environment": "dev", "region": "us-west-2", "name": "k\(index)"}
+                    """, token: token, headers: ["Idempotency-Key": "key-\(index)"])
             #expect([200, 201].contains(reply.status), "\(reply.body)")
             if before.contains(index) { #expect(reply.headers["idempotent-replayed"] == "true") }
         }
@@ -156,6 +166,14 @@ import Testing
 final class LockedList: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: [Int] = []
-    func append(_ value: Int) { lock.lock(); stored.append(value); lock.unlock() }
-    var items: [Int] { lock.lock(); defer { lock.unlock() }; return stored }
+    func append(_ value: Int) {
+        lock.lock()
+        stored.append(value)
+        lock.unlock()
+    }
+    var items: [Int] {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
 }

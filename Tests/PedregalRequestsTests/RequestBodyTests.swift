@@ -16,23 +16,35 @@ import Testing
     }
 
     @Test func readsAFullRequest() throws {
-        let request = try CreateClusterRequest(json: Array("""
-            {"team": "feature-engineering", "environment": "prod", "region": "eu-west-1", "size": "medium",
-             "catalogs": ["pedregal", "feature_store"], "ttl": "7d", "name": "eval", "engine": "4.0"}
-            """.utf8))
+        let request = try CreateClusterRequest(
+            json: Array(
+                """
+                {"team": "feature-engineering", "environment": "prod", "region": "eu-west-1", "size": "medium",
+                 "catalogs": ["pedregal", "feature_store"], "ttl": "7d", "name": "eval", "engine": "4.0"}
+                """.utf8))
         #expect(request.team == "feature-engineering")
         #expect(request.catalogs == ["pedregal", "feature_store"])
         #expect(request.ttl == .seconds(7 * 86_400))
         #expect(request.name == "eval")
-        #expect(try CreateClusterRequest(json: Array(#"{"team": "a", "environment": "b", "region": "c", "ttl": "persistent"}"#.utf8)).ttl == .persistent)
+        #expect(
+            try CreateClusterRequest(json: Array(#"{"team": "a", "environment": "b", "region": "c", "ttl": "persistent"}"#.utf8)).ttl
+                == .persistent)
     }
 
     @Test func namesEveryFieldAtFault() throws {
-        let found = try #require(problem(#"{"teem": "a", "environment": 1, "region": "", "catalogs": ["x", "x", 2], "ttl": "7 days", "name": "Eval"}"#))
+        let found = try #require(
+            problem(#"{"teem": "a", "environment": 1, "region": "", "catalogs": ["x", "x", 2], "ttl": "7 days", "name": "Eval"}"#))
         #expect(found.status == 422)
-        #expect(found.errors.map(\.pointer) == ["/teem", "/team", "/environment", "/region", "/catalogs/1", "/catalogs/2", "/ttl", "/name"])
-        #expect(found.errors[0].detail == "unknown field 'teem'; did you mean 'team'? the fields are: team, environment, region, size, catalogs, ttl, name, engine")
-        #expect(found.errors[6].detail == "'7 days' is not a time to live; write a whole number of minutes, hours, days or weeks such as 30m, 12h, 7d or 2w, or persistent")
+        #expect(
+            found.errors.map(\.pointer) == ["/teem", "/team", "/environment", "/region", "/catalogs/1", "/catalogs/2", "/ttl", "/name"])
+        #expect(
+            found.errors[0].detail
+                == "unknown field 'teem'; did you mean 'team'? the fields are: team, environment, region, size, catalogs, ttl, name, engine"
+        )
+        #expect(
+            found.errors[6].detail
+                == "'7 days' is not a time to live; write a whole number of minutes, hours, days or weeks such as 30m, 12h, 7d or 2w, or persistent"
+        )
     }
 
     @Test func refusesWhatIsNotAnObject() {
@@ -49,14 +61,18 @@ import Testing
     }
 
     @Test func problemsAreRFC9457() {
-        let problem = Problem.doesNotCompile("teams/a.yaml", [
-            .error(.exceedsQuota, "too big", at: PedregalDiagnostics.SourceLocation(file: "teams/a.yaml", line: 12, column: 7),
-                   notes: [.init("quota here", at: PedregalDiagnostics.SourceLocation(file: "templates/sizes.yaml", line: 1, column: 2))]),
-        ])
-        #expect(problem.json(instance: "/api/v1/spark-connect-clusters") == """
-            {"type": "urn:pedregal:problem:does-not-compile", "title": "The change does not compile", "status": 422, "detail": "with this change teams/a.yaml does not compile (1 error: teams/a.yaml:12:7: error: too big [exceeds-quota]); nothing was committed", "instance": "/api/v1/spark-connect-clusters", "diagnostics": [{"severity": "error", "code": "exceeds-quota", "file": "teams/a.yaml", "line": 12, "column": 7, "message": "too big", "notes": [{"file": "templates/sizes.yaml", "line": 1, "column": 2, "message": "quota here"}]}]}
+        let problem = Problem.doesNotCompile(
+            "teams/a.yaml",
+            [
+                .error(
+                    .exceedsQuota, "too big", at: PedregalDiagnostics.SourceLocation(file: "teams/a.yaml", line: 12, column: 7),
+                    notes: [.init("quota here", at: PedregalDiagnostics.SourceLocation(file: "templates/sizes.yaml", line: 1, column: 2))])
+            ])
+        #expect(
+            problem.json(instance: "/api/v1/spark-connect-clusters") == """
+                {"type": "urn:pedregal:problem:does-not-compile", "title": "The change does not compile", "status": 422, "detail": "with this change teams/a.yaml does not compile (1 error: teams/a.yaml:12:7: error: too big [exceeds-quota]); nothing was committed", "instance": "/api/v1/spark-connect-clusters", "diagnostics": [{"severity": "error", "code": "exceeds-quota", "file": "teams/a.yaml", "line": 12, "column": 7, "message": "too big", "notes": [{"file": "templates/sizes.yaml", "line": 1, "column": 2, "message": "quota here"}]}]}
 
-            """)
+                """)
     }
 
     @Test func clusterIDsAreTwoLabels() {
@@ -71,9 +87,12 @@ import Testing
 /// A remote's credentials never reach a log line or an answer.
 @Suite struct RedactionTests {
     @Test func takesCredentialsOutOfURLs() {
-        #expect(redactingCredentials("fatal: unable to access 'https://bot:ghp_secret@git.example.team/a.git/': 403")
-            == "fatal: unable to access 'https://***@git.example.team/a.git/': 403")
-        #expect(redactingCredentials("https://git.example.team/a.git and ssh://git@host:22/x") == "https://git.example.team/a.git and ssh://***@host:22/x")
+        #expect(
+            redactingCredentials("fatal: unable to access 'https://bot:ghp_secret@git.example.team/a.git/': 403")
+                == "fatal: unable to access 'https://***@git.example.team/a.git/': 403")
+        #expect(
+            redactingCredentials("https://git.example.team/a.git and ssh://git@host:22/x")
+                == "https://git.example.team/a.git and ssh://***@host:22/x")
         #expect(redactingCredentials("/var/lib/remote.git") == "/var/lib/remote.git")
     }
 }

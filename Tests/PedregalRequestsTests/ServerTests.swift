@@ -24,9 +24,11 @@ import Testing
     @Test func createsInAnAutoApprovedEnvironmentAndCommitsToMain() async throws {
         try await withServer { server in
             let before = Int(Date().timeIntervalSince1970)
-            let reply = try await server.send("POST", Self.base, body: """
-                {"team": "alpha", "environment": "dev", "region": "us-west-2", "catalogs": ["pedregal", "feature_store"], "ttl": "7d"}
-                """, token: try server.token())
+            let reply = try await server.send(
+                "POST", Self.base,
+                body: """
+                    {"team": "alpha", "environment": "dev", "region": "us-west-2", "catalogs": ["pedregal", "feature_store"], "ttl": "7d"}
+                    """, token: try server.token())
             #expect(reply.status == 201, "\(reply.body)")
             let json = reply.json
             #expect(json["cluster_id"] as? String == "alpha.dev-us")
@@ -40,15 +42,16 @@ import Testing
             #expect(abs(Int(seconds) - (before + 7 * 86_400)) < 60)
             // A minimal edit of the team file, on main, with generated/ in the same commit.
             let file = try #require(server.fixture.remoteFile("teams/alpha.yaml"))
-            #expect(file == GitFixture.team + """
-                sparkConnect:
-                  - name: dev-us
-                    environments: [dev]
-                    regions: [us-west-2]
-                    catalogs: [pedregal, feature_store]
-                    expiresAt: \(expires)
+            #expect(
+                file == GitFixture.team + """
+                    sparkConnect:
+                      - name: dev-us
+                        environments: [dev]
+                        regions: [us-west-2]
+                        catalogs: [pedregal, feature_store]
+                        expiresAt: \(expires)
 
-                """)
+                    """)
             #expect(server.fixture.remoteFile("generated/sk8-us-west-2/sjns-alpha-dev/service-sc-dev-us.yaml") != nil)
             let compiled = try server.fixture.compileRemoteMain()
             #expect(!compiled.hasErrors)
@@ -74,18 +77,22 @@ import Testing
     @Test func reviewedEnvironmentsGetABranchUntilMerged() async throws {
         try await withServer { server in
             let token = try server.token()
-            let reply = try await server.send("POST", Self.base, body: """
-                {"team": "alpha", "environment": "staging", "region": "us-west-2", "name": "eval"}
-                """, token: token)
+            let reply = try await server.send(
+                "POST", Self.base,
+                body: """
+                    {"team": "alpha", "environment": "staging", "region": "us-west-2", "name": "eval"}
+                    """, token: token)
             #expect(reply.status == 201, "\(reply.body)")
             #expect(reply.json["status"] as? String == "pending-review")
             #expect(server.fixture.remoteFile("teams/alpha.yaml") == GitFixture.team)
             #expect(server.fixture.remoteFile("teams/alpha.yaml", at: "cluster-requests/alpha/eval")?.contains("- name: eval") == true)
 
             // A repeated request for the same cluster updates its pending change.
-            let again = try await server.send("POST", Self.base, body: """
-                {"team": "alpha", "environment": "staging", "region": "us-west-2", "name": "eval", "ttl": "14d"}
-                """, token: token)
+            let again = try await server.send(
+                "POST", Self.base,
+                body: """
+                    {"team": "alpha", "environment": "staging", "region": "us-west-2", "name": "eval", "ttl": "14d"}
+                    """, token: token)
             #expect(again.status == 200, "\(again.body)")
             #expect(again.json["status"] as? String == "pending-review")
             let log = try server.fixture.git(["log", "--format=%s", "refs/heads/cluster-requests/alpha/eval"], in: server.fixture.remote)
@@ -111,7 +118,8 @@ import Testing
     @Test func aChangeClosedWithoutMergingIsFailedNotPending() async throws {
         try await withServer { server in
             let token = try server.token()
-            _ = try await server.send("POST", Self.base, body: #"{"team": "alpha", "environment": "staging", "region": "us-west-2"}"#, token: token)
+            _ = try await server.send(
+                "POST", Self.base, body: #"{"team": "alpha", "environment": "staging", "region": "us-west-2"}"#, token: token)
             // The reviewer closes it: the branch goes, unmerged.
             try server.fixture.git(["push", "-q", "origin", ":refs/heads/cluster-requests/alpha/staging-us"])
             let reply = try await server.send("GET", "\(Self.base)/alpha.staging-us", token: token)
@@ -123,7 +131,8 @@ import Testing
     @Test func withdrawsAnUnmergedRequest() async throws {
         try await withServer { server in
             let token = try server.token()
-            _ = try await server.send("POST", Self.base, body: #"{"team": "alpha", "environment": "staging", "region": "us-west-2"}"#, token: token)
+            _ = try await server.send(
+                "POST", Self.base, body: #"{"team": "alpha", "environment": "staging", "region": "us-west-2"}"#, token: token)
             let deletion = try await server.send("DELETE", "\(Self.base)/alpha.staging-us", token: token)
             #expect(deletion.status == 200)
             #expect(deletion.json["status"] as? String == "withdrawn")
@@ -136,7 +145,8 @@ import Testing
     @Test func extendsWithinTheMaximumAndDeletesOnMain() async throws {
         try await withServer { server in
             let token = try server.token()
-            _ = try await server.send("POST", Self.base, body: #"{"team": "alpha", "environment": "dev", "region": "us-west-2", "ttl": "1d"}"#, token: token)
+            _ = try await server.send(
+                "POST", Self.base, body: #"{"team": "alpha", "environment": "dev", "region": "us-west-2", "ttl": "1d"}"#, token: token)
             let tooLong = try await server.send("PATCH", "\(Self.base)/alpha.dev-us", body: #"{"ttl": "31d"}"#, token: token)
             #expect(tooLong.status == 422)
             #expect((tooLong.json["errors"] as? [[String: Any]])?.first?["pointer"] as? String == "/ttl")
@@ -169,8 +179,9 @@ import Testing
             let member = try await server.send("POST", Self.base, body: body, token: try server.token("bob", groups: ["alpha"]))
             #expect(member.status == 403, "\(member.body)")
             #expect(member.json["type"] as? String == "urn:pedregal:problem:forbidden")
-            let devByMember = try await server.send("POST", Self.base, body: #"{"team": "alpha", "environment": "dev", "region": "us-west-2"}"#,
-                                                    token: try server.token("bob", groups: ["alpha"]))
+            let devByMember = try await server.send(
+                "POST", Self.base, body: #"{"team": "alpha", "environment": "dev", "region": "us-west-2"}"#,
+                token: try server.token("bob", groups: ["alpha"]))
             #expect(devByMember.status == 201, "\(devByMember.body)")
             let stranger = try server.token("eve", groups: ["beta-admins"])
             #expect(try await server.send("POST", Self.base, body: body, token: stranger).status == 403)
@@ -182,21 +193,29 @@ import Testing
     @Test func answersBadRequestsWithProblems() async throws {
         try await withServer { server in
             let token = try server.token()
-            let unknown = try await server.send("POST", Self.base, body: #"{"team": "alpha", "enviroment": "dev", "region": 3}"#, token: token)
+            let unknown = try await server.send(
+                "POST", Self.base, body: #"{"team": "alpha", "enviroment": "dev", "region": 3}"#, token: token)
             #expect(unknown.status == 422)
-            #expect((unknown.json["errors"] as? [[String: Any]])?.compactMap { $0["pointer"] as? String } == ["/enviroment", "/environment", "/region"])
+            #expect(
+                (unknown.json["errors"] as? [[String: Any]])?.compactMap { $0["pointer"] as? String } == [
+                    "/enviroment", "/environment", "/region",
+                ])
             #expect((unknown.json["detail"] as? String)?.contains("did you mean 'environment'?") == true)
             #expect(try await server.send("POST", Self.base, body: "{not json", token: token).status == 400)
-            let region = try await server.send("POST", Self.base, body: #"{"team": "alpha", "environment": "dev", "region": "eu-west-1"}"#, token: token)
+            let region = try await server.send(
+                "POST", Self.base, body: #"{"team": "alpha", "environment": "dev", "region": "eu-west-1"}"#, token: token)
             #expect(region.status == 422)
             #expect((region.json["errors"] as? [[String: Any]])?.first?["pointer"] as? String == "/region")
-            let team = try await server.send("POST", Self.base, body: #"{"team": "alpah", "environment": "dev", "region": "us-west-2"}"#, token: token)
+            let team = try await server.send(
+                "POST", Self.base, body: #"{"team": "alpah", "environment": "dev", "region": "us-west-2"}"#, token: token)
             #expect(team.status == 422)
             #expect((team.json["detail"] as? String)?.contains("unknown team") == true)
-            let closed = try await server.send("POST", Self.base, body: #"{"team": "alpha", "environment": "prod", "region": "us-west-2", "ttl": "91d"}"#, token: token)
+            let closed = try await server.send(
+                "POST", Self.base, body: #"{"team": "alpha", "environment": "prod", "region": "us-west-2", "ttl": "91d"}"#, token: token)
             #expect(closed.status == 422)
             // A change that does not compile: a large server cannot fit dev's small quota.
-            let large = try await server.send("POST", Self.base, body: #"{"team": "alpha", "environment": "dev", "region": "us-west-2", "size": "large"}"#, token: token)
+            let large = try await server.send(
+                "POST", Self.base, body: #"{"team": "alpha", "environment": "dev", "region": "us-west-2", "size": "large"}"#, token: token)
             #expect(large.status == 422, "\(large.body)")
             #expect(large.json["type"] as? String == "urn:pedregal:problem:does-not-compile")
             let diagnostic = try #require((large.json["diagnostics"] as? [[String: Any]])?.first)
@@ -205,8 +224,10 @@ import Testing
             #expect((diagnostic["line"] as? Int ?? 0) > 15)
             #expect(server.fixture.remoteFile("teams/alpha.yaml") == GitFixture.team)
             // A name that exists elsewhere.
-            _ = try await server.send("POST", Self.base, body: #"{"team": "alpha", "environment": "dev", "region": "us-west-2", "name": "x"}"#, token: token)
-            let clash = try await server.send("POST", Self.base, body: #"{"team": "alpha", "environment": "prod", "region": "eu-west-1", "name": "x"}"#, token: token)
+            _ = try await server.send(
+                "POST", Self.base, body: #"{"team": "alpha", "environment": "dev", "region": "us-west-2", "name": "x"}"#, token: token)
+            let clash = try await server.send(
+                "POST", Self.base, body: #"{"team": "alpha", "environment": "prod", "region": "eu-west-1", "name": "x"}"#, token: token)
             #expect(clash.status == 409, "\(clash.body)")
             #expect(try await server.send("GET", "\(Self.base)/alpha.nothing", token: token).status == 404)
             #expect(try await server.send("GET", "\(Self.base)/not-an-id", token: token).status == 404)
@@ -231,8 +252,9 @@ import Testing
             #expect(retry.body == first.body)
             #expect(retry.headers["idempotent-replayed"] == "true")
             #expect(try server.fixture.git(["rev-list", "--count", "main"], in: server.fixture.remote) == commits)
-            let other = try await server.send("POST", Self.base, body: body.replacingOccurrences(of: "}", with: ", \"ttl\": \"2d\"}"),
-                                              token: token, headers: ["Idempotency-Key": "k-1"])
+            let other = try await server.send(
+                "POST", Self.base, body: body.replacingOccurrences(of: "}", with: ", \"ttl\": \"2d\"}"),
+                token: token, headers: ["Idempotency-Key": "k-1"])
             #expect(other.status == 422)
             #expect(other.json["type"] as? String == "urn:pedregal:problem:idempotency-key-reused")
         }
@@ -246,7 +268,8 @@ import Testing
             #expect(document.body == OpenAPIDocument.text)
             _ = try await server.send("GET", Self.base, token: try server.token())
             let metrics = try await server.send("GET", "/metrics", token: nil)
-            #expect(metrics.body.contains("pedregal_requests_total{method=\"GET\",route=\"/api/v1/spark-connect-clusters\",status=\"200\"} 1"))
+            #expect(
+                metrics.body.contains("pedregal_requests_total{method=\"GET\",route=\"/api/v1/spark-connect-clusters\",status=\"200\"} 1"))
         }
     }
 }

@@ -17,12 +17,30 @@ import Testing
         """
 
     @Test(arguments: [
-        ("historyServer: 1️⃣history.example.team", "observability.historyServer 'history.example.team' is not a URL: it must start with https:// (or http://)"),
-        ("historyServer: 1️⃣\"https://h.example.team/?x=1\"", "observability.historyServer 'https://h.example.team/?x=1' is not a URL: it must not carry a query or fragment; links add /history/<app id>"),
-        ("eventLogDir: 1️⃣s3://events", "observability.eventLogDir 's3://events' cannot hold event logs: Spark on Kubernetes writes to S3 through Hadoop's S3A connector: write s3a:// instead of s3://"),
-        ("eventLogDir: 1️⃣/var/log/spark", "observability.eventLogDir '/var/log/spark' cannot hold event logs: it must be an object-store folder such as s3a://bucket/spark-events (pods have no shared local disk)"),
-        ("eventLogDir: 1️⃣\"gs://events/{team}\"", "observability.eventLogDir 'gs://events/{team}' cannot hold event logs: '{team}' is not a placeholder; use {region} or {cluster}"),
-        ("scrapeNamespace: 1️⃣Observability", "observability.scrapeNamespace 'Observability' is not a valid DNS label: it contains uppercase 'O'; use lowercase letters"),
+        (
+            "historyServer: 1️⃣history.example.team",
+            "observability.historyServer 'history.example.team' is not a URL: it must start with https:// (or http://)"
+        ),
+        (
+            "historyServer: 1️⃣\"https://h.example.team/?x=1\"",
+            "observability.historyServer 'https://h.example.team/?x=1' is not a URL: it must not carry a query or fragment; links add /history/<app id>"
+        ),
+        (
+            "eventLogDir: 1️⃣s3://events",
+            "observability.eventLogDir 's3://events' cannot hold event logs: Spark on Kubernetes writes to S3 through Hadoop's S3A connector: write s3a:// instead of s3://"
+        ),
+        (
+            "eventLogDir: 1️⃣/var/log/spark",
+            "observability.eventLogDir '/var/log/spark' cannot hold event logs: it must be an object-store folder such as s3a://bucket/spark-events (pods have no shared local disk)"
+        ),
+        (
+            "eventLogDir: 1️⃣\"gs://events/{team}\"",
+            "observability.eventLogDir 'gs://events/{team}' cannot hold event logs: '{team}' is not a placeholder; use {region} or {cluster}"
+        ),
+        (
+            "scrapeNamespace: 1️⃣Observability",
+            "observability.scrapeNamespace 'Observability' is not a valid DNS label: it contains uppercase 'O'; use lowercase letters"
+        ),
     ])
     func settingsAreChecked(line: String, message: String) {
         let c = RuleCase(template: "templates/platform.yaml", Fixtures.platform + "observability:\n  \(line)\n")
@@ -31,18 +49,19 @@ import Testing
     }
 
     @Test func teamsCannotTurnItOff() {
-        let team = "team: alpha\nowners: { admins: [a] }\nenvironments: { dev: { regions: [us-west-2], size: small } }\n" + """
-            jobs:
-              - name: j
-                type: batch
-                mainApplicationFile: s3://x/y.py
-                sparkConf:
-                  1️⃣spark.eventLog.enabled: "false"
-                  2️⃣spark.metrics.conf.*.sink.prometheusServlet.class: x
-                  3️⃣spark.ui.enabled: "false"
-                  spark.sql.shuffle.partitions: "40"
+        let team =
+            "team: alpha\nowners: { admins: [a] }\nenvironments: { dev: { regions: [us-west-2], size: small } }\n" + """
+                jobs:
+                  - name: j
+                    type: batch
+                    mainApplicationFile: s3://x/y.py
+                    sparkConf:
+                      1️⃣spark.eventLog.enabled: "false"
+                      2️⃣spark.metrics.conf.*.sink.prometheusServlet.class: x
+                      3️⃣spark.ui.enabled: "false"
+                      spark.sql.shuffle.partitions: "40"
 
-            """
+                """
         let with = RuleCase(team: team, extra: ["templates/platform.yaml": Fixtures.platform + Self.settings])
         #expect(with.errors.map(\.location) == [with.at("1️⃣"), with.at("2️⃣"), with.at("3️⃣")])
         // Without platform settings the properties are the team's own.
@@ -50,7 +69,8 @@ import Testing
     }
 
     @Test func everySparkApplicationReports() throws {
-        let team = "team: alpha\nowners: { admins: [a] }\nenvironments: { dev: { regions: [us-west-2, eu-west-1], size: small } }\n"
+        let team =
+            "team: alpha\nowners: { admins: [a] }\nenvironments: { dev: { regions: [us-west-2, eu-west-1], size: small } }\n"
             + "sparkConnect: [{ name: default, hotClusters: { dev: 1 } }]\n"
             + "jobs: [{ name: b, type: batch, mainApplicationFile: s3://x/y.py, schedule: \"0 3 * * *\" }, { name: s, type: streaming, mainApplicationFile: s3://x/s.py }]\n"
         for flavor in ["apache", "kubeflow"] {
@@ -82,7 +102,8 @@ enum SparkApplications {
             let region = manifest.object["metadata"]?["labels"]?["pedregal.io/region"]?.string ?? ""
             switch manifest.id.kind {
             case "SparkApplication": return [(region, manifest.object)]
-            case "ScheduledSparkApplication": return [(region, ["metadata": manifest.object["metadata"]!, "spec": manifest.object["spec"]!["template"]!])]
+            case "ScheduledSparkApplication":
+                return [(region, ["metadata": manifest.object["metadata"]!, "spec": manifest.object["spec"]!["template"]!])]
             case "ConfigMap":
                 guard let text = manifest.object["data"]?["sparkapplication.yaml"]?.string,
                     let document = YAMLParser().parse(Array(text.utf8), file: "t").documents.first

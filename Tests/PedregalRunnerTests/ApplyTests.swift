@@ -251,18 +251,19 @@ import Testing
 
     @Test func aMissingPlatformNamespaceNamesTheComponentToInstall() async throws {
         try await withCluster { cluster in
-            let operatorConfig = Manifests.header + """
-                apiVersion: v1
-                kind: ConfigMap
-                metadata:
-                  name: spark-kubernetes-operator-dynamic-configuration
-                  namespace: spark-operator
-                  labels:
-                \(Manifests.labels(["app.kubernetes.io/name": "spark-kubernetes-operator"]))
-                data:
-                  spark.kubernetes.operator.watchedNamespaces: sjns-alpha-dev
+            let operatorConfig =
+                Manifests.header + """
+                    apiVersion: v1
+                    kind: ConfigMap
+                    metadata:
+                      name: spark-kubernetes-operator-dynamic-configuration
+                      namespace: spark-operator
+                      labels:
+                    \(Manifests.labels(["app.kubernetes.io/name": "spark-kubernetes-operator"]))
+                    data:
+                      spark.kubernetes.operator.watchedNamespaces: sjns-alpha-dev
 
-                """
+                    """
             let route = Manifests.configMap(
                 "route.sjns-alpha-dev.default", namespace: "spark-gateway", extraLabels: ["pedregal.io/component": "gateway-route"])
             let folder = try cluster.folder(

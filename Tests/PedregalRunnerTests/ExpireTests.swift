@@ -147,11 +147,14 @@ import Testing
             ])
             let captured = Captured()
             #expect(
-                await Runner.apply(folder: folder, dryRun: false, prune: false, context: cluster.context(captured, now: "2027-01-01T00:00:00Z"))
+                await Runner.apply(
+                    folder: folder, dryRun: false, prune: false, context: cluster.context(captured, now: "2027-01-01T00:00:00Z"))
                     == .success)
-            #expect(captured.lines.contains(
-                "expired    SparkApplication sjns-ml-stg/sc-eval-0 (expired at 2026-12-31T00:00:00Z; `pedregal expire` removes it)"))
-            #expect(captured.lines.last == "sk8-us-west-2: 3 objects, 2 created, 0 configured, 0 unchanged, 0 failed, 1 expired (not applied)")
+            #expect(
+                captured.lines.contains(
+                    "expired    SparkApplication sjns-ml-stg/sc-eval-0 (expired at 2026-12-31T00:00:00Z; `pedregal expire` removes it)"))
+            #expect(
+                captured.lines.last == "sk8-us-west-2: 3 objects, 2 created, 0 configured, 0 unchanged, 0 failed, 1 expired (not applied)")
             #expect(names(cluster.fake) == ["sc-later-0"])
             #expect(!cluster.fake.requests.contains { $0.path.hasSuffix("/sc-eval-0") })
 
@@ -159,7 +162,8 @@ import Testing
             cluster.fake.setStatus(
                 "spark.apache.org/v1", "SparkApplication", namespace: "sjns-ml-stg", name: "sc-later-0",
                 ["currentState": ["currentStateSummary": "RunningHealthy"]])
-            _ = await Runner.status(folder: folder, wait: false, timeout: .seconds(1), context: cluster.context(status, now: "2027-01-01T00:00:00Z"))
+            _ = await Runner.status(
+                folder: folder, wait: false, timeout: .seconds(1), context: cluster.context(status, now: "2027-01-01T00:00:00Z"))
             #expect(status.lines.contains { $0.hasPrefix("expired    SparkApplication sjns-ml-stg/sc-eval-0") })
         }
     }

@@ -1,6 +1,6 @@
+import Foundation
 import PedregalBasics
 import PedregalDiagnostics
-import Foundation
 import PedregalManifests
 import PedregalRunner
 import PedregalYAML

@@ -93,7 +93,9 @@ import Testing
             let captured = Captured()
             #expect(await Runner.apply(folder: folder, dryRun: true, prune: true, context: cluster.context(captured)) == .success)
             #expect(captured.lines.contains("prune: 4 objects in sk8-us-west-2 no longer in \(folder):"))
-            #expect(captured.lines.contains("skipped    Namespace sjns-old-dev (dry run; pass --prune-namespaces to delete it and everything in it)"))
+            #expect(
+                captured.lines.contains(
+                    "skipped    Namespace sjns-old-dev (dry run; pass --prune-namespaces to delete it and everything in it)"))
             let deletes = cluster.fake.requests.filter { $0.method == "DELETE" }
             #expect(deletes.count == 3)
             #expect(deletes.allSatisfy { $0.query["dryRun"] == "All" })
@@ -153,7 +155,8 @@ import Testing
             // Everything was listed before the first delete, by discovery of what namespaces can hold.
             let firstDelete = try #require(cluster.fake.requests.firstIndex { $0.method == "DELETE" })
             let listed = cluster.fake.requests[..<firstDelete].filter { $0.path.hasPrefix("/api/v1/namespaces/sjns-old-dev/") }
-            #expect(Set(listed.map(\.path)).isSuperset(of: ["/api/v1/namespaces/sjns-old-dev/secrets", "/api/v1/namespaces/sjns-old-dev/pods"]))
+            #expect(
+                Set(listed.map(\.path)).isSuperset(of: ["/api/v1/namespaces/sjns-old-dev/secrets", "/api/v1/namespaces/sjns-old-dev/pods"]))
             #expect(!listed.contains { $0.path.hasSuffix("/events") })
             #expect(cluster.fake.object("v1", "Namespace", namespace: nil, name: "sjns-old-dev") == nil)
             let document = Captured()
@@ -176,7 +179,8 @@ import Testing
             #expect(captured.lines.contains { $0.hasPrefix("failed     cannot list Secret in v1: 403 Forbidden:") })
             #expect(
                 captured.lines.contains {
-                    $0.hasPrefix("failed     Namespace sjns-old-dev: not deleted: what it holds could not all be listed (cannot list Secret in v1")
+                    $0.hasPrefix(
+                        "failed     Namespace sjns-old-dev: not deleted: what it holds could not all be listed (cannot list Secret in v1")
                 })
             #expect(cluster.fake.object("v1", "Namespace", namespace: nil, name: "sjns-old-dev") != nil)
             #expect(!cluster.fake.requests.contains { $0.method == "DELETE" && $0.path == "/api/v1/namespaces/sjns-old-dev" })

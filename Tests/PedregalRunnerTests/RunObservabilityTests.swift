@@ -10,8 +10,10 @@ import Testing
     static func template(_ apiVersion: String) -> YAMLValue {
         [
             "apiVersion": .string(apiVersion), "kind": "SparkApplication",
-            "metadata": ["name": "daily", "namespace": "sjns-alpha-prod", "labels": ["pedregal.io/job": "daily"],
-                         "annotations": ["pedregal.io/history-server": "https://history.example.team/"]],
+            "metadata": [
+                "name": "daily", "namespace": "sjns-alpha-prod", "labels": ["pedregal.io/job": "daily"],
+                "annotations": ["pedregal.io/history-server": "https://history.example.team/"],
+            ],
             "spec": apiVersion.hasPrefix("spark.apache.org")
                 ? ["driverSpec": ["podTemplateSpec": ["metadata": ["labels": ["pedregal.io/team": "alpha"]]]]]
                 : ["driver": ["cores": 1], "executor": ["cores": 1]],
@@ -36,8 +38,10 @@ import Testing
     @Test func historyLinks() {
         var apache = Self.template("spark.apache.org/v1")
         #expect(HistoryLink.of(apache, group: "spark.apache.org") == "https://history.example.team")
-        apache = YAMLValue.object(["apiVersion": apache["apiVersion"]!, "metadata": apache["metadata"]!,
-                                   "status": ["currentAttemptSummary": ["attemptInfo": ["id": 2]]]])
+        apache = YAMLValue.object([
+            "apiVersion": apache["apiVersion"]!, "metadata": apache["metadata"]!,
+            "status": ["currentAttemptSummary": ["attemptInfo": ["id": 2]]],
+        ])
         #expect(HistoryLink.of(apache, group: "spark.apache.org") == "https://history.example.team/history/daily-2")
 
         let kubeflow: YAMLValue = [
@@ -47,8 +51,10 @@ import Testing
         #expect(HistoryLink.of(kubeflow, group: "sparkoperator.k8s.io") == "https://history.example.team/history/spark-4f1c2e")
 
         let long: YAMLValue = [
-            "metadata": ["name": .string(String(repeating: "a", count: 50)),
-                         "annotations": ["pedregal.io/history-server": "https://h.example.team"]],
+            "metadata": [
+                "name": .string(String(repeating: "a", count: 50)),
+                "annotations": ["pedregal.io/history-server": "https://h.example.team"],
+            ],
             "status": [:],
         ]
         #expect(HistoryLink.of(long, group: "spark.apache.org") == "https://h.example.team")

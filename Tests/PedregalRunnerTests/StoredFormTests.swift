@@ -125,7 +125,9 @@ import Testing
 
             // The folder stops setting data.b: the server removes it, though
             // what is left is a subset of the live object.
-            try cluster.folder(["sjns-alpha-dev/configmap-spark-defaults.yaml": Manifests.configMap("spark-defaults", namespace: "sjns-alpha-dev")])
+            try cluster.folder([
+                "sjns-alpha-dev/configmap-spark-defaults.yaml": Manifests.configMap("spark-defaults", namespace: "sjns-alpha-dev")
+            ])
             // A controller writing status between the runner's read and its
             // apply is no change of the folder's.
             let server = "/apis/spark.apache.org/v1/namespaces/sjns-alpha-dev/sparkapplications/sc-default-0"
@@ -157,7 +159,8 @@ import Testing
             let first = Captured()
             #expect(await Runner.apply(folder: path, dryRun: false, prune: true, context: context(first)) == .success, "\(first.out)")
             let total = folder.manifests.count
-            #expect(first.lines.last == "\(folder.cluster): \(total) objects, \(total) created, 0 configured, 0 unchanged, 0 failed; 0 pruned")
+            #expect(
+                first.lines.last == "\(folder.cluster): \(total) objects, \(total) created, 0 configured, 0 unchanged, 0 failed; 0 pruned")
 
             cluster.fake.runEverySparkApplication()
             let status = Captured()
@@ -168,7 +171,8 @@ import Testing
 
             let again = Captured()
             #expect(await Runner.apply(folder: path, dryRun: false, prune: true, context: context(again)) == .success)
-            #expect(again.lines.last == "\(folder.cluster): \(total) objects, 0 created, 0 configured, \(total) unchanged, 0 failed; 0 pruned")
+            #expect(
+                again.lines.last == "\(folder.cluster): \(total) objects, 0 created, 0 configured, \(total) unchanged, 0 failed; 0 pruned")
         }
     }
 

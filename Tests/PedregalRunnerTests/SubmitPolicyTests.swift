@@ -13,7 +13,9 @@ import Testing
     func withTemplate(policy: String?, _ body: (TestCluster, JobSource) async throws -> Void) async throws {
         try await withCluster { cluster in
             cluster.fake.seed(Manifests.namespace("sjns-alpha-prod"))
-            try Paths.write(["generated/sk8-us-west-2/sjns-alpha-prod/configmap-job-daily.yaml": JobTests.templateFile(policy: policy)], to: cluster.root)
+            try Paths.write(
+                ["generated/sk8-us-west-2/sjns-alpha-prod/configmap-job-daily.yaml": JobTests.templateFile(policy: policy)],
+                to: cluster.root)
             let template = try JobTemplates.find(
                 generated: cluster.root.appendingPathComponent("generated").path, team: "alpha", job: "daily", environment: "prod",
                 region: nil)
@@ -27,7 +29,9 @@ import Testing
         fake.objects(group: "spark.apache.org", kind: "SparkApplication").compactMap { $0["metadata"]?["name"]?.string }
     }
 
-    func submit(_ cluster: TestCluster, _ source: JobSource, token: String?, timing: RunTiming = .now) async -> (PedregalRunner.ExitStatus, Captured) {
+    func submit(_ cluster: TestCluster, _ source: JobSource, token: String?, timing: RunTiming = .now) async -> (
+        PedregalRunner.ExitStatus, Captured
+    ) {
         let captured = Captured()
         let status = await Runner.submit(
             source, token: token, args: nil, timing: timing, context: cluster.context(captured, cluster: "sk8-us-west-2"))
@@ -59,7 +63,8 @@ import Testing
             // The same token again is the same run, active or not.
             let (again, same) = await submit(cluster, source, token: "daily-29012345")
             #expect(again == .success)
-            #expect(same.lines.last == "already submitted: sjns-alpha-prod/\(first) exists for token daily-29012345 (running (RunningHealthy))")
+            #expect(
+                same.lines.last == "already submitted: sjns-alpha-prod/\(first) exists for token daily-29012345 (running (RunningHealthy))")
 
             // Finished, failed or being deleted: no longer active.
             cluster.fake.setStatus(
@@ -95,7 +100,9 @@ import Testing
         try await withTemplate(policy: "Sometimes") { cluster, source in
             let (status, captured) = await submit(cluster, source, token: "a")
             #expect(status == .usage)
-            #expect(captured.err.contains("the template's pedregal.io/concurrency-policy is 'Sometimes'; it must be one of Forbid, Allow, Replace"))
+            #expect(
+                captured.err.contains(
+                    "the template's pedregal.io/concurrency-policy is 'Sometimes'; it must be one of Forbid, Allow, Replace"))
             #expect(!cluster.fake.requests.contains { $0.method == "POST" })
         }
     }
@@ -116,7 +123,8 @@ import Testing
             #expect(time == .success)
             #expect(
                 cluster.fake.object(
-                    "spark.apache.org/v1", "SparkApplication", namespace: "sjns-alpha-prod", name: RunToken.runName(job: "daily", token: "t")
+                    "spark.apache.org/v1", "SparkApplication", namespace: "sjns-alpha-prod",
+                    name: RunToken.runName(job: "daily", token: "t")
                 )?["spec"]?["driverArgs"] == ["--date", "2025-01-16"])
 
             // Without any, the current time, said so.
@@ -161,7 +169,10 @@ import Testing
             #expect(captured.lines.last == "submitted sjns-alpha-prod/\(name) (spark.apache.org/v1 SparkApplication, token daily-28948530)")
             let run = try #require(cluster.fake.object("spark.apache.org/v1", "SparkApplication", namespace: "sjns-alpha-prod", name: name))
             #expect(run["spec"]?["driverArgs"] == ["--date", "2025-01-15"])
-            #expect(cluster.fake.requests.contains { $0.method == "GET" && $0.path == "/apis/batch/v1/namespaces/sjns-alpha-prod/jobs/daily-28948530" })
+            #expect(
+                cluster.fake.requests.contains {
+                    $0.method == "GET" && $0.path == "/apis/batch/v1/namespaces/sjns-alpha-prod/jobs/daily-28948530"
+                })
 
             // Without the annotation (before Kubernetes 1.28), from the minute in the Job's name, and said so.
             cluster.fake.seed(
@@ -175,7 +186,10 @@ import Testing
                 """)
             let (older, olderOutput) = await submit(cluster, source, token: nil, timing: .scheduledJob("daily-28949970"))
             #expect(older == .success)
-            #expect(olderOutput.lines.first?.hasPrefix("logical time 2025-01-16T03:30:00Z (the scheduled time in the name of Job sjns-alpha-prod/daily-28949970 (minutes since 1970") == true)
+            #expect(
+                olderOutput.lines.first?.hasPrefix(
+                    "logical time 2025-01-16T03:30:00Z (the scheduled time in the name of Job sjns-alpha-prod/daily-28949970 (minutes since 1970"
+                ) == true)
             #expect(olderOutput.lines.first?.contains("the Job has no batch.kubernetes.io/cronjob-scheduled-timestamp annotation") == true)
 
             let (missing, missingOutput) = await submit(cluster, source, token: nil, timing: .scheduledJob("daily-1"))

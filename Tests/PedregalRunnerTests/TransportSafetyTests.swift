@@ -47,8 +47,12 @@ import Testing
                     + "(\"specifying a root certificates file with the insecure flag is not allowed\"): remove one of them")
         }
         // Either alone is accepted.
-        #expect(try Connection.resolve(ConnectionOptions(kubeconfig: kubeconfig(
-            "{ server: \"https://c:443\", insecure-skip-tls-verify: true }")), environment: [:]).insecureSkipTLSVerify)
+        #expect(
+            try Connection.resolve(
+                ConnectionOptions(
+                    kubeconfig: kubeconfig(
+                        "{ server: \"https://c:443\", insecure-skip-tls-verify: true }")), environment: [:]
+            ).insecureSkipTLSVerify)
         let flags = #expect(throws: RunnerError.self) {
             try Connection.resolve(
                 ConnectionOptions(
@@ -81,12 +85,18 @@ import Testing
         #expect(tokenFile?.status == .refused)
 
         for server in ["http://127.0.0.1:8001", "http://localhost:8001", "http://[::1]:8001", "http://127.3.2.1"] {
-            let connection = try Connection.resolve(ConnectionOptions(kubeconfig: kubeconfig("{ server: \"\(server)\" }")), environment: [:])
+            let connection = try Connection.resolve(
+                ConnectionOptions(kubeconfig: kubeconfig("{ server: \"\(server)\" }")), environment: [:])
             #expect(connection.token == "abc", "\(server)")
         }
         // https carries tokens anywhere; plain http without a token (kubectl proxy elsewhere) sends nothing secret.
-        #expect(try Connection.resolve(ConnectionOptions(kubeconfig: kubeconfig("{ server: \"https://api.example\" }")), environment: [:]).token == "abc")
-        #expect(try Connection.resolve(ConnectionOptions(kubeconfig: kubeconfig("{ server: \"http://api.example\" }", user: "{}")), environment: [:]).token == nil)
+        #expect(
+            try Connection.resolve(ConnectionOptions(kubeconfig: kubeconfig("{ server: \"https://api.example\" }")), environment: [:]).token
+                == "abc")
+        #expect(
+            try Connection.resolve(
+                ConnectionOptions(kubeconfig: kubeconfig("{ server: \"http://api.example\" }", user: "{}")), environment: [:]
+            ).token == nil)
         #expect(!Connection.isLoopback("127.0.0.1.example.com"))
         #expect(!Connection.isLoopback("128.0.0.1"))
     }
@@ -96,7 +106,10 @@ import Testing
             let folder = try cluster.folder(Manifests.tenant())
             // A name that only looks like loopback is not: the token stays home.
             try Paths.write(
-                ["kubeconfig": TestCluster.kubeconfig(server: "http://127.0.0.1.nip.invalid:\(cluster.server.port)", cluster: TestCluster.name, token: "test-token")],
+                [
+                    "kubeconfig": TestCluster.kubeconfig(
+                        server: "http://127.0.0.1.nip.invalid:\(cluster.server.port)", cluster: TestCluster.name, token: "test-token")
+                ],
                 to: cluster.root)
             let captured = Captured()
             #expect(await Runner.apply(folder: folder, dryRun: false, prune: false, context: cluster.context(captured)) == .refused)

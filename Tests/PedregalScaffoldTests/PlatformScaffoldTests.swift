@@ -21,11 +21,12 @@ import Testing
 
     @Test func scaffoldHoldsEveryPartOfARepository() {
         let paths = PlatformScaffold().files.map(\.path)
-        #expect(paths == [
-            ".github/workflows/pedregal.yml", ".gitignore", "README.md", "schemas/team.schema.json",
-            "teams/analytics.yaml", "templates/catalogs.yaml", "templates/engines.yaml", "templates/environments.yaml",
-            "templates/platform.yaml", "templates/regions.yaml", "templates/sizes.yaml",
-        ])
+        #expect(
+            paths == [
+                ".github/workflows/pedregal.yml", ".gitignore", "README.md", "schemas/team.schema.json",
+                "teams/analytics.yaml", "templates/catalogs.yaml", "templates/engines.yaml", "templates/environments.yaml",
+                "templates/platform.yaml", "templates/regions.yaml", "templates/sizes.yaml",
+            ])
     }
 
     @Test func everyTemplateExplainsItsFields() {
@@ -34,8 +35,10 @@ import Testing
             #expect(comments.count >= 3, "\(file.path) has \(comments.count) comment lines")
         }
         let platform = PlatformScaffold().templateFiles[0].contents
-        for key in ["domain", "namespacePrefix", "sparkConnectPort", "gatewayNamespace", "groupPrefix", "operator",
-                    "operatorNamespace", "runnerImage", "argocd", "observability"] {
+        for key in [
+            "domain", "namespacePrefix", "sparkConnectPort", "gatewayNamespace", "groupPrefix", "operator",
+            "operatorNamespace", "runnerImage", "argocd", "observability",
+        ] {
             #expect(platform.contains("\(key):"), "templates/platform.yaml does not mention \(key)")
         }
     }
@@ -78,8 +81,9 @@ import Testing
 
     @Test func aDanglingLinkCountsAsExisting() throws {
         let folder = try Paths.temporaryDirectory()
-        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent(".gitignore").path,
-                                                   withDestinationPath: "/nonexistent/target")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.appendingPathComponent(".gitignore").path,
+            withDestinationPath: "/nonexistent/target")
         #expect(ScaffoldWriter(root: folder).existing(PlatformScaffold().files) == [".gitignore"])
     }
 

@@ -20,8 +20,9 @@ import Testing
     @Test func everyCommandPrintsTheVersion() {
         for command in [[], ["validate"], ["submit"], ["job", "status"], ["init"], ["diff"]] {
             let result = Shell.run([Paths.binary.path] + command + ["--version"])
-            #expect(result.status == 0 && result.stdout == version + "\n",
-                    "pedregal \(command.joined(separator: " ")) --version: \(result.status) \(result.stdout)\(result.stderr)")
+            #expect(
+                result.status == 0 && result.stdout == version + "\n",
+                "pedregal \(command.joined(separator: " ")) --version: \(result.status) \(result.stdout)\(result.stderr)")
         }
     }
 

@@ -40,60 +40,63 @@ import Testing
     }
 
     @Test func removesAMiddleEntryWithItsComment() throws {
-        #expect(try remove(["training-eval"], from: Self.team) == """
-            # The ML platform team.
-            team: ml-platform
-            owners:
-              admins: [ml-platform-admins]   # Okta
-            sparkConnect:
-              - name: default
-                hotClusters: { prod: 1 }
-              - name: scratch
-                expiresAt: "2026-12-01T00:00:00Z"
+        #expect(
+            try remove(["training-eval"], from: Self.team) == """
+                # The ML platform team.
+                team: ml-platform
+                owners:
+                  admins: [ml-platform-admins]   # Okta
+                sparkConnect:
+                  - name: default
+                    hotClusters: { prod: 1 }
+                  - name: scratch
+                    expiresAt: "2026-12-01T00:00:00Z"
 
-            # Jobs follow.
-            jobs:
-              - name: nightly
-                type: batch
+                # Jobs follow.
+                jobs:
+                  - name: nightly
+                    type: batch
 
-            """)
+                """)
     }
 
     @Test func removesTheLastEntryAndKeepsWhatFollows() throws {
-        #expect(try remove(["scratch"], from: Self.team) == """
-            # The ML platform team.
-            team: ml-platform
-            owners:
-              admins: [ml-platform-admins]   # Okta
-            sparkConnect:
-              - name: default
-                hotClusters: { prod: 1 }
-              # Q4 evaluation; remove after the review
-              - name: training-eval       # temporary
-                environments: [staging]
-                expiresAt: 2026-12-31T00:00:00Z
+        #expect(
+            try remove(["scratch"], from: Self.team) == """
+                # The ML platform team.
+                team: ml-platform
+                owners:
+                  admins: [ml-platform-admins]   # Okta
+                sparkConnect:
+                  - name: default
+                    hotClusters: { prod: 1 }
+                  # Q4 evaluation; remove after the review
+                  - name: training-eval       # temporary
+                    environments: [staging]
+                    expiresAt: 2026-12-31T00:00:00Z
 
-            # Jobs follow.
-            jobs:
-              - name: nightly
-                type: batch
+                # Jobs follow.
+                jobs:
+                  - name: nightly
+                    type: batch
 
-            """)
+                """)
     }
 
     @Test func removingEveryEntryRemovesTheKey() throws {
-        #expect(try remove(["default", "training-eval", "scratch"], from: Self.team) == """
-            # The ML platform team.
-            team: ml-platform
-            owners:
-              admins: [ml-platform-admins]   # Okta
+        #expect(
+            try remove(["default", "training-eval", "scratch"], from: Self.team) == """
+                # The ML platform team.
+                team: ml-platform
+                owners:
+                  admins: [ml-platform-admins]   # Okta
 
-            # Jobs follow.
-            jobs:
-              - name: nightly
-                type: batch
+                # Jobs follow.
+                jobs:
+                  - name: nightly
+                    type: batch
 
-            """)
+                """)
     }
 
     @Test func removesAtTheEndOfTheFileWithoutANewline() throws {

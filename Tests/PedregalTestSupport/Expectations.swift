@@ -18,9 +18,10 @@ public struct RuleCase {
     public init(template file: String, _ text: String, extra: [String: String] = [:]) {
         self.marked = MarkedText(text)
         self.file = file
-        self.diagnostics = Fixtures.compile(
-            ["teams/alpha.yaml": Fixtures.team].merging(extra) { _, new in new }.merging([file: marked.text]) { _, new in new }
-        ).diagnostics
+        self.diagnostics =
+            Fixtures.compile(
+                ["teams/alpha.yaml": Fixtures.team].merging(extra) { _, new in new }.merging([file: marked.text]) { _, new in new }
+            ).diagnostics
     }
 
     /// The location of a marker in the case's file.

@@ -68,8 +68,10 @@ public enum Shell {
     }
 
     /// Runs `arguments` (looked up on PATH), waits, and captures output.
-    public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil,
-                           stdin: String? = nil) -> Result {
+    public static func run(
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil,
+        stdin: String? = nil
+    ) -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -77,7 +79,9 @@ public enum Shell {
         if let environment {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         }
-        let out = Pipe(), err = Pipe(), input = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
@@ -95,8 +99,9 @@ public enum Shell {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 }
 

@@ -18,23 +18,24 @@ import Testing
             "metadata": ["name": "x", "labels": ["a": "b"]],
             "data": ["empty": [:], "list": ["one", ["k": "v", "m": 2]], "none": []],
         ]
-        #expect(YAMLWriter.document(value, header: ["Generated"]) == """
-            # Generated
-            apiVersion: v1
-            kind: ConfigMap
-            metadata:
-              name: x
-              labels:
-                a: b
-            data:
-              empty: {}
-              list:
-              - one
-              - k: v
-                m: 2
-              none: []
+        #expect(
+            YAMLWriter.document(value, header: ["Generated"]) == """
+                # Generated
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: x
+                  labels:
+                    a: b
+                data:
+                  empty: {}
+                  list:
+                  - one
+                  - k: v
+                    m: 2
+                  none: []
 
-            """)
+                """)
     }
 
     @Test(arguments: [

@@ -140,7 +140,7 @@ public struct Applier: Sendable {
                 return ObjectResult(id: id, action: .created)
             }
             return ObjectResult(id: id, action: Self.outcome(before: live, after: applied.object, dryRun: dryRun))
-        } catch where isFatal(error) {
+        } catch  where isFatal(error) {
             throw error
         } catch let error as APIError {
             if let namespace = id.namespace, !ownNamespaces.contains(namespace), error.isMissingNamespace(namespace) {

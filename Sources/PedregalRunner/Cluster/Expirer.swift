@@ -81,7 +81,7 @@ public struct Expirer: Sendable {
                     result = ObjectResult(id: id, action: .deleted, message: "expired at \(expiresAt)")
                 } catch let error as APIError where error.code == 404 {
                     result = ObjectResult(id: id, action: .deleted, message: "expired at \(expiresAt), already gone")
-                } catch where !isFatal(error) {
+                } catch  where !isFatal(error) {
                     result = .failed(id, error)
                 }
                 report.results.append(result)

@@ -39,7 +39,7 @@ struct NamespaceLister: Sendable {
             let items: [YAMLValue]
             do {
                 items = try await session.api.list(resource.collectionPath(namespace: namespace), labelSelector: nil)
-            } catch where !isFatal(error) {
+            } catch  where !isFatal(error) {
                 contents.problems.append("cannot list \(resource.kind) in \(resource.apiVersion): \(error.runnerFailure.message)")
                 continue
             }

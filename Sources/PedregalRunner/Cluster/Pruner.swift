@@ -183,7 +183,7 @@ public struct Pruner: Sendable {
             do {
                 items = try await session.api.list(
                     resource.collectionPath(namespace: nil), labelSelector: Self.selector(cluster: folder.cluster))
-            } catch where !isFatal(error) {
+            } catch  where !isFatal(error) {
                 let failure = error.runnerFailure
                 failures.append("cannot list \(resource.kind) in \(resource.apiVersion): \(failure.message)")
                 status = max(status, failure.status)

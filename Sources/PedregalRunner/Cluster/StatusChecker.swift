@@ -193,7 +193,7 @@ public struct StatusChecker: Sendable {
             return ObjectStatus(
                 id: id, present: true, differences: Drift.differences(desired: manifest.object, live: live),
                 health: Health.evaluate(live, group: id.group, kind: id.kind), problem: nil)
-        } catch where isFatal(error) {
+        } catch  where isFatal(error) {
             throw error
         } catch {
             let failure = error.runnerFailure

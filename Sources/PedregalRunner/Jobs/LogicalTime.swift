@@ -49,7 +49,8 @@ public struct LogicalTime: Sendable, Equatable {
         if !isDate, let seconds = RFC3339.seconds(text) {
             return LogicalTime(seconds: seconds, source: "--logical-date \(text)")
         }
-        throw RunnerError.usage("--logical-date '\(text)' is neither a date such as 2025-01-15 nor an RFC 3339 time such as 2025-01-15T03:00:00Z")
+        throw RunnerError.usage(
+            "--logical-date '\(text)' is neither a date such as 2025-01-15 nor an RFC 3339 time such as 2025-01-15T03:00:00Z")
     }
 
     /// The scheduled time of the Job `job` (`namespace/name`), read from its
@@ -58,22 +59,22 @@ public struct LogicalTime: Sendable, Equatable {
     /// `<cronjob>-<scheduled time in minutes since 1970>` (`getJobName` in
     /// kubernetes' pkg/controller/cronjob/utils.go).
     public static func scheduled(job: YAMLValue, name: String, namespace: String) throws -> LogicalTime {
-        let where_ = "Job \(namespace)/\(name)"
+        let whereText = "Job \(namespace)/\(name)"
         if let stamp = job["metadata"]?["annotations"]?[scheduledTimestampAnnotation]?.string {
             guard let seconds = RFC3339.seconds(stamp) else {
-                throw RunnerError.failure("\(where_) has \(scheduledTimestampAnnotation) '\(stamp)', which is not an RFC 3339 time")
+                throw RunnerError.failure("\(whereText) has \(scheduledTimestampAnnotation) '\(stamp)', which is not an RFC 3339 time")
             }
-            return LogicalTime(seconds: seconds, source: "the scheduled time of \(where_) (\(scheduledTimestampAnnotation))")
+            return LogicalTime(seconds: seconds, source: "the scheduled time of \(whereText) (\(scheduledTimestampAnnotation))")
         }
         guard let minutes = scheduledMinutes(jobName: name) else {
             throw RunnerError.failure(
-                "\(where_) has no \(scheduledTimestampAnnotation) annotation and its name does not end in the "
+                "\(whereText) has no \(scheduledTimestampAnnotation) annotation and its name does not end in the "
                     + "scheduled minute the CronJob controller puts there; is it a CronJob's Job? "
                     + "Use --logical-date to give the date instead")
         }
         return LogicalTime(
             seconds: Double(minutes) * 60,
-            source: "the scheduled time in the name of \(where_) (minutes since 1970, as the CronJob controller names "
+            source: "the scheduled time in the name of \(whereText) (minutes since 1970, as the CronJob controller names "
                 + "its Jobs; the Job has no \(scheduledTimestampAnnotation) annotation, which Kubernetes sets from 1.28 on)")
     }
 

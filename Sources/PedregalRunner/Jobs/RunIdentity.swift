@@ -93,7 +93,8 @@ public enum RunToken {
         var spec = object["spec"]?.mapValue ?? YAMLMap()
         if let args { spec[argsKey] = .list(args.map(YAMLValue.string)) }
         // Log shipping and metrics pick labels off the pods: name the run there too.
-        let podPaths = group == JobState.kubeflowGroup
+        let podPaths =
+            group == JobState.kubeflowGroup
             ? [["driver", "labels"], ["executor", "labels"]]
             : [["driverSpec", "podTemplateSpec", "metadata", "labels"], ["executorSpec", "podTemplateSpec", "metadata", "labels"]]
         for path in podPaths { spec = Self.setting(Vocabulary.run, to: name, at: path[...], in: spec) }

@@ -118,7 +118,7 @@ public actor Discovery {
             let apiVersion = group.isEmpty ? preferred : "\(group)/\(preferred)"
             do {
                 found += try await resources(apiVersion: apiVersion).filter { $0.namespaced && $0.verbs.contains("list") }
-            } catch where !isFatal(error) {
+            } catch  where !isFatal(error) {
                 failures.append("cannot read what \(apiVersion) serves: \(error.runnerFailure.message)")
             }
         }

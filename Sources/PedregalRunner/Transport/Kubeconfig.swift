@@ -131,17 +131,17 @@ public struct Kubeconfig: Sendable {
 
     /// The context `name` (or the current context) with its cluster and user.
     public func resolve(context name: String?) throws -> (context: Context, cluster: Cluster, user: User) {
-        let where_ = files.isEmpty ? "the kubeconfig" : files.map { "'\($0)'" }.joined(separator: ", ")
+        let whereText = files.isEmpty ? "the kubeconfig" : files.map { "'\($0)'" }.joined(separator: ", ")
         let available = contexts.keys.sorted()
         let listing = available.isEmpty ? "it defines no contexts" : "contexts: \(available.joined(separator: ", "))"
         guard let chosen = name ?? currentContext else {
-            throw RunnerError.usage("\(where_) sets no current-context; pass --context (\(listing))")
+            throw RunnerError.usage("\(whereText) sets no current-context; pass --context (\(listing))")
         }
         guard let context = contexts[chosen] else {
-            throw RunnerError.usage("context '\(chosen)' is not in \(where_) (\(listing))")
+            throw RunnerError.usage("context '\(chosen)' is not in \(whereText) (\(listing))")
         }
         guard let cluster = clusters[context.cluster] else {
-            throw RunnerError.usage("context '\(chosen)' names cluster '\(context.cluster)', which \(where_) does not define")
+            throw RunnerError.usage("context '\(chosen)' names cluster '\(context.cluster)', which \(whereText) does not define")
         }
         let user: User
         if context.user.isEmpty {
@@ -149,7 +149,7 @@ public struct Kubeconfig: Sendable {
         } else if let found = users[context.user] {
             user = found
         } else {
-            throw RunnerError.usage("context '\(chosen)' names user '\(context.user)', which \(where_) does not define")
+            throw RunnerError.usage("context '\(chosen)' names user '\(context.user)', which \(whereText) does not define")
         }
         return (context, cluster, user)
     }

@@ -72,8 +72,7 @@ public final class KubernetesClient: KubernetesAPI {
     }
 
     /// PATCH as `application/apply-patch+yaml`; HTTP 201 means created.
-    public func apply(_ path: String, object: YAMLValue, fieldManager: String, force: Bool, dryRun: Bool) async throws -> Applied
-    {
+    public func apply(_ path: String, object: YAMLValue, fieldManager: String, force: Bool, dryRun: Bool) async throws -> Applied {
         var query = [("fieldManager", fieldManager)]
         if force { query.append(("force", "true")) }
         if dryRun { query.append(("dryRun", "All")) }
