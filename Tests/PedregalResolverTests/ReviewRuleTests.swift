@@ -85,7 +85,7 @@ import Testing
                 environments: { dev: { regions: [us-west-2], size: large } }
                 jobs:
                   - name: grows
-                    type: batch
+                    type: streaming
                     mainApplicationFile: s3://x/y.jar
                     mainClass: a.B
                     executor: { instances: 2, cores: 1, memory: 1g }

@@ -44,6 +44,10 @@ enum FakeCatalog {
             group: "networking.k8s.io", version: "v1", kind: "NetworkPolicy", plural: "networkpolicies", namespaced: true,
             builtIn: true),
         FakeResource(group: "batch", version: "v1", kind: "CronJob", plural: "cronjobs", namespaced: true, builtIn: true),
+        FakeResource(group: "apps", version: "v1", kind: "Deployment", plural: "deployments", namespaced: true, builtIn: true),
+        FakeResource(
+            group: "policy", version: "v1", kind: "PodDisruptionBudget", plural: "poddisruptionbudgets", namespaced: true,
+            builtIn: true),
         FakeResource(group: "batch", version: "v1", kind: "Job", plural: "jobs", namespaced: true, builtIn: true),
         FakeResource(
             group: "spark.apache.org", version: "v1", kind: "SparkApplication", plural: "sparkapplications", namespaced: true,

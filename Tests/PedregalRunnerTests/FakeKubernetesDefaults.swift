@@ -4,7 +4,7 @@ import PedregalYAML
 /// What a real API server does to an object of a built-in kind before it
 /// stores it, for the kinds pedregal emits: every Quantity in canonical form
 /// (`StoredForm`) and the defaults of kubernetes' pkg/apis/*/v1/defaults.go
-/// (core, batch, networking, rbac). Custom resources are stored as sent.
+/// (core, apps, batch, networking, rbac). Custom resources are stored as sent.
 ///
 /// Defaulting runs on every write, as the server decodes every write anew;
 /// it is idempotent, so an apply that changes nothing stores the same object
@@ -40,6 +40,23 @@ enum FakeDefaults {
             // Only the pod template inside the job template is defaulted: the
             // Job defaults (backoffLimit, completions) belong to Job objects.
             edit(&map, ["spec", "jobTemplate", "spec", "template", "spec"]) { podSpec(&$0) }
+        case ("apps", "Deployment"):
+            // pkg/apis/apps/v1/defaults.go SetDefaults_Deployment.
+            edit(&map, ["spec"]) { spec in
+                spec["replicas"] = spec["replicas"] ?? 1
+                spec["revisionHistoryLimit"] = spec["revisionHistoryLimit"] ?? 10
+                spec["progressDeadlineSeconds"] = spec["progressDeadlineSeconds"] ?? 600
+                var strategy = spec["strategy"]?.mapValue ?? [:]
+                strategy["type"] = strategy["type"] ?? "RollingUpdate"
+                if strategy["type"]?.string == "RollingUpdate" {
+                    var rolling = strategy["rollingUpdate"]?.mapValue ?? [:]
+                    rolling["maxUnavailable"] = rolling["maxUnavailable"] ?? "25%"
+                    rolling["maxSurge"] = rolling["maxSurge"] ?? "25%"
+                    strategy["rollingUpdate"] = .map(rolling)
+                }
+                spec["strategy"] = .map(strategy)
+            }
+            edit(&map, ["spec", "template", "spec"]) { podSpec(&$0) }
         case ("batch", "Job"):
             edit(&map, ["spec"]) { spec in
                 if spec["completions"] == nil && spec["parallelism"] == nil { spec["completions"] = 1 }

@@ -96,7 +96,7 @@ extension FakeKubernetes {
     /// Kinds whose `metadata.generation` counts changes to what they ask for:
     /// custom resources and the built-in kinds whose strategy keeps it.
     static func tracksGeneration(_ resource: FakeResource) -> Bool {
-        !resource.builtIn || ["CronJob", "Job", "NetworkPolicy"].contains(resource.kind)
+        !resource.builtIn || ["CronJob", "Job", "NetworkPolicy", "Deployment", "PodDisruptionBudget"].contains(resource.kind)
     }
 
     /// `after` as the server stores an update of `before`: defaults and
