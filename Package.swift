@@ -189,7 +189,10 @@ let package = Package(
         .testTarget(name: "PedregalYAMLTests", dependencies: ["PedregalDiagnostics", "PedregalYAML", "PedregalTestSupport"]),
         .testTarget(name: "PedregalManifestsTests", dependencies: ["PedregalYAML", "PedregalManifests"]),
         .testTarget(name: "PedregalTeamEditsTests", dependencies: ["PedregalTeamEdits"]),
-        .testTarget(name: "PedregalLoaderTests", dependencies: ["PedregalCompiler", "PedregalLoader", "PedregalTestSupport"]),
+        .testTarget(
+            name: "PedregalRenderersTests", dependencies: ["PedregalCompiler", "PedregalManifests", "PedregalYAML", "PedregalTestSupport"]),
+        .testTarget(
+            name: "PedregalLoaderTests", dependencies: ["PedregalSpec", "PedregalCompiler", "PedregalLoader", "PedregalTestSupport"]),
         .testTarget(
             name: "PedregalResolverTests",
             dependencies: [
@@ -213,7 +216,7 @@ let package = Package(
         .testTarget(
             name: "PedregalDiffTests",
             dependencies: [
-                "PedregalCompiler", "PedregalLoader", "PedregalManifests", "PedregalSpec", "PedregalYAML", "PedregalBasics", "PedregalDiff",
+                "PedregalCompiler", "PedregalManifests", "PedregalYAML", "PedregalBasics", "PedregalDiff",
                 "PedregalTestSupport",
             ], exclude: ["Fixtures"]),
         .testTarget(
