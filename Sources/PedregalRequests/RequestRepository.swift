@@ -5,7 +5,6 @@ import PedregalDiff
 import PedregalEmitter
 import PedregalLoader
 import PedregalSpec
-import PedregalTeamEdits
 
 /// A commit's root, compiled once: what reads and checks need.
 public struct Snapshot: Sendable {
@@ -303,16 +302,8 @@ public actor RequestRepository {
     private func write(_ files: [String: [UInt8]], generated: [OutputFile]) async throws {
         let root = settings.checkout
         try await Self.blocking {
-            let staged = try StagedFiles(files, under: root)
             let directory = OutputDirectory(url: URL(fileURLWithPath: root).appendingPathComponent("generated"))
-            let plan = try directory.plan(generated)
-            do {
-                try directory.apply(plan)
-            } catch {
-                staged.discard()
-                throw error
-            }
-            try staged.commit()
+            try directory.apply(directory.plan(generated), withTeamFiles: files, under: root)
         }
     }
 
