@@ -1,4 +1,5 @@
 import Foundation
+import PedregalBasics
 
 /// The input root as it was at a git revision, read with git itself and
 /// without touching the work tree: `ls-tree` for the listing, one `cat-file
@@ -98,7 +99,7 @@ public struct GitSourceTree: SourceTree {
             if let input { stdinHandle.write(input) }
             try? stdinHandle.close()
         }
-        let errors = ErrorBuffer()
+        let errors = LockedData()
         let errHandle = err.fileHandleForReading
         DispatchQueue.global().async(group: group) { errors.set(errHandle.readDataToEndOfFile()) }
         let data = out.fileHandleForReading.readDataToEndOfFile()
@@ -109,21 +110,5 @@ public struct GitSourceTree: SourceTree {
             throw GitError(description: "git \(arguments.first ?? "") failed: \(message)")
         }
         return data
-    }
-}
-
-/// Holds what a background read collected.
-private final class ErrorBuffer: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored = Data()
-    func set(_ data: Data) {
-        lock.lock()
-        stored = data
-        lock.unlock()
-    }
-    var data: Data {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
     }
 }

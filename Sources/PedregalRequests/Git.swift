@@ -1,4 +1,5 @@
 import Foundation
+import PedregalBasics
 
 /// The `git` command line, run in one repository: a small wrapper so that
 /// every git operation of the service is one visible command, with its
@@ -102,7 +103,7 @@ public struct Git: Sendable {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         // Drain standard error beside standard output so neither pipe fills.
-        let errors = ErrorText()
+        let errors = LockedData()
         let group = DispatchGroup()
         let errHandle = err.fileHandleForReading
         DispatchQueue.global().async(group: group) { errors.set(errHandle.readDataToEndOfFile()) }
@@ -130,20 +131,4 @@ public func redactingCredentials(_ text: String) -> String {
         }
     }
     return result + rest
-}
-
-/// What a background read of standard error collected.
-private final class ErrorText: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored = Data()
-    func set(_ data: Data) {
-        lock.lock()
-        stored = data
-        lock.unlock()
-    }
-    var data: Data {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
 }
