@@ -1,7 +1,6 @@
 import ArgumentParser
 import PedregalCompiler
 
-@main
 struct Pedregal: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pedregal",
