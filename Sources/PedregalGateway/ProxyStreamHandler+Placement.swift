@@ -122,6 +122,7 @@ extension ProxyStreamHandler {
                 HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(channel.allocator.buffer(capacity: 0)), endStream: true)), promise: nil
             )
             requestEnded = false
+            requestEndForwarded = true
         }
         channel.flush()
     }

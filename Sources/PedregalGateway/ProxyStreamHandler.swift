@@ -45,6 +45,10 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
     var executionStarted = false
     var backend: BackendStreamHandler?
     var backendChannel: (any Channel)?
+    /// The backend stream has been sent END_STREAM (the client's request is all forwarded).
+    var requestEndForwarded = false
+    /// The backend stream has received END_STREAM (its status).
+    var backendEnded = false
     var responseStarted = false
     let started = ContinuousClock.now
 
@@ -281,6 +285,7 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
     }
 
     func completed(_ status: GRPCStatusCode) {
+        backendEnded = true
         if status == .ok, method == .releaseSession, let route, let sessionID, let identity {
             core.sessions.release(route: route.name, sessionID: sessionID, owner: identity.subject)
         }
@@ -313,7 +318,10 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
             let headers = responseStarted ? GRPCHeaders.trailers(outcome) : GRPCHeaders.trailersOnly(outcome)
             context.writeAndFlush(wrapOutboundOut(.headers(.init(headers: headers, endStream: true))), promise: nil)
         }
-        if let backendChannel { backendChannel.close(promise: nil) }
+        // A backend stream that ended both ways closes itself. Closing it here would send
+        // RST_STREAM for every call, and servers with a rapid-reset guard (NIO's allows 200
+        // in 30 s) drop such a connection: every session on that server would fail.
+        if let backendChannel, !(backendEnded && requestEndForwarded) { backendChannel.close(promise: nil) }
         backend?.detach()
         backend = nil
         if executionStarted, let route, let server {

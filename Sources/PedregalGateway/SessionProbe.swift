@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHPACK
 import NIOHTTP2
@@ -33,7 +34,9 @@ enum SessionProbe {
         let loop = pool.eventLoop
         let promise = OncePromise(loop.makePromise(of: ProbeResult.self))
         let body = SparkConnectRequest.sessionProbe(sessionID: sessionID, userID: userID, operationID: UUID().uuidString.lowercased())
+        let timedOut = NIOLockedValueBox(false)
         let timer = loop.scheduleTask(in: timeout) {
+            timedOut.withLockedValue { $0 = true }
             promise.succeed(.unreachable("no answer within \(timeout.nanoseconds / 1_000_000) ms"))
         }
         pool.openStream(to: server, tls: useTLS) { channel in
@@ -56,7 +59,10 @@ enum SessionProbe {
                 channel.writeAndFlush(HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(buffer), endStream: true)), promise: nil)
                 promise.future.whenComplete { _ in
                     timer.cancel()
-                    channel.close(promise: nil)
+                    // A probe that got its status has ended both ways and closes itself. Closing it
+                    // here would send RST_STREAM, and servers with a rapid-reset guard drop a
+                    // connection that sends many (NIO's allows 200 in 30 s).
+                    if timedOut.withLockedValue({ $0 }) { channel.close(promise: nil) }
                 }
             }
         }

@@ -106,7 +106,7 @@ private final class CollectHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .headers(let headers):
             if let status = headers.headers.first(name: "grpc-status") {
-                complete(Int(status), headers.headers.first(name: "grpc-message") ?? "", context)
+                complete(Int(status), headers.headers.first(name: "grpc-message") ?? "")
             }
         case .data(let data):
             if case .byteBuffer(var buffer) = data.data {
@@ -118,16 +118,19 @@ private final class CollectHandler: ChannelInboundHandler {
         }
     }
 
-    private func complete(_ status: Int?, _ message: String, _ context: ChannelHandlerContext) {
+    private func complete(_ status: Int?, _ message: String) {
         guard !done else { return }
         done = true
         let payload = body.count > 5 ? Array(body.dropFirst(5)) : []
         promise.succeed(UnaryOutcome(status: status, message: message, body: payload, bytes: bytes))
-        context.close(promise: nil)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is TimedOut { complete(nil, "no answer within 30 s", context) }
+        guard event is TimedOut else { return }
+        complete(nil, "no answer within 30 s")
+        // Only an unfinished stream is closed (reset): a finished one closes itself, and a
+        // client that resets every stream trips the server's rapid-reset guard.
+        context.close(promise: nil)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

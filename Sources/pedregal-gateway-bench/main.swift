@@ -224,7 +224,7 @@ func run(_ options: Options) async throws {
 
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 let done = DispatchSemaphore(value: 0)
-Task {
+Task.detached {
     do {
         try await run(options)
     } catch {

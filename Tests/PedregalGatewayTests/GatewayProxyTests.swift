@@ -134,6 +134,22 @@ import FoundationNetworking
         await setup.stop()
     }
 
+    /// A finished stream must close itself, not be reset: NIO's rapid-reset guard
+    /// (on the gateway's listener and on the echo backend, as on any server with
+    /// one) drops a connection after 200 RST_STREAMs in 30 s, failing every call on it.
+    @Test func manyCallsOnOneConnectionReachTheBackend() async throws {
+        let setup = try await Self.start()
+        let token = try setup.token("alice@example.com")
+        for call in 0..<300 {
+            let outcome = try await setup.call(token: token, session: "s-many")
+            guard outcome.status == 0 else {
+                Issue.record("call \(call) of 300 failed: \(outcome.status.map(String.init) ?? "no status"): \(outcome.message)")
+                break
+            }
+        }
+        await setup.stop()
+    }
+
     @Test func servesOperations() async throws {
         let setup = try await Self.start()
         _ = try await setup.call(token: try setup.token("alice@example.com"), session: "s-ops")
