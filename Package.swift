@@ -246,7 +246,8 @@ let package = Package(
             name: "PedregalGatewayTests",
             dependencies: [
                 "PedregalYAML",
-                "PedregalGateway", "PedregalAuth", "PedregalGatewayPeers",
+                "PedregalGateway", "PedregalAuth", "PedregalGatewayPeers", "PedregalCompiler", "PedregalManifests", "PedregalRunner",
+                "PedregalTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

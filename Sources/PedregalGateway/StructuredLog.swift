@@ -10,6 +10,8 @@ public final class StructuredLog: Sendable {
     public enum Destination: Sendable {
         case standardOutput
         case standardError
+        /// An open file (the benchmark writes to /dev/null).
+        case fileHandle(FileHandle)
         case discard
     }
 
@@ -42,6 +44,7 @@ public final class StructuredLog: Sendable {
         switch destination {
         case .standardOutput: return FileHandle.standardOutput
         case .standardError: return FileHandle.standardError
+        case .fileHandle(let handle): return handle
         case .discard: return nil
         }
     }
