@@ -77,11 +77,21 @@ public final class TokenVerifier: Sendable {
     /// scheme case-insensitive).
     public static func bearerToken(_ header: String?) throws(AuthError) -> String {
         guard let header else { throw .missingToken }
-        let trimmed = header.trimmingCharacters(in: .whitespaces)
-        guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " else { throw .missingToken }
-        let token = trimmed.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        // Byte-wise, because this runs on every call: Foundation's trimming goes through
+        // UTF-16 and was an eighth of the gateway's CPU. Blanks are HTTP's (space, tab).
+        let value = trimmingBlanks(header.utf8[...])
+        let scheme = Array("bearer ".utf8)
+        guard value.count > scheme.count, zip(value, scheme).allSatisfy({ $0 | 0x20 == $1 }) else { throw .missingToken }
+        let token = trimmingBlanks(value.dropFirst(scheme.count))
         guard !token.isEmpty else { throw .missingToken }
-        return token
+        return String(Substring(token))
+    }
+
+    private static func trimmingBlanks(_ bytes: Substring.UTF8View) -> Substring.UTF8View {
+        var bytes = bytes
+        while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = bytes.dropFirst() }
+        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes = bytes.dropLast() }
+        return bytes
     }
 
     /// Verifies `token` at time `now` (seconds since 1970) with the keys at hand.

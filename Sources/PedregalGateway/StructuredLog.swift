@@ -31,7 +31,7 @@ public final class StructuredLog: Sendable {
             switch value {
             case .string(let text): line += ",\(Self.quote(key)):\(Self.quote(text))"
             case .int(let number): line += ",\(Self.quote(key)):\(number)"
-            case .double(let number): line += ",\(Self.quote(key)):\(String(format: "%.3f", number))"
+            case .double(let number): line += ",\(Self.quote(key)):\(Self.threeDecimals(number))"
             case .none: continue
             }
         }
@@ -49,15 +49,31 @@ public final class StructuredLog: Sendable {
         }
     }
 
+    // Formatted by hand, not with String(format:): every access line has a time and a
+    // duration, and Foundation's formatter costs more than the rest of the line.
     private static func timestamp() -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         var seconds = time_t(now.tv_sec)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-            parts.tm_hour, parts.tm_min, parts.tm_sec, Int(now.tv_nsec / 1_000_000))
+        return "\(padded(Int(parts.tm_year) + 1900, 4))-\(padded(Int(parts.tm_mon) + 1, 2))-\(padded(Int(parts.tm_mday), 2))T"
+            + "\(padded(Int(parts.tm_hour), 2)):\(padded(Int(parts.tm_min), 2)):\(padded(Int(parts.tm_sec), 2))."
+            + "\(padded(Int(now.tv_nsec) / 1_000_000, 3))Z"
+    }
+
+    /// `number` with three decimals, rounded half away from zero; `null` when it is not
+    /// finite (JSON has no NaN).
+    static func threeDecimals(_ number: Double) -> String {
+        guard number.isFinite, abs(number) < 1e15 else { return number.isFinite ? String(number) : "null" }
+        let thousandths = Int((abs(number) * 1000).rounded())
+        let sign = number < 0 && thousandths > 0 ? "-" : ""
+        return "\(sign)\(thousandths / 1000).\(padded(thousandths % 1000, 3))"
+    }
+
+    private static func padded(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
     /// `text` as a JSON string literal.

@@ -81,7 +81,11 @@ import Testing
         #expect(try TokenVerifier.bearerToken("Bearer abc") == "abc")
         #expect(try TokenVerifier.bearerToken("bearer   abc ") == "abc")
         #expect(throws: AuthError.missingToken) { try TokenVerifier.bearerToken(nil) }
+        #expect(try TokenVerifier.bearerToken("\tBEARER abc.def-_\t") == "abc.def-_")
         #expect(throws: AuthError.missingToken) { try TokenVerifier.bearerToken("Basic abc") }
+        #expect(throws: AuthError.missingToken) { try TokenVerifier.bearerToken("Bearer    ") }
+        #expect(throws: AuthError.missingToken) { try TokenVerifier.bearerToken("Bearerabc") }
+        #expect(throws: AuthError.missingToken) { try TokenVerifier.bearerToken("Bearer") }
     }
 
     @Test func matchesGroupsWithAndWithoutPrefix() {
