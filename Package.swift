@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "PedregalGateway",
             dependencies: [
-                "PedregalAuth", "PedregalManifests", "PedregalYAML", "PedregalRunner",
+                "PedregalAuth", "PedregalBasics", "PedregalManifests", "PedregalYAML", "PedregalRunner",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),

@@ -3,6 +3,8 @@
 public enum JSONText {
     /// `s` as a JSON string literal.
     public static func quote(_ s: String) -> String {
+        // Most strings need no escape: copy them whole (the gateway quotes several per call).
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) { return "\"" + s + "\"" }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -33,7 +33,7 @@ public struct ServerAddress: Sendable, Hashable, Comparable, CustomStringConvert
         self.init(host: String(host), port: port)
     }
 
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    public var description: String { host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     public static func < (lhs: ServerAddress, rhs: ServerAddress) -> Bool { lhs.description < rhs.description }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
-import PedregalYAML
+import PedregalBasics
 
 /// JSON-lines logs: access lines (one per call), audit lines (who opened
 /// which session where), and events (routes reloaded, servers up/down).
@@ -77,7 +77,7 @@ public final class StructuredLog: Sendable {
     }
 
     /// `text` as a JSON string literal.
-    static func quote(_ text: String) -> String { JSONWriter.string(.string(text)) }
+    static func quote(_ text: String) -> String { JSONText.quote(text) }
 }
 
 /// A value in a log line.
