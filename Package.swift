@@ -245,7 +245,7 @@ let package = Package(
         .testTarget(
             name: "PedregalGatewayTests",
             dependencies: [
-                "PedregalYAML",
+                "PedregalYAML", "PedregalBasics",
                 "PedregalGateway", "PedregalAuth", "PedregalGatewayPeers", "PedregalCompiler", "PedregalManifests", "PedregalRunner",
                 "PedregalTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -84,6 +84,12 @@ public enum RFC3339 {
         format(wholeSeconds: Int(seconds.rounded(.down)), fraction: "")
     }
 
+    /// Whole seconds since 1970 and milliseconds as canonical UTC (`2026-12-31T00:00:00.250Z`),
+    /// for log lines.
+    public static func format(wholeSeconds: Int, milliseconds: Int) -> String {
+        format(wholeSeconds: wholeSeconds, fraction: "." + pad(milliseconds, 3))
+    }
+
     private static func format(wholeSeconds total: Int, fraction: String) -> String {
         let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
         let rest = total - days * 86_400

@@ -49,17 +49,12 @@ public final class StructuredLog: Sendable {
         }
     }
 
-    // Formatted by hand, not with String(format:): every access line has a time and a
-    // duration, and Foundation's formatter costs more than the rest of the line.
+    // Formatted without String(format:): every access line has a time and a duration, and
+    // Foundation's formatter costs more than the rest of the line.
     private static func timestamp() -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = time_t(now.tv_sec)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return "\(padded(Int(parts.tm_year) + 1900, 4))-\(padded(Int(parts.tm_mon) + 1, 2))-\(padded(Int(parts.tm_mday), 2))T"
-            + "\(padded(Int(parts.tm_hour), 2)):\(padded(Int(parts.tm_min), 2)):\(padded(Int(parts.tm_sec), 2))."
-            + "\(padded(Int(now.tv_nsec) / 1_000_000, 3))Z"
+        return RFC3339.format(wholeSeconds: Int(now.tv_sec), milliseconds: Int(now.tv_nsec) / 1_000_000)
     }
 
     /// `number` with three decimals, rounded half away from zero; `null` when it is not
@@ -68,12 +63,8 @@ public final class StructuredLog: Sendable {
         guard number.isFinite, abs(number) < 1e15 else { return number.isFinite ? String(number) : "null" }
         let thousandths = Int((abs(number) * 1000).rounded())
         let sign = number < 0 && thousandths > 0 ? "-" : ""
-        return "\(sign)\(thousandths / 1000).\(padded(thousandths % 1000, 3))"
-    }
-
-    private static func padded(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        // 1000 + a remainder below 1000 has four digits: the last three are the zero-padded decimals.
+        return "\(sign)\(thousandths / 1000).\(String(1000 + thousandths % 1000).dropFirst())"
     }
 
     /// `text` as a JSON string literal.

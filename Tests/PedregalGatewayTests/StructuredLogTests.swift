@@ -1,4 +1,5 @@
 import Foundation
+import PedregalBasics
 import Testing
 
 @testable import PedregalGateway
@@ -20,5 +21,27 @@ import Testing
         }
         #expect(StructuredLog.threeDecimals(.nan) == "null")
         #expect(StructuredLog.threeDecimals(.infinity) == "null")
+    }
+
+    /// Each line is one JSON object whose `time` is canonical UTC with milliseconds.
+    @Test func writesOneJSONObjectPerLineWithAnRFC3339Time() throws {
+        #expect(RFC3339.format(wholeSeconds: 1_798_675_200, milliseconds: 7) == "2026-12-31T00:00:00.007Z")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pedregal-log-\(UUID().uuidString)").path
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        let before = Date().timeIntervalSince1970
+        StructuredLog(.fileHandle(handle)).write("access", ["subject": "a\"b", "duration_ms": .double(1.5), "status": 0])
+        try handle.close()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.hasSuffix("}\n") && text.filter { $0 == "\n" }.count == 1)
+        let line = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(line["kind"] as? String == "access")
+        #expect(line["subject"] as? String == "a\"b")
+        #expect(text.contains("\"duration_ms\":1.500"))
+        let time = try #require(line["time"] as? String)
+        #expect(time.count == 24 && time.hasSuffix("Z"))
+        let seconds = try #require(RFC3339.seconds(time))
+        #expect(abs(seconds - before) < 5)
     }
 }
