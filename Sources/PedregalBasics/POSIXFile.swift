@@ -14,6 +14,20 @@ public enum POSIXFile {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return String(cString: strerror(errno)) }
         defer { close(fd) }
+        return writeAll(bytes, to: fd, durable: durable)
+    }
+
+    /// Writes like ``write(_:to:durable:)`` and fills `info` with the
+    /// file's `stat` once written (what an index of the folder records).
+    public static func write(_ bytes: [UInt8], to path: String, durable: Bool = false, stat info: inout stat) -> String? {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return String(cString: strerror(errno)) }
+        defer { close(fd) }
+        if let error = writeAll(bytes, to: fd, durable: durable) { return error }
+        return fstat(fd, &info) == 0 ? nil : String(cString: strerror(errno))
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32, durable: Bool) -> String? {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { buffer in

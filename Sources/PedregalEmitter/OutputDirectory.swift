@@ -21,6 +21,10 @@ public struct WritePlan: Sendable {
     /// them alone (it never deletes what it did not write).
     public var unexpected: [String] = []
 
+    /// The digests of files to write, when the planner knew them (they
+    /// are recorded in the folder's index without hashing the files again).
+    public var digests: [String: ContentDigest] = [:]
+
     /// Whether writing would add, change or remove nothing.
     public var changesNothing: Bool { added.isEmpty && changed.isEmpty && removed.isEmpty }
     /// Whether the folder holds exactly the planned files and nothing else.
@@ -173,6 +177,7 @@ public struct OutputDirectory: Sendable {
         }
         plan.added = files(difference.added)
         plan.changed = files(difference.changed)
+        for record in records where contents[record.path] != nil { plan.digests[record.path] = record.digest }
         plan.removed = difference.removed
         plan.foreign = difference.foreign
         plan.unexpected = difference.unexpected
@@ -199,42 +204,50 @@ public struct OutputDirectory: Sendable {
         let base = self.base
         // Ctrl-C or a TERM from CI in the middle would leave a mix of old and
         // new files: they wait until the folder is consistent again.
-        try SignalDeferral.during {
-            if plan.removed.isEmpty, FolderListing.entries(of: base)?.isEmpty ?? true, try writeNewFolder(plan) { return }
+        let stamps: [String: FileStamp] = try SignalDeferral.during {
+            if plan.removed.isEmpty, FolderListing.entries(of: base)?.isEmpty ?? true, let stamps = try writeNewFolder(plan) {
+                return stamps
+            }
             try write(plan)
+            return [:]
         }
         var index = state.index
         for path in plan.removed { index.entries[path] = nil }
         let written = (plan.added + plan.changed).parallelMap { file in
-            (file.path, FileStamp.of(base + "/" + file.path).map { FolderIndex.Entry(stamp: $0, digest: ContentDigest(of: file.contents)) })
+            let digest = plan.digests[file.path] ?? ContentDigest(of: file.contents)
+            return (
+                file.path, (stamps[file.path] ?? FileStamp.of(base + "/" + file.path)).map { FolderIndex.Entry(stamp: $0, digest: digest) }
+            )
         }
         for (path, entry) in written { index.entries[path] = entry }
         return index
     }
 
     /// A folder that is missing or empty is written whole beside its place,
-    /// then renamed into it: one rename instead of one per file. False
-    /// (nothing changed) when the folder cannot be replaced that way (it is
-    /// a mount point, or holds something after all).
-    private func writeNewFolder(_ plan: WritePlan) throws -> Bool {
+    /// then renamed into it: one rename instead of one per file. Returns the
+    /// files' stamps as taken when they were written (renaming their folder
+    /// changes none of them), or nil (nothing changed) when the folder cannot
+    /// be replaced that way (it is a mount point, or holds something after all).
+    private func writeNewFolder(_ plan: WritePlan) throws -> [String: FileStamp]? {
         let base = self.base
         let parent = Self.parent(base)
         let name = base.split(separator: "/").last.map(String.init) ?? "generated"
         let staging = parent + "/.\(name).pedregal-new"
         var info = stat()
-        if stat(base, &info) == 0, info.st_mode & S_IFMT != S_IFDIR { return false }
+        if stat(base, &info) == 0, info.st_mode & S_IFMT != S_IFDIR { return nil }
         if lstat(staging, &info) == 0 { Self.removeTree(staging) }
-        guard mkdir(staging, 0o755) == 0 else { return false }
+        guard mkdir(staging, 0o755) == 0 else { return nil }
         let target = OutputDirectory(url: URL(fileURLWithPath: staging))
+        let stamps: [String: FileStamp]
         do {
-            try target.write(plan, stagingFiles: false)
+            stamps = try target.write(plan, stagingFiles: false)
         } catch {
             Self.removeTree(staging)
             throw error
         }
-        if rename(staging, base) == 0 { return true }
+        if rename(staging, base) == 0 { return stamps }
         Self.removeTree(staging)
-        return false
+        return nil
     }
 
     /// Removes a folder pedregal made and everything in it.
@@ -252,7 +265,9 @@ public struct OutputDirectory: Sendable {
     /// `stagingFiles`: whether each file is written beside its target and
     /// renamed into place once all are written (false only into a new,
     /// private folder, which is itself renamed into place).
-    private func write(_ plan: WritePlan, stagingFiles: Bool = true) throws {
+    /// Returns the stamps of the files written in place (`stagingFiles` false).
+    @discardableResult
+    private func write(_ plan: WritePlan, stagingFiles: Bool = true) throws -> [String: FileStamp] {
         let base = self.base
         let writes = plan.added + plan.changed
         var created: [String] = []
@@ -282,10 +297,12 @@ public struct OutputDirectory: Sendable {
                 throw WriteError(description: "\(folder.isEmpty ? base : base + "/" + folder) is not a folder; nothing was changed")
             }
         }
-        let staged: [(temporary: String, target: String, error: String?)] = writes.parallelMap { file in
+        let staged: [(temporary: String, target: String, error: String?, stamp: FileStamp?)] = writes.parallelMap { file in
             let target = base + "/" + file.path
             let temporary = stagingFiles ? base + "/" + Self.stagingName(file.path) : target
-            return (temporary, target, POSIXFile.write(file.contents, to: temporary))
+            var info = stat()
+            let error = POSIXFile.write(file.contents, to: temporary, stat: &info)
+            return (temporary, target, error, error == nil && !stagingFiles ? FileStamp(info) : nil)
         }
         if let failure = staged.first(where: { $0.error != nil }) {
             _ = staged.parallelMap { unlink($0.temporary) }
@@ -311,6 +328,11 @@ public struct OutputDirectory: Sendable {
             }
             candidates = next
         }
+        var stamps: [String: FileStamp] = [:]
+        for entry in staged {
+            if let stamp = entry.stamp { stamps[String(entry.target.dropFirst(base.count + 1))] = stamp }
+        }
+        return stamps
     }
 
     private static func parent(_ path: String) -> String {

@@ -79,7 +79,7 @@ public enum Emitter {
     public static func file(for manifest: Manifest) -> OutputFile {
         OutputFile(
             path: OutputLayout.path(for: manifest),
-            contents: Array(YAMLWriter.document(manifest.object, header: OutputLayout.header(source: manifest.source)).utf8))
+            contents: YAMLWriter.documentBytes(manifest.object, header: OutputLayout.header(source: manifest.source)))
     }
 
     /// A path that appears twice in `sortedPaths`, if any.

@@ -116,7 +116,16 @@ public struct CacheFolder: Sendable {
     // MARK: Files
 
     private func makeFolder(_ folder: String) -> Bool {
-        (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil
+        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else {
+            return false
+        }
+        // Like pytest's cache: the folder ignores itself, so a repository
+        // whose .gitignore does not name it never shows it as untracked.
+        let ignore = (path as NSString).deletingLastPathComponent + "/.gitignore"
+        if access(ignore, F_OK) != 0 {
+            _ = POSIXFile.write(Array("# Made by pedregal: its cache, never committed.\n*\n".utf8), to: ignore)
+        }
+        return true
     }
 
     /// Written beside the target, then renamed: a reader sees the old file or the new one.

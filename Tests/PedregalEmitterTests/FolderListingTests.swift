@@ -47,7 +47,7 @@ import Testing
                     let path = "c\(cluster)/\(String(repeating: "n", count: 1 + namespace * 6))"
                     try FileManager.default.createDirectory(atPath: folder + "/" + path, withIntermediateDirectories: true)
                     for file in Self.names(count: 25) {
-                        FileManager.default.createFile(atPath: "\(folder)/\(path)/\(file)", contents: Data())
+                        #expect(FileManager.default.createFile(atPath: "\(folder)/\(path)/\(file)", contents: Data()))
                         expected.insert("\(path)/\(file)")
                     }
                 }
