@@ -46,15 +46,15 @@ public final class GatewayApplication: Service, Sendable {
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         let registry = BackendRegistry()
         let log = StructuredLog(configuration.log)
-        let health = HealthChecker(
-            registry: registry, group: group, log: log, interval: configuration.healthInterval, timeout: .seconds(1))
+        let liveness = ServerLiveness(registry: registry, sessions: SessionTable(), log: log)
+        let health = HealthChecker(liveness: liveness, group: group, interval: configuration.healthInterval, timeout: .seconds(1))
         self.health = health
         let pools = BackendPools(group: group, tls: upstreamTLS) { address in health.suspect(address) }
         let keys = KeyStore(source: configuration.jwks)
         core = GatewayCore(
-            settings: configuration.proxy, registry: registry, sessions: SessionTable(),
-            verifier: TokenVerifier(configuration: configuration.verifier, keys: keys), metrics: GatewayMetrics(), log: log,
-            pools: pools)
+            settings: configuration.proxy, liveness: liveness,
+            verifier: TokenVerifier(configuration: configuration.verifier, keys: keys), metrics: GatewayMetrics(), pools: pools
+        ) { address in health.suspect(address) }
         server = ProxyServer(core: core, group: group, tls: serverTLS)
         let source: any RouteSource
         switch configuration.routes {
@@ -67,7 +67,9 @@ public final class GatewayApplication: Service, Sendable {
             kubernetes = client
             source = ClusterRouteSource(client: client, namespace: namespace, backendsFile: configuration.backendsFile)
         }
-        watcher = RouteWatcher(source: source, registry: registry, log: log, interval: configuration.routeRefresh)
+        watcher = RouteWatcher(
+            source: source, registry: registry, log: log, interval: configuration.routeRefresh,
+            groupPrefix: configuration.proxy.groupPrefix)
         let draining = self.draining
         let core = self.core
         admin = AdminServer(core: core, adminGroups: configuration.adminGroups) {
