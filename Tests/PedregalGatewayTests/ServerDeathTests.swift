@@ -86,7 +86,7 @@ import Testing
         try "services:\n  sjns-ds-dev/sc-default: [\(servers.map { "127.0.0.1:\($0.port)" }.joined(separator: ", "))]\n"
             .write(to: backends, atomically: true, encoding: .utf8)
         let logPath = folder.appendingPathComponent("gateway.log").path
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         // start() runs no health checks: only calls and probes can find a server down here.
         let gateway = try GatewayApplication(
             GatewayConfiguration(
@@ -182,7 +182,10 @@ import Testing
             #expect(warning.first?["prefix"] as? String == "okta:")
             #expect((warning.first?["message"] as? String)?.contains("--group-prefix 'oidc:'") == true, "\(warning)")
         }
-        try await Self.withSetup { setup in #expect(try setup.logLines("group-prefix-unused").isEmpty) }
+        try await Self.withSetup { setup in
+            let warnings = try setup.logLines("group-prefix-unused")
+            #expect(warnings.isEmpty, "\(warnings)")
+        }
     }
 
     @Test func theWarningNamesThePrefixesTheRoutesUse() {

@@ -121,11 +121,12 @@ class Cluster:
         self.spark[port] = process
         return process
 
-    def start_gateway(self, name, tls):
+    def start_gateway(self, name, tls, health_interval=1):
         port, admin = free_port(), free_port()
         command = [self.args.binary, "gateway", "--routes", self.routes, "--backends", self.backends,
                    "--listen", f"127.0.0.1:{port}", "--admin-listen", f"127.0.0.1:{admin}", "--issuer", ISSUER,
-                   "--audience", AUDIENCE, "--jwks", self.keys.jwks, "--route-refresh", "1", "--health-interval", "1",
+                   "--audience", AUDIENCE, "--jwks", self.keys.jwks, "--route-refresh", "1",
+                   "--health-interval", str(health_interval),
                    "--threads", "2", "--max-executions-per-route", "50"]
         if tls:
             command += ["--tls-certificate", self.keys.cert, "--tls-key", self.keys.tls_key]
@@ -189,6 +190,27 @@ class Cluster:
 
 def server_port(spark):
     return int(spark.conf.get("spark.connect.grpc.binding.port"))
+
+
+def within(seconds, action):
+    """Runs `action`, failing if it has not returned or raised after `seconds` (it goes on in the background)."""
+    import threading
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = action()
+        except BaseException as error:  # noqa: B036 - handed back to the caller
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        raise AssertionError(f"still running after {seconds}s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
 
 
 def expect_failure(action, *needles):
@@ -311,14 +333,17 @@ def main():
             assert set(on) == {victim, survivor}, f"no session on each server: {sorted(on)}"
             doomed, healthy = on[victim], on[survivor]
             state["doomed"] = doomed.session_id
+            # Replica C checks health only on its own (once an hour): it learns of the death from a request.
+            cluster.start_gateway("C", tls=False, health_interval=3600)
             os.killpg(cluster.spark[victim].pid, signal.SIGKILL)
             killed = time.time()
             # The doomed session's next statement fails fast, naming the session and what to do.
             started = time.time()
-            text = expect_failure(lambda: doomed.sql("SELECT count(*) AS c FROM mine").collect(), "INVALID_HANDLE.SESSION_CHANGED")
+            text = within(60, lambda: expect_failure(lambda: doomed.sql("SELECT count(*) AS c FROM mine").collect(),
+                                                     "INVALID_HANDLE.SESSION_CHANGED"))
             elapsed = time.time() - started
             print(f"  the dead server's session failed {elapsed:.2f}s into its next statement "
-                  f"({time.time() - killed:.2f}s after kill -9)", flush=True)
+                  f"({time.time() - killed:.2f}s after kill -9): {text.splitlines()[0][:160]}", flush=True)
             assert elapsed < 5, f"the statement took {elapsed:.1f}s to fail: {text[:300]}"
             assert doomed.session_id in text, text[:400]
             assert "Open a new session" in text, text[:400]
@@ -333,7 +358,15 @@ def main():
             assert servers[f"127.0.0.1:{survivor}"]["sessions"] >= 2, servers
             lost = [s["session"] for e in cluster.log_events("A", "sessions-lost") for s in e["sessions"]]
             assert doomed.session_id in lost, lost
+            print("  " + json.dumps(cluster.log_events("A", "server-down")[0]), flush=True)
+            print("  " + json.dumps(cluster.log_events("A", "sessions-lost")[0]), flush=True)
             assert len(cluster.log_events("A", "server-down")) == 1, cluster.log_events("A", "server-down")
+            # A replica that finds the server down through a request logs it as a health check would, once.
+            for _ in range(4):
+                assert server_port(cluster.session("C", alice)) == survivor
+            down = cluster.log_events("C", "server-down")
+            assert [e["server"] for e in down] == [f"127.0.0.1:{victim}"], down
+            print(f"  replica C logged server-down once, found by {down[0].get('found_by')}", flush=True)
 
         def new_sessions_fail_over_after_kill_9():
             victim, survivor = cluster.spark_ports  # the victim was killed by the check before
