@@ -42,12 +42,11 @@ public struct SparkError: Sendable, Equatable {
         var info: [UInt8] = []
         ProtobufWire.appendBytesField(1, Array((classes.first ?? "").utf8), to: &info)  // reason
         ProtobufWire.appendBytesField(2, Array("org.apache.spark".utf8), to: &info)  // domain
+        let parameters = messageParameters.sorted { $0.key < $1.key }.map { JSONText.quote($0.key) + ":" + JSONText.quote($0.value) }
         let metadata: [(String, String)] = [
             ("classes", "[" + classes.map(JSONText.quote).joined(separator: ",") + "]"),
             ("errorClass", errorClass),
-            ("messageParameters",
-             "{" + messageParameters.sorted { $0.key < $1.key }.map { JSONText.quote($0.key) + ":" + JSONText.quote($0.value) }
-                .joined(separator: ",") + "}"),
+            ("messageParameters", "{" + parameters.joined(separator: ",") + "}"),
             ("sqlState", sqlState),
         ]
         for (key, value) in metadata {

@@ -88,8 +88,10 @@ final class SessionKeys: Sendable {
     private let keys = NIOLockedValueBox(Set<String>())
 
     func sessionIDs() -> [String] {
-        keys.withLockedValue { keys in keys.compactMap { $0.split(separator: "\u{0}", omittingEmptySubsequences: false).last.map(String.init) } }
-            .sorted()
+        keys.withLockedValue { keys in
+            keys.compactMap { $0.split(separator: "\u{0}", omittingEmptySubsequences: false).last.map(String.init) }
+        }
+        .sorted()
     }
 
     func removeAll() { keys.withLockedValue { $0.removeAll() } }

@@ -90,7 +90,8 @@ import Testing
         let loud = try up(teams, [])
         #expect(loud.status == 0, "\(loud.stderr)")
         #expect(
-            loud.stderr.contains("note: other teams' files have 1 error (`pedregal validate` shows them); compiled templates/ and teams/alpha.yaml alone"),
+            loud.stderr.contains(
+                "note: other teams' files have 1 error (`pedregal validate` shows them); compiled templates/ and teams/alpha.yaml alone"),
             "\(loud.stderr)")
         #expect(!loud.stderr.contains("sise"), "\(loud.stderr)")
     }

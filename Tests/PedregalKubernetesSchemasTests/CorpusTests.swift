@@ -72,7 +72,8 @@ import Testing
             ])
         // With --cluster-depth 1, an unlabelled object in a cluster's folder meets the labelled ones.
         let foreign = ManifestFileCheck.File(path: "generated/sk8-eu/extra.yaml", pathInFolder: "sk8-eu/extra.yaml", bytes: namespace(nil))
-        let deep = ManifestFileCheck(validator: try #require(ManifestValidator()), clusterDepth: 1).check(Array(files.prefix(2)) + [foreign])
+        let deep = ManifestFileCheck(validator: try #require(ManifestValidator()), clusterDepth: 1).check(
+            Array(files.prefix(2)) + [foreign])
         #expect(deep.diagnostics.map(\.location.file) == ["generated/sk8-eu/extra.yaml"])
     }
 

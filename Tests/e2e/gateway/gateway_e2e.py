@@ -343,7 +343,7 @@ def main():
                                                      "INVALID_HANDLE.SESSION_CHANGED"))
             elapsed = time.time() - started
             print(f"  the dead server's session failed {elapsed:.2f}s into its next statement "
-                  f"({time.time() - killed:.2f}s after kill -9): {text.splitlines()[0][:160]}", flush=True)
+                  f"({time.time() - killed:.2f}s after kill -9): {text.splitlines()[0]}", flush=True)
             assert elapsed < 5, f"the statement took {elapsed:.1f}s to fail: {text[:300]}"
             assert doomed.session_id in text, text[:400]
             assert "Open a new session" in text, text[:400]
