@@ -65,8 +65,11 @@ struct RouteWatcher: Sendable {
             + "the routes' prefix is refused on every route; start the gateway with \(suggestion)"
     }
 
-    func run() async {
-        var previous: RoutingSnapshot?
+    /// Refreshes every interval, starting from what `start` loaded (so its
+    /// events are not written twice).
+    func run(after loaded: RoutingSnapshot?) async {
+        var previous = loaded
+        if loaded != nil { try? await Task.sleep(for: interval) }
         while !Task.isCancelled {
             previous = await refresh(previous: previous)
             try? await Task.sleep(for: interval)

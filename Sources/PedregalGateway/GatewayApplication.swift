@@ -99,12 +99,15 @@ public final class GatewayApplication: Service, Sendable {
     }
 
     private let bound = NIOLockedValueBox<(Addresses, any Channel)?>(nil)
+    /// The routes `start` loaded, where the watcher goes on from.
+    private let loadedRoutes = NIOLockedValueBox<RoutingSnapshot?>(nil)
 
     /// Loads routes and keys once, then binds both listeners. Failing to load
     /// either does not stop the start: `/readyz` stays 503 until they load.
     @discardableResult
     public func start() async throws -> Addresses {
-        await watcher.refresh(previous: nil)
+        let routes = await watcher.refresh(previous: nil)
+        loadedRoutes.withLockedValue { $0 = routes }
         do { try await core.verifier.keys.refresh() } catch {
             core.log.write("event", ["event": "keys-unavailable", "error": .string(error.description)])
         }
@@ -124,7 +127,7 @@ public final class GatewayApplication: Service, Sendable {
     /// Runs the background work until cancelled.
     public func runBackground() async {
         await withTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { await self.watcher.run() }
+            tasks.addTask { await self.watcher.run(after: self.loadedRoutes.withLockedValue { $0 }) }
             tasks.addTask { await self.health.run() }
             tasks.addTask { await self.core.verifier.keys.run() }
             tasks.addTask {
