@@ -16,7 +16,7 @@ struct ValidateCommand: ParsableCommand {
             Examples:
               pedregal validate
               pedregal validate --root ../platform-config --format github
-              pedregal validate --manifests generated --cluster-depth 1
+              pedregal validate --manifests generated
               pedregal validate --manifests extras/ --kubernetes-version 1.31 \\
                 --ignore-missing-schemas
             """)
