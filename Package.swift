@@ -137,6 +137,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict),
+        // Sizing advice (APS): run analysis, a scheduler simulation at other executor counts, recommendations within bounds.
+        .target(name: "PedregalAdvisor", dependencies: ["PedregalEventLog", "PedregalYAML"], swiftSettings: strict),
         // `pedregal local`: a team's Spark Connect server on this machine, from its compiled template.
         .target(name: "PedregalLocal", dependencies: ["PedregalManifests", "PedregalYAML", "PedregalAuth"], swiftSettings: strict),
         .executableTarget(
@@ -205,6 +207,7 @@ let package = Package(
         .testTarget(name: "PedregalManifestsTests", dependencies: ["PedregalYAML", "PedregalManifests"]),
         .testTarget(name: "PedregalTeamEditsTests", dependencies: ["PedregalTeamEdits"]),
         .testTarget(name: "PedregalEventLogTests", dependencies: ["PedregalEventLog"], exclude: ["Fixtures"]),
+        .testTarget(name: "PedregalAdvisorTests", dependencies: ["PedregalAdvisor", "PedregalEventLog"]),
         .testTarget(
             name: "PedregalRenderersTests", dependencies: ["PedregalCompiler", "PedregalManifests", "PedregalYAML", "PedregalTestSupport"]),
         .testTarget(
