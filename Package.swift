@@ -68,7 +68,7 @@ let package = Package(
             dependencies: [
                 "PedregalDiagnostics", "PedregalManifests", "PedregalSpec",
                 "PedregalLoader", "PedregalResolver", "PedregalRenderers", "PedregalEmitter", "PedregalKubernetesSchemas",
-                "PedregalTeamEdits", "PedregalDiff", "PedregalBasics",
+                "PedregalTeamEdits", "PedregalDiff", "PedregalBasics", "PedregalAdvisor",
             ],
             swiftSettings: strict),
         .target(name: "PedregalDiff", dependencies: ["PedregalYAML", "PedregalManifests", "PedregalBasics"], swiftSettings: strict),
