@@ -48,7 +48,8 @@ public enum Runner {
     /// `pedregal submit`: `timing` says where the logical time of the run's
     /// macros comes from; `.scheduledJob` also makes the Job's name the token.
     public static func submit(
-        _ source: JobSource, token: String?, args: [String]?, timing: RunTiming = .now, context: RunnerContext
+        _ source: JobSource, token: String?, args: [String]?, timing: RunTiming = .now, history: HistorySource = HistorySource(),
+        context: RunnerContext
     ) async -> ExitStatus {
         await context.run {
             var token = token
@@ -82,7 +83,7 @@ public enum Runner {
                         seconds: RFC3339.seconds(now) ?? 0, source: "the current time; --logical-date sets another")
                 }
                 _ = try await Jobs(session: session).submit(
-                    template, token: token, args: args, logical: logical)
+                    template, token: token, args: args, logical: logical, history: history)
                 return .success
             }
         }
