@@ -154,6 +154,7 @@ let package = Package(
                 "PedregalGateway",
                 "PedregalRequests",
                 "PedregalAuth",
+                "PedregalAdvisor", "PedregalEventLog", "PedregalYAML",
                 .product(name: "Logging", package: "swift-log"),
                 "PedregalScaffold",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
