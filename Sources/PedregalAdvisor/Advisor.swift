@@ -184,13 +184,16 @@ public struct Advisor: Sendable {
         }
         wanted = (wanted + slots - 1) / slots * slots
         wanted = min(max(wanted, input.bounds.shufflePartitions.lowerBound), input.bounds.shufflePartitions.upperBound)
+        // Fewer partitions make a skewed stage's straggler longer still.
+        let skewed = runs.contains { !$0.skewedStages.isEmpty }
+        if skewed && wanted < current { wanted = current }
         let worthIt = abs(Double(wanted - current)) / Double(current) > 0.25
         let value = worthIt ? wanted : current
         let perPartition = largest / max(1, current)
         let evidence = [
             "largest shuffle read by one stage \(SparkSize.human(bytes: largest)) over \(current) partitions (\(SparkSize.human(bytes: perPartition)) each; target \(SparkSize.human(bytes: Self.partitionTarget)))",
             "\(slots) task slots with the recommended executors" + (spilled > 0 ? "; \(SparkSize.human(bytes: spilled)) spilled" : ""),
-        ]
+        ] + (skewed ? ["skewed stages: partitions are not reduced (that lengthens the straggler)"] : [])
         let effect =
             worthIt
             ? (value > current ? "smaller tasks: less spill and shorter stragglers" : "fewer, fuller tasks: less scheduling overhead")
