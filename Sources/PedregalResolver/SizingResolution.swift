@@ -65,7 +65,7 @@ extension TeamResolution {
         let executorMemory = memory(spec.executorMemory, written: resources.executorMemory, what: "executorMemory")
         let driverMemory = memory(spec.driverMemory, written: resources.driverMemory, what: "driverMemory")
         let partitions = counts(spec.shufflePartitions, written: 200, what: "shufflePartitions", defaultMax: 100_000)
-        if !instances.contains(resources.executorInstances) {
+        if ok && !instances.contains(resources.executorInstances) {
             error(
                 .invalidValue,
                 "job '\(name)' has \(resources.executorInstances) executors, outside its sizing.executorInstances \(instances.lowerBound)…\(instances.upperBound); the written values are what runs without history, so keep them inside the bounds",
