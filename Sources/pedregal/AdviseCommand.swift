@@ -14,7 +14,7 @@ struct AdviseCommand: AsyncParsableCommand {
         commandName: "advise",
         abstract: "Recommend a job's executors, memory and shuffle partitions from its recent event logs.",
         discussion: """
-            Reads the job's latest runs (--runs, default 5): the event logs in --event-logs DIR (rolling eventlog_v2_* folders or single files; zstd, lz4, snappy or plain; a run still in progress is left out), or the applications of a Spark History Server (--history-server URL). Logs are matched to TEAM/JOB by the application id the operator gives a run (<job>-<hash>-<attempt>) or the application name; without TEAM/JOB every application in the folder counts and today's sizing is read from the logs.
+            Reads the job's latest runs (--runs, default 5): with TEAM/JOB and neither --event-logs nor --history-server, the runs the platform labelled in the cluster (pedregal.io/team, pedregal.io/job, pedregal.io/run-token; the connection flags say which cluster) with their logs where each run sent them (a local spark.eventLog.dir, else its pedregal.io/history-server); else the event logs in --event-logs DIR (rolling eventlog_v2_* folders or single files; zstd, lz4, snappy or plain; a run still in progress is left out), or the applications of a Spark History Server (--history-server URL). Logs are matched to TEAM/JOB by the application id the operator gives a run (<job>-<hash>-<attempt>) or the application name; without TEAM/JOB every application in the folder counts and today's sizing is read from the logs.
 
             For each run it reports wall time, slot utilisation, peak heap, off-heap and process memory per executor, spill, GC share, shuffle volume, skewed stages and the critical path, simulates the run at other executor counts, and recommends executor instances (or dynamicAllocation.maxExecutors), executor and driver memory, memory overhead and spark.sql.shuffle.partitions within the environment's quota and the job's sizing bounds, each with its evidence and expected effect.
 
@@ -43,21 +43,16 @@ struct AdviseCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How many of the latest runs to learn from (default: the job's sizing.runs, else 5).", valueName: "n"))
     var runs: Int?
 
-    @Option(help: "text or json.")
-    var format: AdviceFormat = .text
-
     @Flag(help: "Write the recommendation into teams/<team>.yaml and generated/.")
     var write = false
 
     @OptionGroup var root: RootOptions
 
-    enum AdviceFormat: String, ExpressibleByArgument {
-        case text, json
-    }
+    @OptionGroup var connection: ConnectionFlags
 
     func validate() throws {
-        guard (eventLogs == nil) != (historyServer == nil) else {
-            throw ValidationError("give the runs' event logs: --event-logs DIR or --history-server URL (one of them)")
+        guard eventLogs == nil || historyServer == nil else {
+            throw ValidationError("give --event-logs DIR or --history-server URL, not both")
         }
         if let job {
             let parts = job.split(separator: "/", omittingEmptySubsequences: false)
@@ -74,7 +69,7 @@ struct AdviseCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let diagnostics = DiagnosticOptions(format: format == .json ? .json : .text)
+        let diagnostics = DiagnosticOptions(format: connection.format == .json ? .json : .text)
         var subject: SizingAdvice.Subject?
         if let job {
             let parts = job.split(separator: "/").map(String.init)
@@ -89,7 +84,14 @@ struct AdviseCommand: AsyncParsableCommand {
         let limit = runs ?? subject?.input.bounds.runs ?? 5
         var summaries: [ApplicationSummary]
         do {
-            if let subject {
+            if let subject, eventLogs == nil && historyServer == nil {
+                // The runs the platform labelled in the cluster, their logs where the platform sent them.
+                let context = RunnerContext(
+                    connection: connection.options, environment: ProcessInfo.processInfo.environment, output: .standard(.text))
+                summaries = try await Runner.pastRunLogs(
+                    team: subject.team, job: subject.job, namespace: subject.namespace, limit: limit, history: history, context: context
+                ).runs
+            } else if let subject {
                 summaries = try await history.runs(of: subject.job, limit: limit).runs
             } else {
                 summaries = try EventLogLocation.all(in: eventLogs!).filter { !$0.inProgress }.map { try EventLog(location: $0).summary() }
@@ -106,7 +108,7 @@ struct AdviseCommand: AsyncParsableCommand {
         if let runs { input.bounds.runs = runs }
         let advice = Advisor(input: input).advise(summaries)
         let name = subject.map { "\($0.team)/\($0.job) in \($0.environment)" } ?? (eventLogs ?? "")
-        if format == .json {
+        if connection.format == .json {
             print(JSONWriter.pretty(advice.json(subject: name)))
         } else {
             print(advice.text(subject: name), terminator: "")
