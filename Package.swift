@@ -168,6 +168,10 @@ let package = Package(
                 "PedregalDiagnostics", "PedregalEmitter", "PedregalKubernetesSchemas", "PedregalLoader", "PedregalManifests",
                 "PedregalYAML", "PedregalCompiler", "PedregalBasics",
             ], swiftSettings: strict),
+        // Measures APS on real event logs: the reader's MB/s per core and peak RSS, the replay's prediction error,
+        // and what a recommendation really saves (scripts/advise-bench runs the real Spark jobs).
+        .executableTarget(
+            name: "pedregal-advise-bench", dependencies: ["CZstd", "PedregalEventLog", "PedregalAdvisor"], swiftSettings: strict),
         // Loopback gRPC peers (an echo backend, a unary client) for the gateway's benchmark and tests.
         .target(
             name: "PedregalGatewayPeers",
