@@ -8,7 +8,7 @@ extension Advice {
         lines.append("sizing advice for \(subject) from \(runs.count) run\(runs.count == 1 ? "" : "s")")
         for run in runs {
             lines.append(
-                "  run \(run.appID): \(Advisor.seconds(run.wallTime)), \(run.executors) executors × \(current.executorCores) cores, slot utilisation \(Advisor.percent(run.slotUtilisation)), critical path \(Advisor.seconds(run.criticalPath))"
+                "  run \(run.appID): \(Advisor.seconds(run.wallTime)), \(run.executors) executor\(run.executors == 1 ? "" : "s") × \(current.executorCores) core\(current.executorCores == 1 ? "" : "s"), slot utilisation \(Advisor.percent(run.slotUtilisation)), critical path \(Advisor.seconds(run.criticalPath))"
             )
             var details = [
                 "peak heap \(SparkSize.human(bytes: run.peakHeap))", "off-heap \(SparkSize.human(bytes: run.peakOffHeap))",
@@ -18,8 +18,12 @@ extension Advice {
             if run.driverPeakHeap > 0 { details.append("driver heap \(SparkSize.human(bytes: run.driverPeakHeap))") }
             lines.append("    " + details.joined(separator: ", "))
             for stage in run.skewedStages {
+                let reads =
+                    stage.maxShuffleRead > 0
+                    ? ", largest shuffle read \(SparkSize.human(bytes: stage.maxShuffleRead)) vs median \(SparkSize.human(bytes: stage.medianShuffleRead))"
+                    : ""
                 lines.append(
-                    "    skew: stage \(stage.id) (\(stage.name.prefix(60))): longest task \(Advisor.seconds(stage.maxTaskTime)), median \(Advisor.seconds(stage.medianTaskTime)), largest shuffle read \(SparkSize.human(bytes: stage.maxShuffleRead)) vs median \(SparkSize.human(bytes: stage.medianShuffleRead))"
+                    "    skew: stage \(stage.id) (\(stage.name.prefix(60))): longest task \(Advisor.seconds(stage.maxTaskTime)), median \(Advisor.seconds(stage.medianTaskTime))\(reads)"
                 )
             }
         }
