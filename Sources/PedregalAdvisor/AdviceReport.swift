@@ -48,7 +48,8 @@ extension Advice {
         let changing = changes
         lines.append(changing.isEmpty ? "recommendation: keep the written values" : "recommendation:")
         for recommendation in recommendations {
-            let arrow = recommendation.changes ? "\(recommendation.current) → \(recommendation.recommended)" : "\(recommendation.current) (keep)"
+            let arrow =
+                recommendation.changes ? "\(recommendation.current) → \(recommendation.recommended)" : "\(recommendation.current) (keep)"
             lines.append("  \(recommendation.key): \(arrow)")
             for evidence in recommendation.evidence { lines.append("      \(evidence)") }
             lines.append("      effect: \(recommendation.effect)")
@@ -117,7 +118,8 @@ extension Advice {
             "skewedStages": .list(
                 run.skewedStages.map {
                     .object([
-                        "stage": .int($0.id), "name": .string($0.name), "tasks": .int($0.tasks), "medianTaskMillis": .int($0.medianTaskTime),
+                        "stage": .int($0.id), "name": .string($0.name), "tasks": .int($0.tasks),
+                        "medianTaskMillis": .int($0.medianTaskTime),
                         "maxTaskMillis": .int($0.maxTaskTime), "medianShuffleReadBytes": .int($0.medianShuffleRead),
                         "maxShuffleReadBytes": .int($0.maxShuffleRead),
                     ])

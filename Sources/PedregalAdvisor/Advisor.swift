@@ -35,7 +35,8 @@ public struct Advisor: Sendable {
         let usable = ordered.filter { $0.succeeded && !$0.tasks.isEmpty }
         if usable.count < ordered.count {
             notes.append(
-                "\(ordered.count - usable.count) of \(ordered.count) runs left out: unfinished, failed or without tasks (their failures are for `pedregal job status`)")
+                "\(ordered.count - usable.count) of \(ordered.count) runs left out: unfinished, failed or without tasks (their failures are for `pedregal job status`)"
+            )
         }
         let analyses = usable.suffix(max(1, input.bounds.runs)).map(RunAnalysis.init)
         var advice = Advice(
@@ -61,8 +62,11 @@ public struct Advisor: Sendable {
         advice.predictedWallTime = executors.predicted
         advice.executorTimeNow = executors.costNow
         advice.executorTimeRecommended = executors.costRecommended
-        advice.recommendations = [executors.recommendation, memory.heap.recommendation, memory.overhead.recommendation,
-            memory.driver.recommendation] + (partitions.recommendation.map { [$0] } ?? [])
+        advice.recommendations =
+            [
+                executors.recommendation, memory.heap.recommendation, memory.overhead.recommendation,
+                memory.driver.recommendation,
+            ] + (partitions.recommendation.map { [$0] } ?? [])
         advice.notes += memory.notes + executors.notes
         return advice
     }
@@ -90,7 +94,8 @@ public struct Advisor: Sendable {
     func mostExecutors(_ values: SizingValues) -> Int {
         var most = input.bounds.executorInstances.upperBound
         guard let quota = input.quota else { return most }
-        let executorMiB = values.executorMemoryMiB + (values.executorMemoryOverheadMiB ?? input.defaultOverheadMiB(heap: values.executorMemoryMiB))
+        let executorMiB =
+            values.executorMemoryMiB + (values.executorMemoryOverheadMiB ?? input.defaultOverheadMiB(heap: values.executorMemoryMiB))
         let driverMiB = values.driverMemoryMiB + (input.driverMemoryOverheadMiB ?? input.defaultOverheadMiB(heap: values.driverMemoryMiB))
         if let cpu = quota.cpuMillis { most = min(most, (cpu - input.driverCores * 1000) / max(1, input.executorCores * 1000)) }
         if let memory = quota.memoryBytes { most = min(most, (memory - (driverMiB << 20)) / max(1, executorMiB << 20)) }
@@ -144,7 +149,8 @@ public struct Advisor: Sendable {
         for run in runs {
             for stage in run.skewedStages.prefix(2) {
                 evidence.append(
-                    "run \(run.appID) stage \(stage.id) is skewed: longest task \(Self.seconds(stage.maxTaskTime)) vs median \(Self.seconds(stage.medianTaskTime)); more executors do not shorten it")
+                    "run \(run.appID) stage \(stage.id) is skewed: longest task \(Self.seconds(stage.maxTaskTime)) vs median \(Self.seconds(stage.medianTaskTime)); more executors do not shorten it"
+                )
             }
         }
         let costNow = current * now
@@ -190,10 +196,11 @@ public struct Advisor: Sendable {
         let worthIt = abs(Double(wanted - current)) / Double(current) > 0.25
         let value = worthIt ? wanted : current
         let perPartition = largest / max(1, current)
-        let evidence = [
-            "largest shuffle read by one stage \(SparkSize.human(bytes: largest)) over \(current) partitions (\(SparkSize.human(bytes: perPartition)) each; target \(SparkSize.human(bytes: Self.partitionTarget)))",
-            "\(slots) task slots with the recommended executors" + (spilled > 0 ? "; \(SparkSize.human(bytes: spilled)) spilled" : ""),
-        ] + (skewed ? ["skewed stages: partitions are not reduced (that lengthens the straggler)"] : [])
+        let evidence =
+            [
+                "largest shuffle read by one stage \(SparkSize.human(bytes: largest)) over \(current) partitions (\(SparkSize.human(bytes: perPartition)) each; target \(SparkSize.human(bytes: Self.partitionTarget)))",
+                "\(slots) task slots with the recommended executors" + (spilled > 0 ? "; \(SparkSize.human(bytes: spilled)) spilled" : ""),
+            ] + (skewed ? ["skewed stages: partitions are not reduced (that lengthens the straggler)"] : [])
         let effect =
             worthIt
             ? (value > current ? "smaller tasks: less spill and shorter stragglers" : "fewer, fuller tasks: less scheduling overhead")

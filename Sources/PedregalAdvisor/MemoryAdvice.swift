@@ -39,7 +39,8 @@ extension Advisor {
             )
             if peakExecution > 0 {
                 evidence.append(
-                    "largest task execution memory \(SparkSize.human(bytes: peakExecution)) × \(cores) core\(cores == 1 ? "" : "s") needs \(SparkSize.text(mebibytes: execution)) of heap")
+                    "largest task execution memory \(SparkSize.human(bytes: peakExecution)) × \(cores) core\(cores == 1 ? "" : "s") needs \(SparkSize.text(mebibytes: execution)) of heap"
+                )
             }
             if spilled > 0 {
                 evidence.append("\(SparkSize.human(bytes: spilled)) spilled to disk in one run: tasks ran out of execution memory")
@@ -53,7 +54,11 @@ extension Advisor {
             let mayShrink = spilled == 0 && gcShare <= 0.1
             if needed > current || (mayShrink && Double(needed) < Double(current) * 0.8) {
                 heap = min(needed, input.bounds.executorMemoryMiB.upperBound)
-                if heap < needed { notes.append("executor memory is held at its bound \(SparkSize.text(mebibytes: heap)), below the \(SparkSize.text(mebibytes: needed)) the runs need") }
+                if heap < needed {
+                    notes.append(
+                        "executor memory is held at its bound \(SparkSize.text(mebibytes: heap)), below the \(SparkSize.text(mebibytes: needed)) the runs need"
+                    )
+                }
             }
         }
         let heapEffect =
@@ -107,7 +112,8 @@ extension Advisor {
             let floor = SparkSize.roundUp(
                 max(SparkSize.mebibytes(bytes: Int(Double(driverPeak) * (1 + Self.headroom))), input.bounds.driverMemoryMiB.lowerBound))
             driverEvidence.append(
-                "peak driver heap \(SparkSize.human(bytes: driverPeak)) of \(SparkSize.text(mebibytes: driverCurrent)); with headroom \(SparkSize.text(mebibytes: floor))")
+                "peak driver heap \(SparkSize.human(bytes: driverPeak)) of \(SparkSize.text(mebibytes: driverCurrent)); with headroom \(SparkSize.text(mebibytes: floor))"
+            )
             if floor > driverCurrent || Double(floor) < Double(driverCurrent) * 0.8 {
                 driver = min(floor, input.bounds.driverMemoryMiB.upperBound)
             }
@@ -115,7 +121,8 @@ extension Advisor {
         let driverRecommendation = Recommendation(
             key: "driver.memory", current: SparkSize.text(mebibytes: driverCurrent), recommended: SparkSize.text(mebibytes: driver),
             evidence: driverEvidence,
-            effect: driver == driverCurrent ? "no change" : driver < driverCurrent ? "frees driver memory" : "room for what the driver collects")
+            effect: driver == driverCurrent
+                ? "no change" : driver < driverCurrent ? "frees driver memory" : "room for what the driver collects")
         return MemoryChoice(
             heap: (heap, heapRecommendation), overhead: MemoryValue(value: overhead, recommendation: overheadRecommendation),
             driver: (driver, driverRecommendation), notes: notes)

@@ -43,11 +43,15 @@ public enum SizingAdvice {
         }
         guard let env = resolvedTeam.environments.first(where: { $0.name == environment }) else {
             throw Problem(
-                description: "team '\(team)' has no environment '\(environment)'; it has \(resolvedTeam.environments.map(\.name).joined(separator: ", "))")
+                description:
+                    "team '\(team)' has no environment '\(environment)'; it has \(resolvedTeam.environments.map(\.name).joined(separator: ", "))"
+            )
         }
         guard let resolvedJob = env.jobs.first(where: { $0.name == job }) else {
             throw Problem(
-                description: "team '\(team)' has no job '\(job)' in '\(environment)'; its jobs there: \(env.jobs.map(\.name).joined(separator: ", "))")
+                description:
+                    "team '\(team)' has no job '\(job)' in '\(environment)'; its jobs there: \(env.jobs.map(\.name).joined(separator: ", "))"
+            )
         }
         return Subject(
             team: team, job: job, environment: environment, file: resolvedTeam.source, namespace: env.namespace,
@@ -105,7 +109,8 @@ public enum SizingAdvice {
                 continue
             }
             do {
-                current = try TeamFile(path: subject.file, bytes: current).settingJobField(subject.job, section: section, key: key, to: value)
+                current = try TeamFile(path: subject.file, bytes: current).settingJobField(
+                    subject.job, section: section, key: key, to: value)
             } catch {
                 throw Problem(description: "\(error)")
             }

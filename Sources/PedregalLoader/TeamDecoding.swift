@@ -107,7 +107,8 @@ extension FileDecoder {
         func counts(_ key: String) -> CountRangeSpec? {
             r.object(key, FormatSchema.countRange).map {
                 CountRangeSpec(
-                    location: $0.location, min: $0.int("min", minimum: 1, maximum: 100_000), max: $0.int("max", minimum: 1, maximum: 100_000))
+                    location: $0.location, min: $0.int("min", minimum: 1, maximum: 100_000),
+                    max: $0.int("max", minimum: 1, maximum: 100_000))
             }
         }
         func memory(_ key: String) -> MemoryRangeSpec? {

@@ -23,11 +23,13 @@ extension TeamFile {
         }
         let sectionNode = fields[sectionIndex].value
         guard let sectionFields = sectionNode.mapping else {
-            throw EditError(location: sectionNode.location, message: "'\(section)' of job '\(job)' is not a mapping; edit this file by hand")
+            throw EditError(
+                location: sectionNode.location, message: "'\(section)' of job '\(job)' is not a mapping; edit this file by hand")
         }
         if let existing = sectionFields.first(where: { $0.key == key }) {
             guard existing.value.scalar != nil, let end = existing.value.end else {
-                throw EditError(location: existing.value.location, message: "'\(section).\(key)' is not a plain value; edit this file by hand")
+                throw EditError(
+                    location: existing.value.location, message: "'\(section).\(key)' is not a plain value; edit this file by hand")
             }
             return text.applying([
                 TextEdit(range: text.offset(existing.value.location)..<text.offset(end), replacement: Array(value.yaml.utf8))
@@ -35,7 +37,9 @@ extension TeamFile {
         }
         if opens("{", sectionNode) {
             guard let last = sectionFields.last else {
-                guard let end = sectionNode.end else { throw EditError(location: sectionNode.location, message: "cannot edit '\(section)'") }
+                guard let end = sectionNode.end else {
+                    throw EditError(location: sectionNode.location, message: "cannot edit '\(section)'")
+                }
                 let close = text.offset(end) - 1
                 return text.applying([TextEdit(range: close..<close, replacement: Array(entry.utf8))])
             }

@@ -128,8 +128,12 @@ func recommend(before: String, after: String?) {
     let advice = Advisor(input: input).advise([run])
     let peak = run.executors.map(\.peaks.jvmHeap).max() ?? 0
     print("recommend_executors: \(input.executorInstances) -> \(advice.recommended.executorInstances)")
-    print("recommend_memory: \(SparkSize.text(mebibytes: input.executorMemoryMiB)) -> \(SparkSize.text(mebibytes: advice.recommended.executorMemoryMiB))")
-    print("recommend_memory_over_peak_heap: \(String(format: "%.2f", Double(advice.recommended.executorMemoryMiB << 20) / Double(max(1, peak))))")
+    print(
+        "recommend_memory: \(SparkSize.text(mebibytes: input.executorMemoryMiB)) -> \(SparkSize.text(mebibytes: advice.recommended.executorMemoryMiB))"
+    )
+    print(
+        "recommend_memory_over_peak_heap: \(String(format: "%.2f", Double(advice.recommended.executorMemoryMiB << 20) / Double(max(1, peak))))"
+    )
     print("recommend_predicted_seconds: \(String(format: "%.1f", Double(advice.predictedWallTime) / 1000))")
     guard let after, let rerun = summaries(after).first else { return }
     let executorTime = { (summary: ApplicationSummary) -> Int in
@@ -139,7 +143,9 @@ func recommend(before: String, after: String?) {
     let slower = Double(rerun.wallTime) / Double(max(1, run.wallTime)) - 1
     print("rerun_executor_seconds: \(executorTime(run) / 1000) -> \(executorTime(rerun) / 1000)")
     print("rerun_executor_seconds_saved_percent: \(String(format: "%.1f", saved * 100))")
-    print("rerun_wall_seconds: \(String(format: "%.1f", Double(run.wallTime) / 1000)) -> \(String(format: "%.1f", Double(rerun.wallTime) / 1000))")
+    print(
+        "rerun_wall_seconds: \(String(format: "%.1f", Double(run.wallTime) / 1000)) -> \(String(format: "%.1f", Double(rerun.wallTime) / 1000))"
+    )
     print("rerun_slower_percent: \(String(format: "%+.1f", slower * 100))")
 }
 

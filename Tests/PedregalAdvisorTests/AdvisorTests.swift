@@ -38,7 +38,9 @@ import Testing
             free[slot] += duration
             end = max(end, free[slot])
         }
-        builder.add(.stageCompleted(StageInfo(id: 0, attempt: 0, name: "s", taskCount: durations.count, parentIDs: [], submitted: 1000, completed: end)))
+        builder.add(
+            .stageCompleted(
+                StageInfo(id: 0, attempt: 0, name: "s", taskCount: durations.count, parentIDs: [], submitted: 1000, completed: end)))
         builder.add(.jobEnd(JobEnd(id: 0, time: end, succeeded: true, failure: nil)))
         builder.add(.applicationEnd(time: end + 500))
         return builder.finish(ReadStatistics())

@@ -12,7 +12,8 @@ import Testing
 @Suite struct SizingTests {
     static let realLog = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent(
-            "PedregalEventLogTests/Fixtures/rolling-zstd-overprovisioned/eventlog_v2_app-20261207010329-0000/events_1_app-20261207010329-0000.zstd")
+            "PedregalEventLogTests/Fixtures/rolling-zstd-overprovisioned/eventlog_v2_app-20261207010329-0000/events_1_app-20261207010329-0000.zstd"
+        )
 
     /// A folder holding the real log as the rolling log of application `appID`.
     static func logFolder(_ root: URL, appIDs: [String]) throws -> URL {
@@ -134,7 +135,9 @@ import Testing
             #expect(status == .success)
             let run = try #require(cluster.fake.objects(group: "spark.apache.org", kind: "SparkApplication").first)
             #expect(run["spec"]?["sparkConf"]?["spark.executor.instances"]?.string == "6")
-            #expect(run["metadata"]?["annotations"]?["pedregal.io/sizing-applied"]?.string?.hasPrefix("written values (no finished run of daily") == true)
+            #expect(
+                run["metadata"]?["annotations"]?["pedregal.io/sizing-applied"]?.string?.hasPrefix(
+                    "written values (no finished run of daily") == true)
         }
     }
 }

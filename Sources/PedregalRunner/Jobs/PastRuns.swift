@@ -69,7 +69,9 @@ extension HistorySource {
             }
         }
         summaries.sort { ($0.start ?? 0, $0.appID) < ($1.start ?? 0, $1.appID) }
-        let described = "\(runs.count) run\(runs.count == 1 ? "" : "s") in the cluster, logs from " + (places.isEmpty ? "nowhere" : places.sorted().joined(separator: ", "))
+        let described =
+            "\(runs.count) run\(runs.count == 1 ? "" : "s") in the cluster, logs from "
+            + (places.isEmpty ? "nowhere" : places.sorted().joined(separator: ", "))
         return (summaries, described)
     }
 

@@ -71,7 +71,10 @@ public enum PreSubmitSizing {
         guard wanted(run) else { return (run, nil) }
         let kubeflow = Discovery.split(run["apiVersion"]?.string ?? "").group == JobState.kubeflowGroup
         guard let bounds = bounds(run) else {
-            return (run, Decision(applied: "written values (the template's sizing bounds are missing or unreadable)", reason: "", changed: false))
+            return (
+                run,
+                Decision(applied: "written values (the template's sizing bounds are missing or unreadable)", reason: "", changed: false)
+            )
         }
         let properties = properties(run, kubeflow: kubeflow)
         var input = SizingInput.fromProperties(properties, executorsSeen: 1)
@@ -88,7 +91,12 @@ public enum PreSubmitSizing {
         }
         let advice = Advisor(input: input).advise(found.runs)
         guard !advice.runs.isEmpty else {
-            return (run, Decision(applied: "written values (no successful run to learn from)", reason: advice.notes.joined(separator: "; "), changed: false))
+            return (
+                run,
+                Decision(
+                    applied: "written values (no successful run to learn from)", reason: advice.notes.joined(separator: "; "),
+                    changed: false)
+            )
         }
         let values = advice.recommended
         var settings: [(key: String, value: String, written: String?)] = [
@@ -97,7 +105,9 @@ public enum PreSubmitSizing {
             ("spark.driver.memory", SparkSize.text(mebibytes: values.driverMemoryMiB), properties["spark.driver.memory"]),
         ]
         if input.dynamicAllocation != nil {
-            settings[0] = ("spark.dynamicAllocation.maxExecutors", String(values.executorInstances), properties["spark.dynamicAllocation.maxExecutors"])
+            settings[0] = (
+                "spark.dynamicAllocation.maxExecutors", String(values.executorInstances), properties["spark.dynamicAllocation.maxExecutors"]
+            )
         }
         if let partitions = values.shufflePartitions {
             settings.append(("spark.sql.shuffle.partitions", String(partitions), properties["spark.sql.shuffle.partitions"]))
@@ -106,7 +116,8 @@ public enum PreSubmitSizing {
         var parts: [String] = []
         var changed = false
         for setting in settings {
-            let same = setting.written.flatMap(SparkSize.mebibytes) == SparkSize.mebibytes(setting.value) || setting.written == setting.value
+            let same =
+                setting.written.flatMap(SparkSize.mebibytes) == SparkSize.mebibytes(setting.value) || setting.written == setting.value
             parts.append("\(setting.key)=\(setting.value)" + (same ? "" : " (written \(setting.written ?? "unset"))"))
             if !same {
                 changed = true
@@ -118,7 +129,8 @@ public enum PreSubmitSizing {
         let reason = String(
             format: "from %d run%@ (%@) in %@: predicted wall time %.0f s (measured %.0f s), %@ executor-hours per run",
             advice.runs.count, advice.runs.count == 1 ? "" : "s", ids, found.described, Double(advice.predictedWallTime) / 1000,
-            Double(advice.measuredWallTime) / 1000, saved >= 0 ? String(format: "saves %.3f", saved) : String(format: "costs %.3f more", -saved))
+            Double(advice.measuredWallTime) / 1000,
+            saved >= 0 ? String(format: "saves %.3f", saved) : String(format: "costs %.3f more", -saved))
         let decision = Decision(applied: parts.joined(separator: ", "), reason: reason, changed: changed)
         return (annotate(sized, decision), decision)
     }
