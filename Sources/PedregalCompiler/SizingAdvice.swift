@@ -125,8 +125,8 @@ public enum SizingAdvice {
     static func edit(for recommendation: Recommendation) -> (section: String, key: String, value: EditValue)? {
         switch recommendation.key {
         case "executor.instances": return Int(recommendation.recommended).map { ("executor", "instances", .integer($0)) }
-        case "executor.memory": return ("executor", "memory", .text(recommendation.recommended))
-        case "driver.memory": return ("driver", "memory", .text(recommendation.recommended))
+        case "executor.memory": return ("executor", "memory", .sparkMemory(recommendation.recommended))
+        case "driver.memory": return ("driver", "memory", .sparkMemory(recommendation.recommended))
         case let key where key.hasPrefix("sparkConf."):
             return ("sparkConf", String(key.dropFirst("sparkConf.".count)), .text(recommendation.recommended))
         default: return nil

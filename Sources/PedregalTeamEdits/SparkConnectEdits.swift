@@ -11,6 +11,8 @@ public enum EditValue: Sendable, Equatable {
     case list([String])
     /// An integer, written plain.
     case integer(Int)
+    /// A JVM memory size such as `16g`, written plain as team files write them.
+    case sparkMemory(String)
 
     var yaml: String {
         switch self {
@@ -20,6 +22,9 @@ public enum EditValue: Sendable, Equatable {
             return plain ? time : YAMLWriter.scalarText(time)
         case .list(let items): return "[" + items.map(YAMLWriter.scalarText).joined(separator: ", ") + "]"
         case .integer(let value): return String(value)
+        case .sparkMemory(let size):
+            let plain = size.count > 1 && size.dropLast().allSatisfy(\.isNumber) && "kmgt".contains(size.last!)
+            return plain ? size : YAMLWriter.scalarText(size)
         }
     }
 }

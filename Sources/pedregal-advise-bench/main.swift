@@ -31,7 +31,7 @@ func summaries(_ folder: String) -> [ApplicationSummary] {
 
 func cpuSeconds() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
@@ -60,9 +60,9 @@ func makeLog(from real: String, into out: String, mebibytes: Int) {
     guard !tasks.isEmpty else { fail("the log has no task ends") }
     let folder = (out as NSString).appendingPathComponent("eventlog_v2_app-bench")
     try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    FileManager.default.createFile(atPath: (folder as NSString).appendingPathComponent("appstatus_app-bench"), contents: Data())
+    _ = FileManager.default.createFile(atPath: (folder as NSString).appendingPathComponent("appstatus_app-bench"), contents: Data())
     let path = (folder as NSString).appendingPathComponent("events_1_app-bench.zstd")
-    FileManager.default.createFile(atPath: path, contents: nil)
+    _ = FileManager.default.createFile(atPath: path, contents: nil)
     guard let handle = FileHandle(forWritingAtPath: path) else { fail("cannot write \(path)") }
     var block = head
     var written = 0

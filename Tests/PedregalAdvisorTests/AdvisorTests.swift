@@ -1,7 +1,8 @@
 import Foundation
 import PedregalAdvisor
-import PedregalEventLog
 import Testing
+
+@testable import PedregalEventLog
 
 @Suite struct AdvisorTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

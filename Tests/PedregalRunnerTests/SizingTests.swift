@@ -22,7 +22,7 @@ import Testing
             let log = folder.appendingPathComponent("eventlog_v2_\(appID)")
             try FileManager.default.createDirectory(at: log, withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: realLog, to: log.appendingPathComponent("events_1_\(appID).zstd"))
-            FileManager.default.createFile(atPath: log.appendingPathComponent("appstatus_\(appID)").path, contents: Data())
+            _ = FileManager.default.createFile(atPath: log.appendingPathComponent("appstatus_\(appID)").path, contents: Data())
         }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return folder

@@ -48,11 +48,11 @@ import Testing
     }
 
     @Test func addsAKeyToAFlowSection() throws {
-        let edited = try set("backfill", "executor", "memory", .text("2g"), in: Self.team)
+        let edited = try set("backfill", "executor", "memory", .sparkMemory("2g"), in: Self.team)
         #expect(edited == Self.team.replacingOccurrences(of: "      memory: 4g\n", with: "      memory: 4g\n    executor: {memory: 2g}\n"))
-        let flow = try set("nightly", "driver", "memory", .text("1g"), in: Self.team)
+        let flow = try set("nightly", "driver", "memory", .sparkMemory("1g"), in: Self.team)
         #expect(flow.contains("\"400\"   # from the wiki\n    driver: {memory: 1g}\n  - name: backfill"))
-        let more = try set("nightly", "executor", "memoryOverhead", .text("1g"), in: Self.team)
+        let more = try set("nightly", "executor", "memoryOverhead", .sparkMemory("1g"), in: Self.team)
         #expect(more.contains("memory: 16g, memoryOverhead: 1g }   # guessed"))
     }
 

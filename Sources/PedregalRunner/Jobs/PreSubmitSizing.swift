@@ -71,10 +71,9 @@ public enum PreSubmitSizing {
         guard wanted(run) else { return (run, nil) }
         let kubeflow = Discovery.split(run["apiVersion"]?.string ?? "").group == JobState.kubeflowGroup
         guard let bounds = bounds(run) else {
-            return (
+            return keep(
                 run,
-                Decision(applied: "written values (the template's sizing bounds are missing or unreadable)", reason: "", changed: false)
-            )
+                Decision(applied: "written values (the template's sizing bounds are missing or unreadable)", reason: "", changed: false))
         }
         let properties = properties(run, kubeflow: kubeflow)
         var input = SizingInput.fromProperties(properties, executorsSeen: 1)
@@ -84,19 +83,19 @@ public enum PreSubmitSizing {
         do {
             found = try await history.runs(of: job, limit: bounds.runs)
         } catch {
-            return (run, Decision(applied: "written values (history unreadable: \(error))", reason: "", changed: false))
+            return keep(run, Decision(applied: "written values (history unreadable: \(error))", reason: "", changed: false))
         }
         guard !found.runs.isEmpty else {
-            return (run, Decision(applied: "written values (no finished run of \(job) in \(found.described))", reason: "", changed: false))
+            return keep(
+                run, Decision(applied: "written values (no finished run of \(job) in \(found.described))", reason: "", changed: false))
         }
         let advice = Advisor(input: input).advise(found.runs)
         guard !advice.runs.isEmpty else {
-            return (
+            return keep(
                 run,
                 Decision(
                     applied: "written values (no successful run to learn from)", reason: advice.notes.joined(separator: "; "),
-                    changed: false)
-            )
+                    changed: false))
         }
         let values = advice.recommended
         var settings: [(key: String, value: String, written: String?)] = [
@@ -133,6 +132,11 @@ public enum PreSubmitSizing {
             saved >= 0 ? String(format: "saves %.3f", saved) : String(format: "costs %.3f more", -saved))
         let decision = Decision(applied: parts.joined(separator: ", "), reason: reason, changed: changed)
         return (annotate(sized, decision), decision)
+    }
+
+    /// The run with the written values, and why.
+    static func keep(_ run: YAMLValue, _ decision: Decision) -> (YAMLValue, Decision?) {
+        (annotate(run, decision), decision)
     }
 
     static func annotate(_ run: YAMLValue, _ decision: Decision) -> YAMLValue {
