@@ -8,7 +8,7 @@ extension Advice {
         lines.append("sizing advice for \(subject) from \(runs.count) run\(runs.count == 1 ? "" : "s")")
         for run in runs {
             lines.append(
-                "  run \(run.appID): \(Advisor.seconds(run.wallTime)), \(run.executors) executor\(run.executors == 1 ? "" : "s") × \(current.executorCores) core\(current.executorCores == 1 ? "" : "s"), slot utilisation \(Advisor.percent(run.slotUtilisation)), critical path \(Advisor.seconds(run.criticalPath))"
+                "  run \(run.appID): \(Advisor.seconds(run.wallTime)), \(run.executors) executor\(run.executors == 1 ? "" : "s") (\(run.slots) task slot\(run.slots == 1 ? "" : "s")), slot utilisation \(Advisor.percent(run.slotUtilisation)), critical path \(Advisor.seconds(run.criticalPath))"
             )
             var details = [
                 "peak heap \(SparkSize.human(bytes: run.peakHeap))", "off-heap \(SparkSize.human(bytes: run.peakOffHeap))",

@@ -69,7 +69,8 @@ struct AdviseCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let diagnostics = DiagnosticOptions(format: connection.format == .json ? .json : .text)
+        // Problems go to standard error as text; with --format json standard output holds only the advice.
+        let diagnostics = DiagnosticOptions(format: .text)
         var subject: SizingAdvice.Subject?
         if let job {
             let parts = job.split(separator: "/").map(String.init)
@@ -117,6 +118,15 @@ struct AdviseCommand: AsyncParsableCommand {
         try writeAdvice(advice, subject: subject, diagnostics: diagnostics)
     }
 
+    /// A result line: standard output, or standard error when standard output holds the JSON advice.
+    private func say(_ line: String) {
+        if connection.format == .json {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        } else {
+            print(line)
+        }
+    }
+
     private func writeAdvice(_ advice: Advice, subject: SizingAdvice.Subject, diagnostics: DiagnosticOptions) throws {
         let change: SizingAdvice.Change
         do {
@@ -125,7 +135,7 @@ struct AdviseCommand: AsyncParsableCommand {
             throw failure("\(error); nothing was written", .failure)
         }
         guard !change.files.isEmpty else {
-            diagnostics.say("nothing to write: \(root.display(subject.file)) already holds the recommendation")
+            say("nothing to write: \(root.display(subject.file)) already holds the recommendation")
             return
         }
         diagnostics.report(change.compilation.diagnostics, root: root)
@@ -140,11 +150,11 @@ struct AdviseCommand: AsyncParsableCommand {
             throw failure("\(error)", .ioError)
         }
         for recommendation in change.written {
-            diagnostics.say("wrote      \(recommendation.key): \(recommendation.current) → \(recommendation.recommended)")
+            say("wrote      \(recommendation.key): \(recommendation.current) → \(recommendation.recommended)")
         }
         for recommendation in change.notWritten {
-            diagnostics.say("not written \(recommendation.key): \(recommendation.recommended) (pedregal sets it; see the report)")
+            say("not written \(recommendation.key): \(recommendation.recommended) (pedregal sets it; see the report)")
         }
-        diagnostics.say("wrote \(root.display(subject.file)) and \(root.display("generated")); commit both for review")
+        say("wrote \(root.display(subject.file)) and \(root.display("generated")); commit both for review")
     }
 }
