@@ -130,6 +130,18 @@ import Testing
         }
     }
 
+    @Test func aSpillingRunGetsMoreMemoryAndMorePartitionsNeverLess() throws {
+        let run = try Self.fixture("rolling-zstd-spilling")
+        let input = SizingInput.fromProperties(run.sparkProperties, executorsSeen: 2)
+        #expect(input.executorMemoryMiB == 512 && input.shufflePartitions == 2)
+        let advice = Advisor(input: input).advise([run])
+        #expect(advice.runs[0].memorySpilled > 0)
+        #expect(advice.recommended.executorMemoryMiB > 512)
+        #expect((advice.recommended.shufflePartitions ?? 0) > 2)
+        let memory = try #require(advice.recommendations.first { $0.key == "executor.memory" })
+        #expect(memory.evidence.contains { $0.contains("spilled to disk") })
+    }
+
     @Test func sizesReadAndWriteAsSparkDoes() {
         #expect(SparkSize.mebibytes("4g") == 4096)
         #expect(SparkSize.mebibytes("512m") == 512)
