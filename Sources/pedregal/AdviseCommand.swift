@@ -63,7 +63,9 @@ struct AdviseCommand: AsyncParsableCommand {
             try root.validate()
         } else {
             guard !write else { throw ValidationError("--write needs TEAM/JOB and --env: the job whose team file changes") }
-            guard eventLogs != nil else { throw ValidationError("without TEAM/JOB, give --event-logs DIR") }
+            guard eventLogs != nil || historyServer != nil else {
+                throw ValidationError("without TEAM/JOB, give --event-logs DIR or --history-server URL")
+            }
         }
         if let runs, runs < 1 { throw ValidationError("--runs must be at least 1") }
     }
@@ -95,9 +97,7 @@ struct AdviseCommand: AsyncParsableCommand {
             } else if let subject {
                 summaries = try await history.runs(of: subject.job, limit: limit).runs
             } else {
-                summaries = try EventLogLocation.all(in: eventLogs!).filter { !$0.inProgress }.map { try EventLog(location: $0).summary() }
-                summaries.sort { ($0.start ?? 0, $0.appID) < ($1.start ?? 0, $1.appID) }
-                summaries = Array(summaries.suffix(limit))
+                summaries = try await history.runs(of: nil, limit: limit).runs
             }
         } catch {
             throw failure("\(error)", .ioError)
@@ -108,7 +108,7 @@ struct AdviseCommand: AsyncParsableCommand {
         var input = subject?.input ?? SizingInput.fromProperties(latest.sparkProperties, executorsSeen: latest.executors.count)
         if let runs { input.bounds.runs = runs }
         let advice = Advisor(input: input).advise(summaries)
-        let name = subject.map { "\($0.team)/\($0.job) in \($0.environment)" } ?? (eventLogs ?? "")
+        let name = subject.map { "\($0.team)/\($0.job) in \($0.environment)" } ?? (eventLogs ?? historyServer ?? "")
         if connection.format == .json {
             print(JSONWriter.pretty(advice.json(subject: name)))
         } else {

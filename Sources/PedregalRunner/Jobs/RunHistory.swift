@@ -24,16 +24,19 @@ public struct HistorySource: Sendable, Equatable {
         appID.hasPrefix(job + "-") || name == job || (name?.hasPrefix(job + "-") ?? false)
     }
 
-    /// The summaries of `job`'s latest `limit` finished runs, newest last; `notes` says what was left out.
-    public func runs(of job: String, limit: Int) async throws -> (runs: [ApplicationSummary], described: String) {
+    /// The summaries of `job`'s latest `limit` finished runs (every application's when `job` is nil),
+    /// oldest first, and where they came from.
+    public func runs(of job: String?, limit: Int) async throws -> (runs: [ApplicationSummary], described: String) {
         if let folder = eventLogFolder {
             let locations = try EventLogLocation.all(in: folder)
             var summaries: [ApplicationSummary] = []
             // Names first (cheap); reading every log only when no name says which job it is.
-            let byID = locations.filter { $0.appID.hasPrefix(job + "-") }
+            let byID = job.map { job in locations.filter { $0.appID.hasPrefix(job + "-") } } ?? locations
             for location in byID.isEmpty ? locations : byID where !location.inProgress {
                 let summary = try EventLog(location: location).summary()
-                if Self.matches(job: job, appID: summary.appID, name: summary.name) || !byID.isEmpty { summaries.append(summary) }
+                if job.map({ Self.matches(job: $0, appID: summary.appID, name: summary.name) }) ?? true || !byID.isEmpty {
+                    summaries.append(summary)
+                }
             }
             summaries.sort { ($0.start ?? 0, $0.appID) < ($1.start ?? 0, $1.appID) }
             return (Array(summaries.suffix(limit)), "event logs in \(folder)")
@@ -41,7 +44,7 @@ public struct HistorySource: Sendable, Equatable {
         guard let url = historyServer else { return ([], "no history source") }
         let server = try HistoryServer(url)
         let candidates = try await server.applications().filter { application in
-            Self.matches(job: job, appID: application.id, name: application.name)
+            (job.map { Self.matches(job: $0, appID: application.id, name: application.name) } ?? true)
                 && application.attempts.contains(where: \.completed)
         }
         let latest = candidates.sorted { ($0.attempts.map(\.start).max() ?? 0) > ($1.attempts.map(\.start).max() ?? 0) }.prefix(limit)

@@ -33,6 +33,12 @@ for job in over spill skew; do
   "$binary" advise --event-logs "$work/$job" >"$work/$job.txt"
   cat "$work/$job.txt"
 done
+# The same logs through a History Server's REST API (a stand-in serving them as Spark's does).
+"$py" Tests/e2e/advise/history_server.py "$work/over" --lifetime 120 >"$work/port" &
+server=$!
+for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
+"$binary" advise --history-server "http://127.0.0.1:$(cat "$work/port")" --format json >"$work/over-history.json"
+kill "$server" 2>/dev/null || true
 exec "$py" - "$work" <<'PY'
 import json, sys
 work = sys.argv[1]
@@ -55,6 +61,9 @@ if spill["runs"][0]["memorySpilledBytes"] <= 0:
 if spill["recommended"]["executorMemory"] != spill["current"]["executorMemory"] and \
    int(spill["recommended"]["executorMemory"].rstrip("mg")) * (1024 if spill["recommended"]["executorMemory"].endswith("g") else 1) < 512:
     failures.append("spilling job: memory lowered")
+history = load("over-history")
+if history["recommended"] != over["recommended"] or history["runs"] != over["runs"]:
+    failures.append("the History Server's copy of the over-provisioned log gave other advice than the folder")
 skew = load("skew")
 if not skew["runs"][0]["skewedStages"]:
     failures.append("skewed job: no skewed stage found")
@@ -66,5 +75,5 @@ for name, advice in (("over", over), ("spill", spill), ("skew", skew)):
         failures.append(f"{name}: executor memory {memory} below peak heap {peak} plus 25%")
 if failures:
     sys.exit("advise end to end failed:\n  " + "\n  ".join(failures))
-print("3 passed, 0 failed")
+print("4 passed, 0 failed")
 PY
