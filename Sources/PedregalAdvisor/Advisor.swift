@@ -32,7 +32,10 @@ public struct Advisor: Sendable {
     public func advise(_ runs: [ApplicationSummary]) -> Advice {
         var notes: [String] = []
         let ordered = runs.sorted { ($0.start ?? 0, $0.appID) < ($1.start ?? 0, $1.appID) }
-        let usable = ordered.filter { $0.succeeded && !$0.tasks.isEmpty }
+        // A Spark Connect server or streaming job runs for weeks: its log is read while in progress.
+        let usable = ordered.filter {
+            ($0.succeeded || ($0.inProgress && $0.jobs.allSatisfy { $0.succeeded != false })) && !$0.tasks.isEmpty
+        }
         if usable.count < ordered.count {
             notes.append(
                 "\(ordered.count - usable.count) of \(ordered.count) runs left out: unfinished, failed or without tasks (their failures are for `pedregal job status`)"

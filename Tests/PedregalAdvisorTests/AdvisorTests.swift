@@ -142,6 +142,17 @@ import Testing
         #expect(memory.evidence.contains { $0.contains("spilled to disk") })
     }
 
+    /// A Spark Connect server's log is never finished while it serves: it is learnt from as far as it goes.
+    @Test func aLogInProgressIsLearntFromUnlessAJobFailed() throws {
+        var run = try Self.fixture("rolling-zstd-overprovisioned")
+        run.inProgress = true
+        run.end = nil
+        let input = SizingInput.fromProperties(run.sparkProperties, executorsSeen: 6)
+        #expect(Advisor(input: input).advise([run]).runs.count == 1)
+        run.jobs[0].succeeded = false
+        #expect(Advisor(input: input).advise([run]).runs.isEmpty)
+    }
+
     @Test func sizesReadAndWriteAsSparkDoes() {
         #expect(SparkSize.mebibytes("4g") == 4096)
         #expect(SparkSize.mebibytes("512m") == 512)

@@ -32,7 +32,10 @@ public struct HistorySource: Sendable, Equatable {
             var summaries: [ApplicationSummary] = []
             // Names first (cheap); reading every log only when no name says which job it is.
             let byID = job.map { job in locations.filter { $0.appID.hasPrefix(job + "-") } } ?? locations
-            for location in byID.isEmpty ? locations : byID where !location.inProgress {
+            let candidates = byID.isEmpty ? locations : byID
+            // Finished runs when there are any; else the logs still being written (a Spark Connect server's).
+            let finished = candidates.filter { !$0.inProgress }
+            for location in finished.isEmpty ? candidates : finished {
                 let summary = try EventLog(location: location).summary()
                 if job.map({ Self.matches(job: $0, appID: summary.appID, name: summary.name) }) ?? true || !byID.isEmpty {
                     summaries.append(summary)
