@@ -11,6 +11,8 @@ struct SubmitCommand: AsyncParsableCommand {
 
             The macros {{ ds }}, {{ ds_nodash }} and {{ ts }} in the arguments take the run's logical time: --logical-date (a date YYYY-MM-DD or an RFC 3339 time), else with --scheduled-job JOB the scheduled time of that CronJob Job (its batch.kubernetes.io/cronjob-scheduled-timestamp annotation, else the minute its name ends in; the Job's name is then the token), else the current time. Each is printed.
 
+            A job with `sizing: {mode: auto}` is sized from its latest finished runs before it is created: the event logs in --event-logs DIR, else the History Server of --history-server URL or of the template's pedregal.io/history-server annotation. The run records what was chosen and why (annotations pedregal.io/sizing-applied and pedregal.io/sizing-reason, shown by `job status`); without history it keeps the written values.
+
             While an earlier run of the job is active, the template's pedregal.io/concurrency-policy decides: Forbid (the default) starts nothing and exits 0, Allow starts another, Replace deletes the active runs first. A second submit with the same token always returns the first run.
 
             \(runnerExitStatuses)
@@ -57,6 +59,12 @@ struct SubmitCommand: AsyncParsableCommand {
             valueName: "job"))
     var scheduledJob: String?
 
+    @Option(help: ArgumentHelp("For sizing auto: a folder of the job's event logs.", valueName: "dir"))
+    var eventLogs: String?
+
+    @Option(help: ArgumentHelp("For sizing auto: a Spark History Server (default: the template's).", valueName: "url"))
+    var historyServer: String?
+
     @OptionGroup var connection: ConnectionFlags
 
     func validate() throws {
@@ -92,7 +100,9 @@ struct SubmitCommand: AsyncParsableCommand {
         }
         let timing: RunTiming = scheduledJob.map { .scheduledJob($0) } ?? logicalDate.map { .logicalDate($0) } ?? .now
         try await connection.execute {
-            await Runner.submit(source, token: token, args: args.isEmpty ? nil : args, timing: timing, context: $0)
+            await Runner.submit(
+                source, token: token, args: args.isEmpty ? nil : args, timing: timing,
+                history: HistorySource(eventLogFolder: eventLogs, historyServer: historyServer), context: $0)
         }
     }
 }

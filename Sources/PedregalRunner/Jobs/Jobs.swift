@@ -21,12 +21,12 @@ public struct Jobs: Sendable {
     /// template's `ConcurrencyPolicy` is Allow, it looks for active runs of the
     /// same job first: Forbid then starts nothing (and succeeds), Replace
     /// deletes them and starts the new run.
-    public func submit(_ template: JobTemplate, token: String?, args: [String]?, logical: LogicalTime? = nil) async throws
-        -> SubmitReport
-    {
+    public func submit(
+        _ template: JobTemplate, token: String?, args: [String]?, logical: LogicalTime? = nil, history: HistorySource = HistorySource()
+    ) async throws -> SubmitReport {
         let token = token ?? RunToken.random()
         let policy = try ConcurrencyPolicy.of(template.object)
-        let object = try RunToken.run(from: template.object, token: token, args: args, logical: logical?.seconds)
+        var object = try RunToken.run(from: template.object, token: token, args: args, logical: logical?.seconds)
         let id = Manifest(cluster: template.cluster ?? "", object: object, source: template.file).id
         guard let namespace = id.namespace else { throw RunnerError.io("the template '\(template.file)' names no namespace") }
         guard let resource = try await session.discovery.resource(apiVersion: id.apiVersion, kind: id.kind) else {
@@ -61,6 +61,18 @@ public struct Jobs: Sendable {
                 session.output.line(
                     "replaced \(active.run) (\(JobsReporting.describe(active.state))): deleted, as the job's concurrency policy "
                         + "Replace asks")
+            }
+        }
+        if PreSubmitSizing.wanted(object) {
+            var source = history
+            if source.eventLogFolder == nil && source.historyServer == nil {
+                source.historyServer = object["metadata"]?["annotations"]?[Vocabulary.historyServer]?.string
+            }
+            let (sized, decision) = await PreSubmitSizing.apply(to: object, job: RunToken.job(of: object), history: source)
+            object = sized
+            report.sizing = decision
+            if let decision {
+                session.output.line("sizing: \(decision.applied)" + (decision.reason.isEmpty ? "" : "\n  \(decision.reason)"))
             }
         }
         do {
@@ -108,6 +120,11 @@ public struct Jobs: Sendable {
                 report.apiVersion = resource.apiVersion
                 report.state = JobState.of(object, group: resource.group)
                 report.historyLink = HistoryLink.of(object, group: resource.group)
+                let annotations = object["metadata"]?["annotations"]
+                report.sizing = annotations?[Vocabulary.sizingApplied]?.string.map {
+                    PreSubmitSizing.Decision(
+                        applied: $0, reason: annotations?[Vocabulary.sizingReason]?.string ?? "", changed: $0.contains("(written"))
+                }
             } else if report.state != nil {
                 report.removed = true
             } else {
