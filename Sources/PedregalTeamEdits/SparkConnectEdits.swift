@@ -9,6 +9,8 @@ public enum EditValue: Sendable, Equatable {
     case timestamp(String)
     /// A flow list of strings: `[a, b]`.
     case list([String])
+    /// YAML text written as it is (a value copied from another version of the file).
+    case verbatim(String)
 
     var yaml: String {
         switch self {
@@ -17,6 +19,7 @@ public enum EditValue: Sendable, Equatable {
             let plain = !time.isEmpty && time.allSatisfy { $0.isASCII && ($0.isNumber || "-:.TZ+".contains($0)) }
             return plain ? time : YAMLWriter.scalarText(time)
         case .list(let items): return "[" + items.map(YAMLWriter.scalarText).joined(separator: ", ") + "]"
+        case .verbatim(let text): return text
         }
     }
 }

@@ -12,16 +12,25 @@ import PedregalYAML
 /// floor, not absolute times, are what to compare across machines.
 ///
 ///     swift run -c release pedregal-bench --teams 3000 --runs 5
+///
+/// `--write-root DIR` writes the platform's templates/ and teams/ to DIR
+/// instead (for `pedregal generate` and `pedregal-requests-bench --root`).
 @main
 struct Benchmark {
     static func main() throws {
         var teams = 3000
         var regions = 4
         var runs = 5
+        var writeRoot: String?
         var arguments = CommandLine.arguments.dropFirst()
         while let flag = arguments.popFirst() {
+            if flag == "--write-root", let folder = arguments.popFirst() {
+                writeRoot = folder
+                continue
+            }
             guard let value = arguments.popFirst().flatMap(Int.init), value > 0 else {
-                FileHandle.standardError.write(Data("usage: pedregal-bench [--teams N] [--regions N] [--runs N]\n".utf8))
+                FileHandle.standardError.write(
+                    Data("usage: pedregal-bench [--teams N] [--regions N] [--runs N] [--write-root DIR]\n".utf8))
                 exit(64)
             }
             switch flag {
@@ -34,6 +43,11 @@ struct Benchmark {
             }
         }
 
+        if let writeRoot {
+            try Corpus.write(teams: teams, regions: regions, to: writeRoot)
+            print("wrote \(teams) teams over \(regions) regions to \(writeRoot)/teams and templates; run `pedregal generate --root \(writeRoot)`")
+            return
+        }
         let files = Corpus.files(teams: teams, regions: regions)
         let inputBytes = files.values.reduce(0) { $0 + $1.count }
         let tree = MemorySourceTree(bytes: files)

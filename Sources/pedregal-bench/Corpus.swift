@@ -1,3 +1,4 @@
+import Foundation
 import PedregalCompiler
 
 /// A deterministic platform of many teams, shaped like the real one: every
@@ -19,6 +20,10 @@ enum Corpus {
             gatewayNamespace: spark-gateway
             groupPrefix: "okta:"
             argocd: { repoURL: https://git.example.team/platform.git }
+            clusterRequests:
+              environments:
+                dev:  { defaultTTL: 7d,  maxTTL: 30d, autoApprove: true, members: true }
+                prod: { defaultTTL: 30d, maxTTL: 90d, persistent: true }
 
             """,
             "templates/environments.yaml": """
@@ -102,6 +107,16 @@ enum Corpus {
                 """
         }
         return text
+    }
+
+    /// Writes the platform's `templates/` and `teams/` under `root` (for
+    /// `pedregal generate` and `pedregal-requests-bench --root`).
+    static func write(teams: Int, regions: Int, to root: String) throws {
+        for (path, bytes) in files(teams: teams, regions: regions) {
+            let url = URL(fileURLWithPath: root).appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(bytes).write(to: url)
+        }
     }
 
     /// Every file of a platform with `teams` teams over `regions` regions.
