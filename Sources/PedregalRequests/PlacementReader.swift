@@ -46,6 +46,11 @@ actor PlacementReader {
         if compiled.count > 8 { compiled.removeFirst() }
     }
 
+    /// The whole compilation of `commit`, when the writer made it and it is current.
+    func compilation(of commit: String) -> Compilation? {
+        compiled.first { $0.commit == commit && $0.current }?.compilation
+    }
+
     /// The newest whole platform the writer compiled (every team's owners, for lists).
     var latestPlatform: ResolvedPlatform? { compiled.last?.compilation.platform }
 

@@ -1,5 +1,6 @@
 import PedregalCompiler
 import PedregalDiagnostics
+import PedregalEmitter
 import PedregalLoader
 import PedregalResolver
 import PedregalSpec
@@ -105,14 +106,15 @@ final class Workspace: @unchecked Sendable {
             throw Problem.conflict("\(file) does not exist on \(targetBranch)")
         }
         var startBytes = targetBytes
-        // What the pending branch holds, when it is built on this target: a change to it that changes nothing is no change.
-        var branchBytes: [UInt8]?
+        // The pending branch, when it is built on this target: the change goes on top of it
+        // (a change to it that changes nothing is no change).
+        var onBranch: (commit: String, bytes: [UInt8])?
         if !onTarget, replay != .none, let branch = state.branches[id], !branch.merged {
             let (outcome, fresh) = try await replayed(id, branch)
             switch outcome {
             case .rebuilt(let bytes):
                 startBytes = bytes
-                if fresh { branchBytes = bytes }
+                if fresh { onBranch = (branch.commit, bytes) }
             case .applied:
                 break
             case .conflict(let reason):
@@ -125,8 +127,20 @@ final class Workspace: @unchecked Sendable {
         } catch let error as TeamFile.EditError {
             throw Problem.conflict("\(file) cannot be edited as text (\(error)); edit it by hand")
         }
-        if edited == (branchBytes ?? targetBytes) { return nil }
-        let commit = try await commitEdit(id, file: file, bytes: edited, message: change.message, onTarget: onTarget)
+        if edited == (onBranch?.bytes ?? targetBytes) { return nil }
+        var parent: Parent?
+        if let onBranch {
+            var sources = target.sources
+            sources[file] = onBranch.bytes
+            var files = await views.placements.compilation(of: onBranch.commit)?.files
+            if files == nil {
+                let compiled = await compiler.compile(MemorySourceTree(bytes: sources))
+                if !compiled.hasErrors { files = compiled.files }
+            }
+            // A branch that does not compile on the target is made again from it.
+            parent = files.map { Parent(commit: onBranch.commit, files: $0) }
+        }
+        let commit = try await commitEdit(id, file: file, bytes: edited, message: change.message, onTarget: onTarget, parent: parent)
         let ref = ClusterRef(commit: commit, action: change.action, merged: onTarget)
         state.records[id] = ref
         updates[id.recordRef] = .init(ref: id.recordRef, commit: commit, expected: nil)
@@ -225,8 +239,17 @@ final class Workspace: @unchecked Sendable {
         return (outcome, false)
     }
 
-    /// Compiles the target with `file` replaced and commits what changes.
-    private func commitEdit(_ id: ClusterID, file: String, bytes: [UInt8], message: String, onTarget: Bool) async throws -> String {
+    /// A commit to build on other than the target's head, and its generated files.
+    private struct Parent {
+        var commit: String
+        var files: [OutputFile]
+    }
+
+    /// Compiles the target with `file` replaced and commits what changes
+    /// from the target's head (or from `parent`, a review branch built on it).
+    private func commitEdit(
+        _ id: ClusterID, file: String, bytes: [UInt8], message: String, onTarget: Bool, parent: Parent? = nil
+    ) async throws -> String {
         var sources = target.sources
         sources[file] = bytes
         let compilation = await compiler.compile(MemorySourceTree(bytes: sources))
@@ -236,8 +259,11 @@ final class Workspace: @unchecked Sendable {
             if report.introduced.containsErrors { throw Problem.doesNotCompile(file, report) }
             throw Problem.targetDoesNotCompile(targetBranch, compilation.diagnostics.filter { $0.severity == .error })
         }
-        let changes = FileChanges.between(target.compilation.files, compilation.files, teamFiles: [file: bytes], stale: target.stale)
-        let commit = try await repository.makeCommit(parent: target.commit, message: message, time: clock(), changes: changes)
+        let changes =
+            parent.map { FileChanges.between($0.files, compilation.files, teamFiles: [file: bytes]) }
+            ?? FileChanges.between(target.compilation.files, compilation.files, teamFiles: [file: bytes], stale: target.stale)
+        let commit = try await repository.makeCommit(
+            parent: parent?.commit ?? target.commit, message: message, time: clock(), changes: changes)
         jobCommits.append(commit)
         await views.placements.remember(commit, compilation)
         if onTarget {
