@@ -13,12 +13,12 @@ import Testing
         let server = try ServerHarness()
         try await server.start()
         let token = try server.token()
+        let flag = server.fixture.folder + "/go"
         do {
             let first = try await server.send(
                 "POST", Self.base, body: #"{"team": "alpha", "environment": "dev", "region": "us-west-2", "name": "one"}"#, token: token)
             #expect(first.status == 201, "\(first.body)")
             // The remote now holds every push until a flag file appears.
-            let flag = server.fixture.folder + "/go"
             let started = server.fixture.folder + "/pushing"
             try server.fixture.installHook("pre-receive", "touch '\(started)'\nwhile [ ! -f '\(flag)' ]; do sleep 0.05; done\n")
             let change = Task {
@@ -43,6 +43,8 @@ import Testing
             let after = try await server.send("GET", "\(Self.base)?team=alpha", token: token)
             #expect(((after.json["items"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String } == ["one", "two"])
         } catch {
+            // Let the held push go, or stopping would wait for it forever.
+            FileManager.default.createFile(atPath: flag, contents: nil)
             await server.stop()
             throw error
         }
