@@ -53,7 +53,10 @@ let package = Package(
             name: "PedregalRenderers",
             dependencies: ["PedregalSpec", "PedregalYAML", "PedregalResolver", "PedregalManifests", "PedregalBasics"], swiftSettings: strict
         ),
-        .target(name: "PedregalEmitter", dependencies: ["PedregalYAML", "PedregalManifests", "PedregalBasics"], swiftSettings: strict),
+        .target(
+            name: "PedregalEmitter",
+            dependencies: ["PedregalYAML", "PedregalManifests", "PedregalBasics", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
         // Kubernetes' and the CRDs' schemas (embedded), and checking objects against them.
         .target(
             name: "PedregalKubernetesSchemas",
@@ -67,6 +70,14 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "PedregalDiff", dependencies: ["PedregalYAML", "PedregalManifests", "PedregalBasics"], swiftSettings: strict),
+        // A root on disk as the command line works on it: the cache in .pedregal/cache and the output folder's index.
+        .target(
+            name: "PedregalWorkspace",
+            dependencies: [
+                "PedregalBasics", "PedregalCompiler", "PedregalDiagnostics", "PedregalEmitter", "PedregalLoader", "PedregalManifests",
+                "PedregalResolver",
+            ],
+            swiftSettings: strict),
         // `pedregal init`: a new platform repository, or a new team file.
         .target(
             name: "PedregalScaffold", dependencies: ["PedregalDiagnostics", "PedregalLoader", "PedregalSpec", "PedregalCompiler"],
@@ -138,6 +149,7 @@ let package = Package(
                 "PedregalAuth",
                 .product(name: "Logging", package: "swift-log"),
                 "PedregalScaffold",
+                "PedregalWorkspace",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -188,6 +200,12 @@ let package = Package(
             path: "Tests/PedregalTestSupport"),
         .testTarget(name: "PedregalYAMLTests", dependencies: ["PedregalDiagnostics", "PedregalYAML", "PedregalTestSupport"]),
         .testTarget(name: "PedregalManifestsTests", dependencies: ["PedregalYAML", "PedregalManifests"]),
+        .testTarget(name: "PedregalEmitterTests", dependencies: ["PedregalBasics", "PedregalEmitter"]),
+        .testTarget(
+            name: "PedregalWorkspaceTests",
+            dependencies: [
+                "PedregalBasics", "PedregalCompiler", "PedregalEmitter", "PedregalLoader", "PedregalTestSupport", "PedregalWorkspace",
+            ]),
         .testTarget(name: "PedregalTeamEditsTests", dependencies: ["PedregalTeamEdits"]),
         .testTarget(
             name: "PedregalRenderersTests", dependencies: ["PedregalCompiler", "PedregalManifests", "PedregalYAML", "PedregalTestSupport"]),

@@ -47,6 +47,32 @@ public enum POSIXFile {
         }
     }
 
+    /// The `stat` of the regular file at `path`, taken once it is open, and
+    /// then its bytes; nil when it cannot be read or is not a regular file.
+    public static func readWithStamp(_ path: String) -> (stat, [UInt8])? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        // One byte more than the size, so the read that finds the end needs
+        // no room of its own; a file that grew meanwhile is read whole too.
+        var result = [UInt8](repeating: 0, count: max(0, Int(info.st_size)) + 1)
+        var offset = 0
+        while true {
+            if offset == result.count { result.append(contentsOf: repeatElement(0, count: result.count)) }
+            let count = result.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if count == 0 { break }
+            offset += count
+        }
+        result.removeSubrange(offset...)
+        return (info, result)
+    }
+
     private static func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
         #if canImport(Glibc)
         Glibc.write(fd, buffer, count)

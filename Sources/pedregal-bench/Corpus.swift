@@ -1,4 +1,3 @@
-import Foundation
 import PedregalCompiler
 
 /// A deterministic platform of many teams, shaped like the real one: every
@@ -107,16 +106,6 @@ enum Corpus {
                 """
         }
         return text
-    }
-
-    /// Writes the platform's `templates/` and `teams/` under `root` (for
-    /// `pedregal generate` and `pedregal-requests-bench --root`).
-    static func write(teams: Int, regions: Int, to root: String) throws {
-        for (path, bytes) in files(teams: teams, regions: regions) {
-            let url = URL(fileURLWithPath: root).appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(bytes).write(to: url)
-        }
     }
 
     /// Every file of a platform with `teams` teams over `regions` regions.

@@ -16,7 +16,7 @@ import PedregalTeamEdits
 // For the 2,000-team platform:
 //
 //   swift build -c release --product pedregal --product pedregal-bench --product pedregal-requests-bench
-//   .build/release/pedregal-bench --teams 2000 --regions 3 --write-root /dev/shm/root
+//   .build/release/pedregal-bench --teams 2000 --regions 3 --write-corpus /dev/shm/root
 //   .build/release/pedregal generate --root /dev/shm/root
 //   .build/release/pedregal-requests-bench --root /dev/shm/root --scratch /dev/shm
 
