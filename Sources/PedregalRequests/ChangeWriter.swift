@@ -1,4 +1,5 @@
 import Foundation
+import PedregalBasics
 
 /// Makes the API's changes. Requests queue; the first waiting request's own
 /// task leads: it takes every queued change into one batch, makes each on
@@ -30,7 +31,7 @@ final class ChangeWriter: Sendable {
     var repository: RequestRepository { mirror.repository }
 
     /// How many times the writer moved the target branch (the watcher rebuilds branches when it changes).
-    var targetMoves: Int { moves.value }
+    var targetMoves: Int { moves.current }
 
     /// Reads and compiles the target's head, so the first change does not wait for it.
     func prepare() async throws {
@@ -120,9 +121,9 @@ final class ChangeWriter: Sendable {
 
     /// The batch pushed (or had nothing to push): its target is the writer's, its conflicts known.
     private func adopt(_ workspace: Workspace) {
-        snapshot.value = workspace.target
+        snapshot.withLock { $0 = workspace.target }
         mirror.publish(conflicts: workspace.state.conflicts, target: workspace.state.target)
-        if workspace.movedTarget { moves.update { $0 += 1 } }
+        if workspace.movedTarget { moves.withLock { $0 += 1 } }
     }
 
     /// A workspace on the remote as it is now.
@@ -136,10 +137,10 @@ final class ChangeWriter: Sendable {
     /// The target's head compiled: the writer's last one, moved to `commit`
     /// when someone else moved the branch (reading only what changed).
     private func targetSnapshot(for commit: String) async throws -> TargetSnapshot {
-        if let current = snapshot.value, current.commit == commit { return current }
+        if let current = snapshot.current, current.commit == commit { return current }
         let next: TargetSnapshot
         do {
-            if let current = snapshot.value, try await repository.isAncestor(current.commit, of: commit) {
+            if let current = snapshot.current, try await repository.isAncestor(current.commit, of: commit) {
                 next = try await current.moved(to: commit, in: repository, compiler: compiler)
             } else {
                 next = try await TargetSnapshot.load(commit, from: repository, compiler: compiler)
@@ -150,7 +151,7 @@ final class ChangeWriter: Sendable {
             throw Problem.unavailable("the target branch cannot be read: \(redactingCredentials("\(error)"))")
         }
         await views.placements.remember(commit, next.compilation, current: next.stale.isEmpty)
-        snapshot.value = next
+        snapshot.withLock { $0 = next }
         return next
     }
 }

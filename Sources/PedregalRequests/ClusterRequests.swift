@@ -116,15 +116,15 @@ public final class ClusterRequests: Sendable {
     /// wait for at most one), and records those that cannot be.
     public func rebuildPendingChanges() async throws {
         let state = try await mirror.refreshed()
-        guard state != lastRebuilt.value else { return }
+        guard state != lastRebuilt.current else { return }
         var stale: [ClusterID] = []
         for (id, branch) in state.branches.sorted(by: { $0.key.description < $1.key.description }) where !branch.merged {
             if let conflict = state.conflicts[id], conflict.branchCommit == branch.commit, conflict.target == state.target { continue }
             let key = "\(branch.commit) \(state.target)"
-            var fresh = freshness.value[key]
+            var fresh = freshness.current[key]
             if fresh == nil {
                 fresh = try await repository.mergeBase(branch.commit, state.target) == state.target
-                freshness.update { $0[key] = fresh }
+                freshness.withLock { $0[key] = fresh }
             }
             if fresh == false { stale.append(id) }
         }
@@ -135,7 +135,7 @@ public final class ClusterRequests: Sendable {
             }
             if rebuilt { audit.notice("rebuilt a pending change", metadata: ["audit": "cluster-request", "cluster": "\(id)"]) }
         }
-        lastRebuilt.value = state
+        lastRebuilt.withLock { $0 = state }
     }
 
     /// Packs the repository's loose objects when there are many, while nothing else uses it.

@@ -82,7 +82,7 @@ actor PlacementReader {
         }
         let (contentKey, names) = try await files(of: team, at: commit)
         if let hit = manifestsByContent[contentKey] { return hit }
-        let manifests = await compiler.compile(try await tree(names)).manifests
+        let manifests = await compiler.compileAlone(try await tree(names)).manifests
         manifestsByContent[contentKey] = manifests
         return manifests
     }

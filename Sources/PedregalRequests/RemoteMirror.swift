@@ -1,4 +1,5 @@
 import Foundation
+import PedregalBasics
 
 /// The remote as last read, shared by reads and the writer. A read lists
 /// the remote's refs (`git ls-remote`, which changes nothing here) and
@@ -17,7 +18,7 @@ final class RemoteMirror: Sendable {
     }
 
     /// The state last read or pushed, if any.
-    var current: RemoteState? { published.value }
+    var current: RemoteState? { published.current }
 
     /// The remote's state as of now: concurrent callers share one listing
     /// (one that started after they asked), and a fetch runs only when the
@@ -50,7 +51,7 @@ final class RemoteMirror: Sendable {
             if let old = current {
                 state.conflicts = old.conflicts.filter { id, conflict in state.branches[id]?.commit == conflict.branchCommit }
             }
-            published.value = state
+            published.withLock { $0 = state }
             return state
         }
     }
@@ -59,14 +60,14 @@ final class RemoteMirror: Sendable {
     func push(_ updates: [RequestRepository.RefUpdate], then state: RemoteState) async throws -> RequestRepository.PushResult {
         try await remoteLock.run {
             let result = try await repository.push(updates)
-            if result == .pushed { published.value = state }
+            if result == .pushed { published.withLock { $0 = state } }
             return result
         }
     }
 
     /// Records which pending changes could not be rebuilt on `target`.
     func publish(conflicts: [ClusterID: RebuildConflict], target: String) {
-        published.update { state in
+        published.withLock { state in
             guard var current = state, current.target == target else { return }
             current.conflicts = conflicts.filter { id, conflict in current.branches[id]?.commit == conflict.branchCommit }
             state = current
@@ -76,35 +77,6 @@ final class RemoteMirror: Sendable {
     /// Runs `body` while no fetch or push runs (git's own housekeeping packs refs).
     func exclusively(_ body: () async throws -> Void) async throws {
         try await remoteLock.run(body)
-    }
-}
-
-/// A value behind a lock, read and written from any thread.
-final class Locked<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-
-    init(_ value: Value) {
-        stored = value
-    }
-
-    var value: Value {
-        get {
-            lock.lock()
-            defer { lock.unlock() }
-            return stored
-        }
-        set {
-            lock.lock()
-            stored = newValue
-            lock.unlock()
-        }
-    }
-
-    func update(_ body: (inout Value) -> Void) {
-        lock.lock()
-        body(&stored)
-        lock.unlock()
     }
 }
 

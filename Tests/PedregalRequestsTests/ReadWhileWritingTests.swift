@@ -44,7 +44,7 @@ import Testing
             #expect(((after.json["items"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String } == ["one", "two"])
         } catch {
             // Let the held push go, or stopping would wait for it forever.
-            FileManager.default.createFile(atPath: flag, contents: nil)
+            _ = FileManager.default.createFile(atPath: flag, contents: nil)
             await server.stop()
             throw error
         }
