@@ -10,7 +10,8 @@ extension ClusterRequests {
     /// `POST`: adds the cluster (or updates the same cluster's entry).
     /// `beforePush` sees the answer and the commits before they are pushed.
     public func create(
-        _ request: CreateClusterRequest, by caller: VerifiedIdentity, beforePush: (@Sendable (Outcome, [String]) async throws -> Void)? = nil
+        _ request: CreateClusterRequest, by caller: VerifiedIdentity,
+        beforePush: (@Sendable (Outcome, [String]) async throws -> Void)? = nil
     ) async throws -> Outcome {
         try await writer.submit(beforePush: beforePush) { [self] workspace in
             let checked = try CheckedCreate(

@@ -50,7 +50,7 @@ struct CheckedCreate: Sendable {
                     "'\(environment.name)' of team '\(team.name)' has no region '\(request.region)'"
                         + Suggestion.hint(for: request.region, in: has, then: "it has: \(has.joined(separator: ", "))")))
         }
-        
+
         if let size = request.size, !templates.sizes.contains(where: { $0.name.value == size }) {
             let known = templates.sizes.map(\.name.value)
             errors.append(
@@ -80,7 +80,9 @@ struct CheckedCreate: Sendable {
                             for: engine, in: known, then: "templates/engines.yaml defines: \(known.joined(separator: ", "))")))
         }
         let ttl = request.ttl ?? terms.defaultTTL
-        if let problem = ClusterRequests.ttlProblem(ttl, terms: terms, environment: environment.name) { errors.append(.init("/ttl", problem)) }
+        if let problem = ClusterRequests.ttlProblem(ttl, terms: terms, environment: environment.name) {
+            errors.append(.init("/ttl", problem))
+        }
         guard errors.isEmpty, let region else { throw Problem.invalid(errors.map(\.detail).joined(separator: "; "), errors) }
         let name = request.name ?? "\(environment.name)-\(region.alias)"
         if let problem = NameRules.dns1035LabelProblem(name, maxLength: 40) {

@@ -175,7 +175,8 @@ final class ServiceState: Sendable {
             call.intent = { answer, commits in
                 await idempotency.intend(
                     subject: subject, key: key,
-                    .init(fingerprint: fingerprint, status: Int(answer.status.code), body: answer.json, storedAt: storedAt, commits: commits))
+                    .init(
+                        fingerprint: fingerprint, status: Int(answer.status.code), body: answer.json, storedAt: storedAt, commits: commits))
             }
             let response = await run(handler, call, path: path)
             if let answer = response.answer, (200..<300).contains(Int(answer.status.code)) {

@@ -27,8 +27,10 @@ struct Options {
 
 /// The root to measure on, as a remote.
 enum BenchRoot {
-    static let environment = ["GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@localhost",
-        "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@localhost"]
+    static let environment = [
+        "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@localhost",
+        "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@localhost",
+    ]
 
     /// Copies teams/, templates/ and generated/ into a commit of a new bare
     /// remote that keeps a log of its main (one entry per push).
@@ -142,7 +144,9 @@ func percentile(_ values: [Duration], _ fraction: Double) -> Duration {
     return sorted[min(max(rank, 0), sorted.count - 1)]
 }
 
-func ms(_ value: Duration) -> String { String(format: "%.0f ms", Double(value.components.attoseconds) / 1e15 + Double(value.components.seconds) * 1000) }
+func ms(_ value: Duration) -> String {
+    String(format: "%.0f ms", Double(value.components.attoseconds) / 1e15 + Double(value.components.seconds) * 1000)
+}
 
 func seconds(_ value: Duration) -> String {
     String(format: "%.1f s", Double(value.components.seconds) + Double(value.components.attoseconds) / 1e18)

@@ -30,7 +30,7 @@ import Testing
         let reply: ServerHarness.Reply
         do {
             reply = try await server.send(
-            "POST", Self.base, body: #"{"team": "alpha", "environment": "dev", "region": "us-west-2", "size": "large", "name": "big"}"#,
+                "POST", Self.base, body: #"{"team": "alpha", "environment": "dev", "region": "us-west-2", "size": "large", "name": "big"}"#,
                 token: try server.token())
         } catch {
             await server.stop()
@@ -49,7 +49,8 @@ import Testing
         #expect(edits.count == 1)
         #expect(edits.first?["file"] as? String == "teams/alpha.yaml")
         let lines = try #require(edits.first?["lines"] as? [[String: Any]])
-        let numbered = Dictionary(uniqueKeysWithValues: lines.compactMap { line in (line["line"] as? Int).map { ($0, line["text"] as? String ?? "") } })
+        let numbered = Dictionary(
+            uniqueKeysWithValues: lines.compactMap { line in (line["line"] as? Int).map { ($0, line["text"] as? String ?? "") } })
         #expect(numbered.values.contains("  - name: big"), "\(lines)")
         #expect(numbered.values.contains("    size: large"), "\(lines)")
         let committed = GitFixture.team.replacingOccurrences(of: "members: [alpha]", with: "members: [alpha, alpha]")

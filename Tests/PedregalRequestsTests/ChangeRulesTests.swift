@@ -89,7 +89,8 @@ import Testing
     }
 
     @Test func anUpdateTakesTheBranchsEntryAndADeletionRemovesIt() throws {
-        let updated = Self.withTwo.replacingOccurrences(of: "regions: [us-west-2]\njobs", with: "regions: [us-west-2]\n    size: large\njobs")
+        let updated = Self.withTwo.replacingOccurrences(
+            of: "regions: [us-west-2]\njobs", with: "regions: [us-west-2]\n    size: large\njobs")
         let target = Self.withTwo.replacingOccurrences(of: "admins: [alpha-admins]", with: "admins: [alpha-admins, more]")
         let outcome = PendingReplay.replay(
             name: "two", file: "teams/alpha.yaml", base: Self.bytes(Self.withTwo), branch: Self.bytes(updated),
@@ -107,7 +108,8 @@ import Testing
     }
 
     @Test func anEntryEditedByHandOnTheTargetIsAConflict() {
-        let branch = Self.withTwo.replacingOccurrences(of: "regions: [us-west-2]\njobs", with: "regions: [us-west-2]\n    size: large\njobs")
+        let branch = Self.withTwo.replacingOccurrences(
+            of: "regions: [us-west-2]\njobs", with: "regions: [us-west-2]\n    size: large\njobs")
         let byHand = Self.withTwo.replacingOccurrences(of: "environments: [prod]", with: "environments: [prod]\n    engine: \"4.0\"")
         let outcome = PendingReplay.replay(
             name: "two", file: "teams/alpha.yaml", base: Self.bytes(Self.withTwo), branch: Self.bytes(branch),

@@ -124,7 +124,10 @@ import Testing
             // By hand on main: the same entry gets another engine.
             let file = try #require(server.fixture.remoteFile("teams/alpha.yaml"))
             try server.fixture.commitToMain(
-                ["teams/alpha.yaml": file.replacingOccurrences(of: "    regions: [eu-west-1]\n", with: "    regions: [eu-west-1]\n    engine: \"4.0\"\n")],
+                [
+                    "teams/alpha.yaml": file.replacingOccurrences(
+                        of: "    regions: [eu-west-1]\n", with: "    regions: [eu-west-1]\n    engine: \"4.0\"\n")
+                ],
                 message: "eval on Spark 4")
             var last = ""
             let conflict = try await eventually {
