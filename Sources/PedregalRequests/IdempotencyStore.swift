@@ -121,6 +121,11 @@ public actor IdempotencyStore {
         discardIntent(file)
     }
 
+    /// Drops the running mark and keeps whatever is stored.
+    public func release(subject: String, key: String) {
+        running.remove(path(subject: subject, key: key))
+    }
+
     /// Drops an intent whose change did not land; the key stays running.
     public func discardIntent(subject: String, key: String) {
         discardIntent(path(subject: subject, key: key))

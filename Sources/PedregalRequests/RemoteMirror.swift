@@ -32,13 +32,18 @@ final class RemoteMirror: Sendable {
                 throw Problem.unavailable("the repository cannot be read: \(redactingCredentials("\(error)"))")
             }
             if let state = current, state.agrees(with: listing, targetBranch: repository.settings.targetBranch) { return state }
-            return try await fetched()
+            return try await fetched(unless: listing)
         }
     }
 
-    /// Fetches and reads the refs again, whatever the listing says.
-    func fetched() async throws -> RemoteState {
+    /// Fetches and reads the refs again, unless the state published by the
+    /// time no fetch or push runs agrees with `listing` (a push of the
+    /// service's own that was landing while the remote was listed).
+    func fetched(unless listing: [String: String]? = nil) async throws -> RemoteState {
         try await remoteLock.run {
+            if let listing, let state = current, state.agrees(with: listing, targetBranch: repository.settings.targetBranch) {
+                return state
+            }
             do {
                 try await repository.fetch()
             } catch {

@@ -159,7 +159,17 @@ final class ServiceState: Sendable {
                 return problem(.conflict("a request with this Idempotency-Key is still being answered; retry later"), instance: path)
             case .unconfirmed(let record):
                 // The service stopped while this change was being pushed: if it landed, its answer is the answer.
-                if (try? await requests.landed(record.commits ?? [])) == true {
+                let landed: Bool
+                do {
+                    landed = try await requests.landed(record.commits ?? [])
+                } catch {
+                    // Unknown: keep the intent for a retry that can tell.
+                    await idempotency.release(subject: identity.subject, key: key)
+                    return problem(
+                        .unavailable("cannot tell whether this request's change landed: \(redactingCredentials("\(error)"))"),
+                        instance: path)
+                }
+                if landed {
                     var confirmed = record
                     confirmed.confirmed = true
                     await idempotency.store(subject: identity.subject, key: key, confirmed)
