@@ -132,7 +132,7 @@ let package = Package(
             name: "PedregalRequests",
             dependencies: [
                 "PedregalDiagnostics", "PedregalEmitter", "PedregalLoader", "PedregalManifests", "PedregalResolver", "PedregalSpec",
-                "PedregalCompiler", "PedregalDiff", "PedregalTeamEdits", "PedregalRunner", "PedregalAuth", "PedregalBasics",
+                "PedregalCompiler", "PedregalTeamEdits", "PedregalRunner", "PedregalAuth", "PedregalBasics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -13,6 +13,8 @@ public enum EditValue: Sendable, Equatable {
     case integer(Int)
     /// A JVM memory size such as `16g`, written plain as team files write them.
     case sparkMemory(String)
+    /// YAML text written as it is (a value copied from another version of the file).
+    case verbatim(String)
 
     var yaml: String {
         switch self {
@@ -25,6 +27,7 @@ public enum EditValue: Sendable, Equatable {
         case .sparkMemory(let size):
             let plain = size.count > 1 && size.dropLast().allSatisfy(\.isNumber) && "kmgt".contains(size.last!)
             return plain ? size : YAMLWriter.scalarText(size)
+        case .verbatim(let text): return text
         }
     }
 }
