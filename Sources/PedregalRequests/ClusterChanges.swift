@@ -58,7 +58,8 @@ extension ClusterRequests {
             }
             let team = try Self.team(platform, id)
             let terms = try Self.terms(platform.settings.clusterRequests, current.environment)
-            try Self.authorize(caller, team: team, terms: terms, environment: current.environment, action: "change clusters",
+            try Self.authorize(
+                caller, team: team, terms: terms, environment: current.environment, action: "change clusters",
                 groupPrefix: platform.settings.groupPrefix)
             if let problem = Self.ttlProblem(request.ttl, terms: terms, environment: current.environment) {
                 throw Problem.invalid(problem, [.init("/ttl", problem)])
@@ -116,7 +117,8 @@ extension ClusterRequests {
             }
             let team = try Self.team(platform, id)
             let terms = try Self.terms(platform.settings.clusterRequests, current.environment)
-            try Self.authorize(caller, team: team, terms: terms, environment: current.environment, action: "delete clusters",
+            try Self.authorize(
+                caller, team: team, terms: terms, environment: current.environment, action: "delete clusters",
                 groupPrefix: platform.settings.groupPrefix)
             let change = ChangeDescription(action: .delete, id: id, subject: caller.subject, summary: "remove it")
             let targetBranch = workspace.targetBranch

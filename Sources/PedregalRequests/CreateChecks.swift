@@ -39,7 +39,8 @@ struct CheckedCreate: Sendable {
                 ])
         }
         let terms = try ClusterRequests.terms(policy, environment.name)
-        try ClusterRequests.authorize(caller, team: team, terms: terms, environment: environment.name, action: "request clusters",
+        try ClusterRequests.authorize(
+            caller, team: team, terms: terms, environment: environment.name, action: "request clusters",
             groupPrefix: platform.settings.groupPrefix)
         var errors: [Problem.FieldError] = []
         let region = environment.regions.first { $0.name == request.region }
