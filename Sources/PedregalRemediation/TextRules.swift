@@ -1,0 +1,75 @@
+/// A line of text evidence with the lines around it (tracebacks span lines).
+struct TextLine {
+    /// Every line of the text the line belongs to.
+    var lines: [String]
+    /// Its index in `lines`.
+    var index: Int
+    /// Where the text came from, for the proof.
+    var source: String
+
+    var text: String { lines[index] }
+    var previous: String? { index > 0 ? lines[index - 1] : nil }
+
+    func contains(_ needle: String) -> Bool { text.contains(needle) }
+    func containsAny(_ needles: [String]) -> Bool { needles.contains { text.contains($0) } }
+
+    /// A finding proved by this line.
+    func finding(
+        _ failureClass: FailureClass, role: SparkRole? = nil, _ detail: String, setting: String? = nil, permanent: Bool = false,
+        weak: Bool = false
+    ) -> Finding {
+        Finding(
+            failureClass, role: role, detail: detail, proof: Proof(source: source, line: text.trimmingSpaces), setting: setting,
+            permanent: permanent, weak: weak)
+    }
+}
+
+/// Rules that read lines of text: the driver's log, the event log's failure
+/// reasons, the operator's messages and the events'. Each rule looks at one
+/// line (and its neighbours) and says what it proves, if anything.
+enum TextRules {
+    typealias Rule = @Sendable (TextLine) -> Finding?
+
+    /// Every rule, memory first.
+    static let all: [Rule] = MemoryRules.all + ErrorRules.all + ClusterTextRules.all
+
+    /// Lines one rule may prove with, at most.
+    static let linesPerRule = 3
+
+    /// What `lines` prove: per rule, the first line it matches (where it began)
+    /// and the last ones (how it ended), in order; each proof line once.
+    static func findings(in lines: [String], source: String) -> [Finding] {
+        var found: [Finding] = []
+        for rule in all {
+            var matches: [Finding] = []
+            for index in lines.indices {
+                if let finding = rule(TextLine(lines: lines, index: index, source: source)),
+                    !found.contains(where: { $0.proof == finding.proof }), !matches.contains(where: { $0.proof == finding.proof })
+                {
+                    matches.append(finding)
+                }
+            }
+            found += matches.count <= linesPerRule ? matches : [matches[0]] + matches.suffix(linesPerRule - 1)
+        }
+        return found
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces and tabs.
+    var trimmingSpaces: String {
+        var slice = Substring(self)
+        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
+        while let last = slice.last, last == " " || last == "\t" || last == "\r" { slice.removeLast() }
+        return String(slice)
+    }
+
+    /// Without the characters of `characters` at either end.
+    func trimming(_ characters: String) -> String {
+        let set = Set(characters)
+        var slice = Substring(self)
+        while let first = slice.first, set.contains(first) { slice.removeFirst() }
+        while let last = slice.last, set.contains(last) { slice.removeLast() }
+        return String(slice)
+    }
+}
