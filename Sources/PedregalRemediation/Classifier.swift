@@ -47,6 +47,8 @@ public enum Classifier {
                 found += TextRules.findings(in: lines, source: "event log \(eventLog.source)")
             }
         }
+        // The operator's state names no cause: any other finding of its class explains it better.
+        if let application = evidence.application { found += ClusterRules.state(application) }
         // A refused or unscheduled pod decides the class when the run never got going.
         if let state = evidence.application?.state, ClusterRules.startFailures.contains(state) {
             for index in found.indices where found[index].failureClass == .quotaOrCapacity { found[index].weak = false }

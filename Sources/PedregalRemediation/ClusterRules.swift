@@ -7,10 +7,10 @@ enum ClusterRules {
         "SchedulingFailure", "DriverStartTimedOut", "ExecutorsStartTimedOut", "DriverReadyTimedOut", "SUBMISSION_FAILED",
     ]
 
+    /// What the containers and pods say (the operator's state alone is read by `state`, last: it says least).
     static func findings(_ evidence: FailureEvidence) -> [Finding] {
         var found: [Finding] = []
         if let application = evidence.application {
-            found += state(application)
             if let termination = application.driverTermination {
                 found += terminated(termination, role: .driver, source: "SparkApplication status (last observed driver)")
             }

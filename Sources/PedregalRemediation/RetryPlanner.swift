@@ -155,8 +155,9 @@ public enum RetryPlanner {
     }
 
     static func article(_ title: String) -> String {
-        let vowel = title.first.map { "aeiou".contains($0) } ?? false
-        return (vowel ? "an " : "a ") + title
+        // "a user code error", "an image", "an unknown failure".
+        let vowel = title.first.map { "aeio".contains($0) } ?? false
+        return (vowel || title.hasPrefix("un") ? "an " : "a ") + title
     }
 }
 
