@@ -60,7 +60,20 @@ public struct JobRenderer: TenantRenderer {
             mainClass: job.mainClass, args: job.args, extraConf: [], userConf: job.sparkConf,
             lifecycle: job.type == .streaming ? .continuous : .batch)
         if job.type == .batch { workload.annotations[Vocabulary.concurrencyPolicy] = Self.policy(job.concurrency) }
+        if let retry = job.retry {
+            workload.annotations[Vocabulary.retryPolicy] = "auto"
+            workload.annotations[Vocabulary.maxAttempts] = String(retry.maxAttempts)
+            // Kubeflow would rerun every failure as it was; the runner retries what a retry can fix, with its remedy.
+            workload.retriedByRunner = true
+        }
         return workload
+    }
+
+    /// Whether the runner's CronJob submits the scheduled job: always for the
+    /// Apache operator; for Kubeflow when the job retries (its own
+    /// ScheduledSparkApplication cannot classify or remedy a failure).
+    public static func submitsWithCronJob(_ job: ResolvedJob, _ flavor: SparkOperatorFlavor) -> Bool {
+        flavor == .apache || job.retry != nil
     }
 
     /// The annotations a run inherits from its template (not Argo CD's or the source's).
@@ -85,7 +98,7 @@ public struct JobRenderer: TenantRenderer {
         let application = context.sparkApplication(workload(job))
         if job.type == .streaming { return [application] }
 
-        if let schedule = job.schedule, context.platform.sparkOperator == .kubeflow {
+        if let schedule = job.schedule, !Self.submitsWithCronJob(job, context.platform.sparkOperator) {
             let spec = application.object["spec"]!.mapValue!
             let scheduled = context.object(
                 application.id.apiVersion, "ScheduledSparkApplication", name: job.name,
@@ -131,10 +144,11 @@ public struct JobRenderer: TenantRenderer {
             // same name for every retry of one scheduled run, a new name for
             // the next, which is exactly an idempotency token. The runner
             // reads that Job's scheduled time, the logical date of the run.
-            "args": [
-                "submit", "--template", .string("\(Self.templateMountPath)/\(Vocabulary.templateKey)"),
-                "--in-cluster", "--cluster", .string(context.region.cluster), "--scheduled-job", "$(PEDREGAL_JOB_NAME)",
-            ],
+            "args": .list(
+                [
+                    "submit", "--template", .string("\(Self.templateMountPath)/\(Vocabulary.templateKey)"),
+                    "--in-cluster", "--cluster", .string(context.region.cluster), "--scheduled-job", "$(PEDREGAL_JOB_NAME)",
+                ] + (job.retry.map { ["--retry", "auto", "--max-attempts", .string(String($0.maxAttempts))] } ?? [])),
             "env": [
                 [
                     "name": "PEDREGAL_JOB_NAME",
@@ -174,13 +188,27 @@ public struct JobRenderer: TenantRenderer {
                         "metadata": ["labels": .sortedStrings(labels)],
                         "spec": [
                             "backoffLimit": 4,
+                            // With retries the submit follows its chain to the end: exit 1
+                            // means the chain decided the run failed, and a new pod would
+                            // only decide it again. Other failures (an unreachable API) retry.
+                            "podFailurePolicy": job.retry == nil
+                                ? .null
+                                : [
+                                    "rules": [
+                                        [
+                                            "action": "FailJob",
+                                            "onExitCodes": ["containerName": "submit", "operator": "In", "values": [1]],
+                                        ]
+                                    ]
+                                ],
                             "template": [
                                 "metadata": ["labels": .sortedStrings(labels)],
                                 "spec": [
                                     "serviceAccountName": .string(ObjectNames.submitterServiceAccount),
                                     // The token is mounted explicitly below, short-lived and only here.
                                     "automountServiceAccountToken": false,
-                                    "restartPolicy": "OnFailure",
+                                    // A pod failure policy needs pods that are not restarted in place.
+                                    "restartPolicy": job.retry == nil ? "OnFailure" : "Never",
                                     "securityContext": [
                                         "runAsNonRoot": true, "runAsUser": 65532, "seccompProfile": ["type": "RuntimeDefault"],
                                     ],
