@@ -119,7 +119,10 @@ extension FakeKubernetes {
             let created = Stored(
                 object: prepareNew(object, resource: resource),
                 managers: [manager: Manager(operation: "Apply", apiVersion: resource.apiVersion, paths: applied)])
-            if !dryRun { objects[key] = created }
+            if !dryRun {
+                objects[key] = created
+                for controller in controllers { controller(self, render(created)) }
+            }
             return ok(render(created), status: 201)
         }
 

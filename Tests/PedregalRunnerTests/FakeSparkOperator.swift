@@ -12,6 +12,8 @@ enum FakeSparkOperator {
     /// How a run ends.
     enum Outcome {
         case succeeded
+        /// The application runs (a streaming job, healthy).
+        case running
         /// The driver's container exits with `exitCode` after writing `log`.
         case driverFails(exitCode: Int, log: String)
         /// The kubelet kills the driver for memory (OOMKilled, exit code 137) after it wrote `log`.
@@ -57,6 +59,12 @@ enum FakeSparkOperator {
                 state("RunningHealthy", "Application is running healthy."),
                 state("Succeeded", "Spark application completed successfully."),
             ]
+        case .running:
+            pod(application, driver, namespace: namespace, exitCode: nil, reason: "", on: fake)
+            history += [
+                state("DriverStarted", "Driver has started running."), state("DriverReady", "Driver has reached ready state."),
+            ]
+            terminal = "RunningHealthy"
         case .driverFails(let exitCode, let log):
             let status = pod(application, driver, namespace: namespace, exitCode: exitCode, reason: "Error", on: fake)
             fake.setLogLocked(namespace: namespace, pod: driver, container: "spark-kubernetes-driver", log)
@@ -73,7 +81,10 @@ enum FakeSparkOperator {
         }
         var entries = YAMLMap()
         for (index, entry) in history.enumerated() { entries[String(index)] = entry }
-        let current = state(terminal, terminal == "ResourceReleased" ? "Spark application resources released." : failedMessage)
+        let message =
+            terminal == "ResourceReleased"
+            ? "Spark application resources released." : terminal == "RunningHealthy" ? "Application is running healthy." : failedMessage
+        let current = state(terminal, message)
         fake.setStatusLocked(
             "spark.apache.org/v1", "SparkApplication", namespace: namespace, name: name,
             .object([
@@ -84,18 +95,22 @@ enum FakeSparkOperator {
 
     /// The driver pod, terminated, labelled as Spark and the run's template label it; its status.
     @discardableResult
-    static func pod(_ application: YAMLValue, _ name: String, namespace: String, exitCode: Int, reason: String, on fake: FakeKubernetes)
+    static func pod(_ application: YAMLValue, _ name: String, namespace: String, exitCode: Int?, reason: String, on fake: FakeKubernetes)
         -> YAMLValue
     {
         var labels = application["spec"]?["driverSpec"]?["podTemplateSpec"]?["metadata"]?["labels"]?.mapValue ?? YAMLMap()
+        let app = application["metadata"]?["name"]?.string ?? ""
         labels["spark-role"] = "driver"
-        labels["spark-app-selector"] = .string("\(application["metadata"]?["name"]?.string ?? "")-0")
+        labels["spark-app-selector"] = .string("\(app)-0")
+        labels["spark.operator/spark-app-name"] = .string(app)
+        let state: YAMLValue =
+            exitCode.map { ["terminated": ["exitCode": .int($0), "reason": .string(reason), "startedAt": .string(stamp)]] }
+            ?? ["running": ["startedAt": .string(stamp)]]
         let status: YAMLValue = .object([
-            "phase": .string(exitCode == 0 ? "Succeeded" : "Failed"),
+            "phase": .string(exitCode == nil ? "Running" : exitCode == 0 ? "Succeeded" : "Failed"),
             "containerStatuses": [
                 [
-                    "name": "spark-kubernetes-driver", "ready": false, "restartCount": 0,
-                    "state": ["terminated": ["exitCode": .int(exitCode), "reason": .string(reason), "startedAt": .string(stamp)]],
+                    "name": "spark-kubernetes-driver", "ready": .bool(exitCode == nil), "restartCount": 0, "state": state,
                     "lastState": .map(YAMLMap()),
                 ]
             ],

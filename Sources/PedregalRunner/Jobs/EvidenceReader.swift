@@ -13,7 +13,8 @@ public struct CollectedEvidence: Sendable {
 }
 
 /// Reads a failed run's evidence from the cluster: its pods (by the
-/// `pedregal.io/run` label every run's pods carry), the events about the
+/// `pedregal.io/run` label every run's pods carry, else the operator's
+/// application label), the events about the
 /// run and its failed pods (`fieldSelector=involvedObject.name=…`), and the
 /// tail of the driver's log (`pods/{name}/log?tailLines=…`). A read the
 /// API refuses is noted, never fatal: classification uses what there is.
@@ -37,6 +38,11 @@ struct EvidenceReader {
         do {
             podObjects = try await session.api.list(
                 pods.collectionPath(namespace: run.namespace), labelSelector: "\(Vocabulary.run)=\(run.name)")
+            // Streaming jobs are no runs of submit's: their pods carry the operator's label only.
+            if podObjects.isEmpty {
+                podObjects = try await session.api.list(
+                    pods.collectionPath(namespace: run.namespace), labelSelector: "\(Self.operatorLabel(group))=\(run.name)")
+            }
             if group == JobState.kubeflowGroup, let driver = object["status"]?["driverInfo"]?["podName"]?.string,
                 !podObjects.contains(where: { $0["metadata"]?["name"]?.string == driver }),
                 let pod = try await session.api.getIfPresent(pods.objectPath(namespace: run.namespace, name: driver))
@@ -101,6 +107,11 @@ struct EvidenceReader {
         } catch let error as APIError {
             collected.unread.append("driver log of \(name): \(error)")
         }
+    }
+
+    /// The label each operator puts on an application's pods, with its name.
+    static func operatorLabel(_ group: String) -> String {
+        group == JobState.kubeflowGroup ? "sparkoperator.k8s.io/app-name" : "spark.operator/spark-app-name"
     }
 
     /// The core kind's API, or nil (noted) when the server does not serve it.
