@@ -35,6 +35,11 @@ let package = Package(
         .systemLibrary(
             name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]),
+        // Spark event-log codecs (zstd, lz4, snappy) and the History Server's zip archives (zlib).
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CSnappy", path: "Sources/CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // What every module may need and none owns: RFC 3339 times, parallelMap, JSON
         // string quoting, whole-file POSIX reads and writes.
@@ -125,6 +130,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
+        // Spark event logs as Spark writes them (rolling folders, codecs, the History Server), streamed into typed events
+        // and run summaries; shared by sizing advice (APS) and failure classification.
+        .target(
+            name: "PedregalEventLog",
+            dependencies: [
+                "CZstd", "CLZ4", "CSnappy", "CZlib",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         // `pedregal local`: a team's Spark Connect server on this machine, from its compiled template.
         .target(name: "PedregalLocal", dependencies: ["PedregalManifests", "PedregalYAML", "PedregalAuth"], swiftSettings: strict),
         .executableTarget(
@@ -192,6 +207,7 @@ let package = Package(
         .testTarget(name: "PedregalYAMLTests", dependencies: ["PedregalDiagnostics", "PedregalYAML", "PedregalTestSupport"]),
         .testTarget(name: "PedregalManifestsTests", dependencies: ["PedregalYAML", "PedregalManifests"]),
         .testTarget(name: "PedregalTeamEditsTests", dependencies: ["PedregalTeamEdits"]),
+        .testTarget(name: "PedregalEventLogTests", dependencies: ["PedregalEventLog"], exclude: ["Fixtures"]),
         .testTarget(
             name: "PedregalRenderersTests", dependencies: ["PedregalCompiler", "PedregalManifests", "PedregalYAML", "PedregalTestSupport"]),
         .testTarget(
