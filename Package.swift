@@ -85,7 +85,7 @@ let package = Package(
             dependencies: [
                 "PedregalBasics",
                 "PedregalDiagnostics", "PedregalYAML", "PedregalManifests", "PedregalEmitter",
-                "PedregalRemediation",
+                "PedregalRemediation", "PedregalEventLog",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

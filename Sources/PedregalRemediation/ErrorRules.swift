@@ -72,7 +72,10 @@ enum ErrorRules {
         },
         // A Python UDF raised: `PythonException: … Traceback …` and, after the traceback, the exception's line.
         { line in
-            guard line.contains("PythonException") else { return nil }
+            // `…PythonException: Traceback …` or `…PythonException (Traceback …`, not a stack frame naming it.
+            guard line.containsAny(["PythonException:", "PythonException ("]), !line.text.trimmingSpaces.hasPrefix("at ") else {
+                return nil
+            }
             let raised = TracebackReader.exceptionLine(in: line.lines, after: line.index)
             var finding = line.finding(.userCode, role: .executor, "a Python UDF raised \(raised.map(TracebackReader.name) ?? "an exception")")
             if let raised { finding.proof = Proof(source: line.source, line: raised) }

@@ -65,7 +65,7 @@ import Testing
                     "  proof:",
                     "    driver log (pod \(driver)): The executor with id 2 exited with exit code 52(JVM OOM).",
                     "  also seen: user-code",
-                    "  evidence: SparkApplication status, 1 pod, driver log (19 lines)",
+                    "  evidence: SparkApplication status, 1 pod, driver log (19 lines); not read: event log: the run does not write one (spark.eventLog.enabled)",
                 ])
 
             let json = Captured()
@@ -76,7 +76,7 @@ import Testing
             #expect(failure["retryable"] == .bool(true))
             #expect(failure["retry"]?["decision"] == "retry")
             #expect(failure["retry"]?["changes"] == [["key": "spark.executor.memory", "from": "1g", "to": "1536m"]])
-            #expect(failure["evidence"]?["unread"] == [])
+            #expect(failure["evidence"]?["unread"] == ["event log: the run does not write one (spark.eventLog.enabled)"])
         }
     }
 
@@ -93,6 +93,49 @@ import Testing
             #expect(failure["class"] == "unknown")
             let unread = failure["evidence"]?["unread"]?.listValue?.compactMap(\.string) ?? []
             #expect(unread.contains { $0.hasPrefix("driver log of daily-\(RunToken.hash("s2"))-0-driver: 403 Forbidden") })
+        }
+    }
+
+    @Test func theEventLogIsReadFromTheRunsLocalEventLogFolder() async throws {
+        try await withCluster { cluster in
+            cluster.fake.seed(Manifests.namespace(Self.namespace))
+            // The real executor-oom log, named for this run's application id (`<name>-<attempt>`, as the Apache operator names it).
+            let folder = cluster.root.appendingPathComponent("spark-events")
+            let app = "nightly-0"
+            let source = URL(fileURLWithPath: SavedLogClassificationTests.fixtures).appendingPathComponent("eventlogs/executor-oom")
+            let original = try #require(try FileManager.default.contentsOfDirectory(atPath: source.path).first)
+            let id = String(original.dropFirst("eventlog_v2_".count))
+            let target = folder.appendingPathComponent("eventlog_v2_\(app)")
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+            for file in try FileManager.default.contentsOfDirectory(atPath: source.appendingPathComponent(original).path) {
+                try FileManager.default.copyItem(
+                    at: source.appendingPathComponent(original).appendingPathComponent(file),
+                    to: target.appendingPathComponent(file.replacingOccurrences(of: id, with: app)))
+            }
+            cluster.fake.seedWithStatus(
+                """
+                apiVersion: spark.apache.org/v1
+                kind: SparkApplication
+                metadata: {name: nightly, namespace: \(Self.namespace)}
+                spec:
+                  pyFiles: s3://alpha/nightly.py
+                  sparkConf: {spark.eventLog.enabled: "true", spark.eventLog.dir: "file://\(folder.path)", spark.executor.memory: 2g}
+                status:
+                  currentState: {currentStateSummary: ResourceReleased, message: Spark application resources released.}
+                  stateTransitionHistory:
+                    "0": {currentStateSummary: Submitted}
+                    "1": {currentStateSummary: Failed, message: "Driver has one or more failed critical container(s)."}
+                    "2": {currentStateSummary: ResourceReleased}
+                  currentAttemptSummary: {attemptInfo: {id: 0}}
+                """, manager: "spark-operator")
+            let json = Captured()
+            let status = await Runner.jobStatus(
+                run: "\(Self.namespace)/nightly", wait: false, timeout: nil, context: cluster.context(json, format: .json))
+            #expect(status == .success)
+            let failure = try #require(try json.json()["failure"])
+            #expect(failure["class"] == "executor-out-of-memory")
+            #expect(failure["evidence"]?["read"] == ["SparkApplication status", "event log"])
+            #expect(failure["retry"]?["changes"] == [["key": "spark.executor.memory", "from": "2g", "to": "3g"]])
         }
     }
 }

@@ -26,7 +26,7 @@ extension JobTests {
             #expect(once.lines.dropFirst().first == "  why: unknown (unknown): nothing in the SparkApplication's status says why")
             #expect(
                 once.lines.last
-                    == "  evidence: SparkApplication status; not read: pods: none left (the operator deletes them after the run, or they never started); driver log: the driver pod is gone"
+                    == "  evidence: SparkApplication status; not read: pods: none left (the operator deletes them after the run, or they never started); driver log: the driver pod is gone; event log: the run does not write one (spark.eventLog.enabled)"
             )
 
             set(JobStateTests.apache("DriverRequested"))

@@ -16,7 +16,8 @@ public struct CollectedEvidence: Sendable {
 /// `pedregal.io/run` label every run's pods carry, else the operator's
 /// application label), the events about the
 /// run and its failed pods (`fieldSelector=involvedObject.name=…`), and the
-/// tail of the driver's log (`pods/{name}/log?tailLines=…`). A read the
+/// tail of the driver's log (`pods/{name}/log?tailLines=…`), and the event
+/// log where the runner can reach it. A read the
 /// API refuses is noted, never fatal: classification uses what there is.
 struct EvidenceReader {
     var session: ClusterSession
@@ -86,6 +87,7 @@ struct EvidenceReader {
         } else {
             collected.unread.append("driver log: the driver pod is gone")
         }
+        await readEventLog(object, group: group, into: &collected)
         return collected
     }
 
