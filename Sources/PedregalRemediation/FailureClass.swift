@@ -40,7 +40,7 @@ public enum FailureClass: String, Sendable, CaseIterable {
         case .configuration: return "configuration error"
         case .driverOutOfMemory: return "driver out of memory"
         case .executorOutOfMemory: return "executor out of memory"
-        case .containerMemory: return "container memory (overhead)"
+        case .containerMemory: return "container memory overhead"
         case .diskFull: return "disk full"
         case .shuffleFetchFailure: return "shuffle fetch failure"
         case .quotaOrCapacity: return "quota or capacity"

@@ -59,7 +59,7 @@ import Testing
             #expect(
                 text.lines == [
                     "\(run): failed (TerminatedWithoutReleaseResources): \(FakeSparkOperator.failedMessage)",
-                    "  why: executor out of memory (executor-out-of-memory): an executor JVM exited with Spark's out-of-memory code 52",
+                    "  why: executor-out-of-memory: an executor JVM exited with Spark's out-of-memory code 52",
                     "  retryable: yes; retry with spark.executor.memory 1.5×, then 2×, within the quota; to keep it, set executor.memory in teams/<team>.yaml, or give each task less data (more partitions: spark.sql.shuffle.partitions)",
                     "  a retry would run: spark.executor.memory 1g → 1536m (1.5× its first value; needs 5.6Gi of the quota's 64Gi)",
                     "  proof:",

@@ -55,7 +55,7 @@ import Testing
             #expect(lines.contains("submitted \(Self.namespace)/\(first) (spark.apache.org/v1 SparkApplication, token t1)"))
             #expect(
                 lines.contains(
-                    "  why: container memory (overhead) (container-memory): the driver container went past its memory limit and was OOMKilled"))
+                    "  why: container-memory: the driver container went past its memory limit and was OOMKilled"))
             #expect(
                 lines.contains(
                     "retrying: attempt 2 of 3 as \(Self.namespace)/\(first)-2, spark.driver.memoryOverhead 409m → 614m (1.5× its first value)"))
@@ -84,7 +84,7 @@ import Testing
             #expect(shown.lines.contains("    1 \(Self.namespace)/\(first): failed (TerminatedWithoutReleaseResources): \(FakeSparkOperator.failedMessage)"))
             #expect(
                 shown.lines.contains(
-                    "    2 \(Self.namespace)/\(first)-2: succeeded (ResourceReleased); with spark.driver.memoryOverhead=614m; retried after container memory (overhead): the driver container went past its memory limit and was OOMKilled"
+                    "    2 \(Self.namespace)/\(first)-2: succeeded (ResourceReleased); with spark.driver.memoryOverhead=614m; retried after container memory overhead: the driver container went past its memory limit and was OOMKilled"
                 ))
 
             // Submitting the token again follows the finished chain; it starts nothing.

@@ -18,9 +18,12 @@ public struct FailureDiagnosis: Sendable {
     public var inChain: Bool
 
     /// Indented lines under the run's state line.
-    var lines: [String] {
+    var lines: [String] { lines(stop: true) }
+
+    /// The lines, without why no retry follows when the caller says it itself (`stop` false).
+    func lines(stop: Bool) -> [String] {
         let c = classification
-        var lines = ["  why: \(c.failureClass.title) (\(c.failureClass.rawValue)): \(c.detail)"]
+        var lines = ["  why: \(c.failureClass.rawValue): \(c.detail)"]
         if c.retryable {
             lines.append("  retryable: yes; \(c.remediation)")
         } else {
@@ -34,7 +37,7 @@ public struct FailureDiagnosis: Sendable {
             let after = wait > 0 && !changes.isEmpty ? ", after \(DurationText.seconds(wait))" : ""
             lines.append(inChain ? "  next attempt: \(what) (\(note)\(after))" : "  a retry would run: \(what) (\(note)\(after))")
         case .stop(let reason)?:
-            if c.retryable { lines.append(inChain ? "  next attempt: none; \(reason)" : "  a retry would not run: \(reason)") }
+            if c.retryable && stop { lines.append(inChain ? "  next attempt: none; \(reason)" : "  a retry would not run: \(reason)") }
         }
         if !c.proof.isEmpty {
             lines.append("  proof:")

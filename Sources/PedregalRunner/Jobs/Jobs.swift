@@ -143,6 +143,8 @@ public struct Jobs: Sendable {
             report.chain = try await chain(of: object, resource: resource)
             if report.state?.phase == .failed {
                 report.diagnosis = try await diagnose(run, object: object, resource: resource, options: RetryOptions())
+                // A later attempt exists: the chain shows what the retry did, not what it would do.
+                if report.chain.contains(where: { $0.attempt > RetryChain.attempt(of: object) }) { report.diagnosis?.decision = nil }
             }
         }
         session.output.line(report.line)

@@ -48,7 +48,7 @@ extension Jobs {
             let diagnosis = try await diagnose(run, object: object, resource: resource, options: options)
             current.diagnosis = diagnosis
             report.attempts.append(current)
-            for line in diagnosis.lines { session.output.line(line) }
+            for line in diagnosis.lines(stop: false) { session.output.line(line) }
             guard case .retry(let changes, let wait, let note)? = diagnosis.decision else {
                 if case .stop(let reason)? = diagnosis.decision { report.stopReason = reason }
                 session.output.line("\(run): \(report.stopReason ?? "not retried")")
