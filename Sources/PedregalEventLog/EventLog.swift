@@ -55,7 +55,8 @@ public struct EventLog: Sendable {
                 decompressed = snappy
             case .lzf:
                 throw EventLogError(
-                    file, "is compressed with lzf, which pedregal does not read; set spark.eventLog.compression.codec to zstd (the default)")
+                    file, "is compressed with lzf, which pedregal does not read; set spark.eventLog.compression.codec to zstd (the default)"
+                )
             }
             statistics.codecs.insert(codec)
             let counting = CountingSource(decompressed)

@@ -34,7 +34,8 @@ public struct EventLogLocation: Sendable, Equatable, Hashable {
         guard name.hasPrefix(rollingPrefix) else {
             throw EventLogError(
                 path,
-                "is a folder but not a rolling event log (eventlog_v2_<app-id>); to read every log in a folder, pass it as a folder of logs")
+                "is a folder but not a rolling event log (eventlog_v2_<app-id>); to read every log in a folder, pass it as a folder of logs"
+            )
         }
         let entries = try FileManager.default.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".") }
         var numbered: [(index: Int, compact: Bool, name: String)] = []

@@ -67,7 +67,9 @@ public final class LZ4BlockSource: ByteSource {
     }
 
     static func int32(_ bytes: [UInt8], at offset: Int) -> Int {
-        Int(Int32(bitPattern: UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
-            | UInt32(bytes[offset + 3]) << 24))
+        Int(
+            Int32(
+                bitPattern: UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
+                    | UInt32(bytes[offset + 3]) << 24))
     }
 }

@@ -109,7 +109,9 @@ import Testing
         #expect(try s.nextKey() == "d")
         #expect(try s.int() == 12)
         #expect(try s.nextKey() == nil)
-        for bad in [#"{"Event":"SparkListenerTaskEnd","Stage ID":"#, #"{"Event":1}"#, "[]", #"{"Event":"SparkListenerJobStart","Job ID":tru}"#] {
+        for bad in [
+            #"{"Event":"SparkListenerTaskEnd","Stage ID":"#, #"{"Event":1}"#, "[]", #"{"Event":"SparkListenerJobStart","Job ID":tru}"#,
+        ] {
             #expect(throws: JSONScanner.Malformed.self, "\(bad)") { _ = try EventDecoder.decode(Array(bad.utf8)[...]) }
         }
     }
