@@ -73,7 +73,8 @@ public enum Classifier {
         where finding.failureClass != kind && !also.contains(finding.failureClass) {
             also.append(finding.failureClass)
         }
-        let permanent = ofClass.contains { $0.permanent && !$0.weak } || (ofClass.allSatisfy(\.weak) && ofClass.contains(where: \.permanent))
+        let permanent =
+            ofClass.contains { $0.permanent && !$0.weak } || (ofClass.allSatisfy(\.weak) && ofClass.contains(where: \.permanent))
         let advice = Advice.of(kind, role: winner.role, permanent: permanent, findings: ofClass)
         return Classification(
             failureClass: kind, role: winner.role, detail: winner.detail, summary: "\(kind.title): \(winner.detail)",
@@ -91,7 +92,10 @@ public enum Classifier {
         let read = seen.isEmpty ? "nothing about the run could be read" : "nothing in " + seen.joined(separator: ", ") + " says why"
         var proof: [Proof] = []
         if let application = evidence.application {
-            proof.append(Proof(source: "SparkApplication status", line: ([application.state] + application.messages.suffix(1)).joined(separator: ": ")))
+            proof.append(
+                Proof(
+                    source: "SparkApplication status", line: ([application.state] + application.messages.suffix(1)).joined(separator: ": "))
+            )
         }
         if let log = evidence.driverLog, let last = log.lines.last(where: { !$0.trimmingSpaces.isEmpty }) {
             proof.append(Proof(source: log.source, line: last))

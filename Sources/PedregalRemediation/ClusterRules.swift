@@ -45,7 +45,8 @@ enum ClusterRules {
             found.append(
                 Finding(
                     disk ? .diskFull : .platform, role: pod.role,
-                    detail: disk ? "the \(name(pod.role)) pod was evicted for using too much local disk" : "the \(name(pod.role)) pod was evicted",
+                    detail: disk
+                        ? "the \(name(pod.role)) pod was evicted for using too much local disk" : "the \(name(pod.role)) pod was evicted",
                     proof: Proof(source: source, line: line)))
         } else if let reason = pod.reason, ["Preempting", "NodeLost", "Terminated", "NodeShutdown", "Shutdown"].contains(reason) {
             found.append(
@@ -75,7 +76,9 @@ enum ClusterRules {
         var found: [Finding] = []
         if termination.reason == "OOMKilled" {
             found.append(
-                Finding(.containerMemory, role: role, detail: "the \(who) container went past its memory limit and was OOMKilled", proof: proof))
+                Finding(
+                    .containerMemory, role: role, detail: "the \(who) container went past its memory limit and was OOMKilled", proof: proof)
+            )
         } else {
             switch termination.exitCode {
             case 52:
@@ -84,7 +87,9 @@ enum ClusterRules {
                         role == .driver ? .driverOutOfMemory : .executorOutOfMemory, role: role ?? .executor,
                         detail: "the \(who) JVM exited with Spark's out-of-memory code 52", proof: proof))
             case 53:
-                found.append(Finding(.diskFull, role: role, detail: "the \(who) could not create its local directories (exit code 53)", proof: proof))
+                found.append(
+                    Finding(.diskFull, role: role, detail: "the \(who) could not create its local directories (exit code 53)", proof: proof)
+                )
             case 137:
                 found.append(
                     Finding(

@@ -66,7 +66,9 @@ enum ClusterTextRules {
 
     /// `Secret "creds"` from `secret "creds" not found` (likewise ConfigMaps).
     static func missingObject(_ text: String) -> String? {
-        for (kind, name) in [("secret \"", "Secret"), ("configmap \"", "ConfigMap"), ("configmaps \"", "ConfigMap"), ("secrets \"", "Secret")] {
+        for (kind, name) in [
+            ("secret \"", "Secret"), ("configmap \"", "ConfigMap"), ("configmaps \"", "ConfigMap"), ("secrets \"", "Secret"),
+        ] {
             guard let start = text.range(of: kind) else { continue }
             let rest = text[start.upperBound...]
             guard let end = rest.firstIndex(of: "\""), rest[end...].dropFirst().hasPrefix(" not found") else { continue }

@@ -77,7 +77,8 @@ enum ErrorRules {
                 return nil
             }
             let raised = TracebackReader.exceptionLine(in: line.lines, after: line.index)
-            var finding = line.finding(.userCode, role: .executor, "a Python UDF raised \(raised.map(TracebackReader.name) ?? "an exception")")
+            var finding = line.finding(
+                .userCode, role: .executor, "a Python UDF raised \(raised.map(TracebackReader.name) ?? "an exception")")
             if let raised { finding.proof = Proof(source: line.source, line: raised) }
             return finding
         },

@@ -153,9 +153,11 @@ public struct LogEvidence: Sendable, Equatable {
 
     /// Splits `text` into lines (a log as the API or a file gives it).
     public init(source: String, text: String) {
-        self.init(source: source, lines: text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
-        })
+        self.init(
+            source: source,
+            lines: text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+            })
     }
 }
 

@@ -35,7 +35,9 @@ enum MemoryRules {
         },
         // SparkExitCode.OOM: an executor's uncaught OutOfMemoryError exits with 52.
         { line in
-            guard line.containsAny(["exit code 52", "exited with code 52", "(JVM OOM)", "ExitCode: 52", "exit status 52"]) else { return nil }
+            guard line.containsAny(["exit code 52", "exited with code 52", "(JVM OOM)", "ExitCode: 52", "exit status 52"]) else {
+                return nil
+            }
             return line.finding(.executorOutOfMemory, role: .executor, "an executor JVM exited with Spark's out-of-memory code 52")
         },
         // Kubeflow's status for a driver killed for memory.
@@ -67,11 +69,16 @@ enum MemoryRules {
             return line.finding(.diskFull, "a disk filled up (No space left on device)")
         },
         { line in
-            guard line.containsAny(["DiskStore failed to create temp dir", "exit code 53", "Failed to create local dir"]) else { return nil }
+            guard line.containsAny(["DiskStore failed to create temp dir", "exit code 53", "Failed to create local dir"]) else {
+                return nil
+            }
             return line.finding(.diskFull, role: .executor, "an executor could not create its local directories")
         },
         { line in
-            guard line.containsAny(["FetchFailedException", "FetchFailed(", "MetadataFetchFailedException", "Missing an output location for shuffle"])
+            guard
+                line.containsAny([
+                    "FetchFailedException", "FetchFailed(", "MetadataFetchFailedException", "Missing an output location for shuffle",
+                ])
             else { return nil }
             return line.finding(.shuffleFetchFailure, role: .executor, "shuffle blocks could not be fetched from other executors")
         },

@@ -89,7 +89,8 @@ public enum RetryPlanner {
     /// The decision for the failed attempt `context` describes.
     public static func plan(_ classification: Classification, _ context: RetryContext) -> RetryDecision {
         guard classification.retryable else {
-            return .stop("not retried: \(article(classification.failureClass.title)) does not go away on a retry; \(classification.remediation)")
+            return .stop(
+                "not retried: \(article(classification.failureClass.title)) does not go away on a retry; \(classification.remediation)")
         }
         guard context.attempt < context.maxAttempts else {
             return .stop("not retried: attempt \(context.attempt) of \(context.maxAttempts) failed, the last the retry policy allows")
@@ -101,7 +102,10 @@ public enum RetryPlanner {
             if classification.findings.contains(where: { $0.setting == "spark.driver.maxResultSize" }) {
                 let key = "spark.driver.maxResultSize"
                 let current = context.settings.conf[key].flatMap(SparkSize.mebibytes) ?? 1024
-                if current > 0 { extra.append(SettingChange(key: key, from: SparkSize.text(mebibytes: current), to: SparkSize.text(mebibytes: current * 2))) }
+                if current > 0 {
+                    extra.append(
+                        SettingChange(key: key, from: SparkSize.text(mebibytes: current), to: SparkSize.text(mebibytes: current * 2)))
+                }
             }
             return memory(SparkSettings.memoryKey(.driver), current: context.settings.memoryMiB(.driver), context, extra: extra)
         case .executorOutOfMemory:
@@ -112,11 +116,14 @@ public enum RetryPlanner {
         case .shuffleFetchFailure:
             let retries = context.settings.conf["spark.shuffle.io.maxRetries"].flatMap { Int($0) } ?? 3
             guard retries < 10 else {
-                return .stop("not retried: the attempt already waited out shuffle peers (spark.shuffle.io.maxRetries \(retries)); look for lost executors in the driver's log")
+                return .stop(
+                    "not retried: the attempt already waited out shuffle peers (spark.shuffle.io.maxRetries \(retries)); look for lost executors in the driver's log"
+                )
             }
             let changes = [
                 SettingChange(key: "spark.shuffle.io.maxRetries", from: String(retries), to: "10"),
-                SettingChange(key: "spark.shuffle.io.retryWait", from: context.settings.conf["spark.shuffle.io.retryWait"] ?? "5s", to: "30s"),
+                SettingChange(
+                    key: "spark.shuffle.io.retryWait", from: context.settings.conf["spark.shuffle.io.retryWait"] ?? "5s", to: "30s"),
             ]
             return .retry(changes: changes, waitSeconds: 0, note: "longer shuffle retries")
         default:
@@ -142,7 +149,8 @@ public enum RetryPlanner {
                 "not retried: the remedy (\(change)) needs \(AmountText.memory(bytes: need)) of memory (\(settings.totalText), overhead included) but \(quota.resource) of quota \(quota.name) is \(AmountText.memory(bytes: quota.hardBytes)); raise the environment's quota in teams/<team>.yaml, or lower executor.instances"
             )
         }
-        let fit = context.quota.map { "; needs \(AmountText.memory(bytes: need)) of the quota's \(AmountText.memory(bytes: $0.hardBytes))" } ?? ""
+        let fit =
+            context.quota.map { "; needs \(AmountText.memory(bytes: need)) of the quota's \(AmountText.memory(bytes: $0.hardBytes))" } ?? ""
         return .retry(changes: [change] + extra, waitSeconds: 0, note: "\(stepText(step)) its first value\(fit)")
     }
 

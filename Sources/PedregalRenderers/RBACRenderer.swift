@@ -97,7 +97,8 @@ public struct RBACRenderer: TenantRenderer {
                     Self.rule("", ["pods/log"], ["get"]),
                 ]
             }
-            role(ObjectNames.submitterServiceAccount, rules, subjects: serviceAccount(ObjectNames.submitterServiceAccount, automount: false))
+            role(
+                ObjectNames.submitterServiceAccount, rules, subjects: serviceAccount(ObjectNames.submitterServiceAccount, automount: false))
         }
         return manifests
     }

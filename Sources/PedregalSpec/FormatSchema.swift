@@ -185,7 +185,9 @@ public enum FormatSchema {
                 "concurrency", .enumeration(JobConcurrency.allCases.map(\.rawValue)),
                 "Batch only: when the previous run of this job is still active, a new run is skipped (forbid, the default), started beside it (allow), or replaces it (replace)."
             ),
-            FieldSchema("retry", .object(retry), "What happens when a run fails: policy auto retries what a retry can fix, with the remedy applied."),
+            FieldSchema(
+                "retry", .object(retry), "What happens when a run fails: policy auto retries what a retry can fix, with the remedy applied."
+            ),
             FieldSchema("environments", names, "Environments it runs in (default: all of the team's)."),
             FieldSchema("regions", names, "Regions it runs in (default: each environment's primary region)."),
             FieldSchema("engine", .string(pattern: nil), "An engine version from templates/engines.yaml (default: its default)."),

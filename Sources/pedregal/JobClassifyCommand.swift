@@ -22,7 +22,8 @@ struct JobClassifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The driver's log, saved to a file.", valueName: "file"))
     var driverLog: String?
 
-    @Option(help: ArgumentHelp("The run's Spark event log: a file, a rolling eventlog_v2_* folder, or a folder with one.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("The run's Spark event log: a file, a rolling eventlog_v2_* folder, or a folder with one.", valueName: "path"))
     var eventLog: String?
 
     @Option(help: "Output: text or json (one document).")

@@ -61,13 +61,20 @@ struct SubmitCommand: AsyncParsableCommand {
             valueName: "job"))
     var scheduledJob: String?
 
-    @Option(help: ArgumentHelp("auto: follow the run and retry a failure with its remedy; off (the default): submit only.", valueName: "policy"))
+    @Option(
+        help: ArgumentHelp("auto: follow the run and retry a failure with its remedy; off (the default): submit only.", valueName: "policy")
+    )
     var retry: RetryPolicyChoice = .off
 
-    @Option(help: ArgumentHelp("With --retry auto: the most attempts, the first included (1-10; default the job's retry.maxAttempts, else 3).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "With --retry auto: the most attempts, the first included (1-10; default the job's retry.maxAttempts, else 3).", valueName: "n")
+    )
     var maxAttempts: Int?
 
-    @Option(help: ArgumentHelp("With --retry auto: seconds before a retry of a transient failure, doubling per attempt (default 60).", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "With --retry auto: seconds before a retry of a transient failure, doubling per attempt (default 60).", valueName: "seconds"))
     var retryBackoff: Int?
 
     @OptionGroup var connection: ConnectionFlags

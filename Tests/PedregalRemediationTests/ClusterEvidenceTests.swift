@@ -32,7 +32,8 @@ import Testing
     @Test func kubeflowsMessagesAndEventsCarryTheExitCodes() {
         let driver = Classifier.classify(
             FailureEvidence(
-                application: ApplicationEvidence(state: "FAILED", messages: ["driver container failed with ExitCode: 137, Reason: OOMKilled"])))
+                application: ApplicationEvidence(
+                    state: "FAILED", messages: ["driver container failed with ExitCode: 137, Reason: OOMKilled"])))
         #expect(driver.failureClass == .containerMemory)
         #expect(driver.role == .driver)
 
@@ -66,7 +67,8 @@ import Testing
             FailureEvidence(
                 driverLog: LogEvidence(
                     source: "driver log",
-                    lines: ["The executor with id 2 exited with exit code 52(JVM OOM).", "The API gave the following brief reason: Error"])))
+                    lines: ["The executor with id 2 exited with exit code 52(JVM OOM).", "The API gave the following brief reason: Error"]))
+        )
         #expect(heap.failureClass == .executorOutOfMemory)
     }
 
@@ -174,8 +176,10 @@ import Testing
             classify("Caused by: org.apache.spark.shuffle.FetchFailedException: Failed to connect to /10.0.3.4:7337").failureClass
                 == .shuffleFetchFailure)
         #expect(
-            classify("java.nio.file.AccessDeniedException: s3a://lake/sales/orders: getFileStatus on s3a://lake/sales/orders: Access Denied (Service: Amazon S3; Status Code: 403)")
-                .failureClass == .permissionDenied)
+            classify(
+                "java.nio.file.AccessDeniedException: s3a://lake/sales/orders: getFileStatus on s3a://lake/sales/orders: Access Denied (Service: Amazon S3; Status Code: 403)"
+            )
+            .failureClass == .permissionDenied)
         #expect(classify("java.net.UnknownHostException: catalog.lake.svc.cluster.local").failureClass == .transientDependency)
         #expect(classify("ModuleNotFoundError: No module named 'holidays'").failureClass == .configuration)
         #expect(classify("java.io.IOException: No space left on device").failureClass == .diskFull)

@@ -87,9 +87,10 @@ import Testing
         let python = SparkSettings(conf: ["spark.driver.memory": "2g"], nonJVM: true)
         let decision = RetryPlanner.plan(killed, RetryContext(attempt: 1, maxAttempts: 3, settings: python))
         #expect(
-            decision == .retry(
-                changes: [SettingChange(key: "spark.driver.memoryOverhead", from: "819m", to: "1229m")], waitSeconds: 0,
-                note: "1.5× its first value"))
+            decision
+                == .retry(
+                    changes: [SettingChange(key: "spark.driver.memoryOverhead", from: "819m", to: "1229m")], waitSeconds: 0,
+                    note: "1.5× its first value"))
     }
 
     @Test func transientFailuresWaitLongerEachTimeAndUserErrorsNeverRetry() {

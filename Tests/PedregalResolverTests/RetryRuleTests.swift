@@ -54,7 +54,10 @@ import Testing
         let container = spec?["template"]?["spec"]?["containers"]?.listValue?.first
         #expect(container?["args"]?.listValue?.suffix(4) == ["--retry", "auto", "--max-attempts", "4"])
         // The chain's own verdict (exit 1) ends the Job; anything else (an unreachable API) gets another pod.
-        #expect(spec?["podFailurePolicy"]?["rules"] == [["action": "FailJob", "onExitCodes": ["containerName": "submit", "operator": "In", "values": [1]]]])
+        #expect(
+            spec?["podFailurePolicy"]?["rules"] == [
+                ["action": "FailJob", "onExitCodes": ["containerName": "submit", "operator": "In", "values": [1]]]
+            ])
         #expect(spec?["template"]?["spec"]?["restartPolicy"] == "Never")
         let role = try #require(compilation.manifests.first { $0.id.kind == "Role" && $0.id.name == "pedregal-submitter" })
         #expect(

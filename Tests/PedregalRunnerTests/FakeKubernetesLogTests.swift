@@ -58,13 +58,16 @@ import Testing
         let path = "/api/v1/namespaces/ns/pods/run-0-driver/log"
         let unnamed = get(path)
         #expect(unnamed.status == 400)
-        #expect(message(unnamed) == "a container name must be specified for pod run-0-driver, choose one of: [spark-kubernetes-driver istio-proxy]")
+        #expect(
+            message(unnamed)
+                == "a container name must be specified for pod run-0-driver, choose one of: [spark-kubernetes-driver istio-proxy]")
         let wrong = get(path, ["container": "driver"])
         #expect(wrong.status == 400)
         #expect(message(wrong) == "container driver is not valid for pod run-0-driver")
         let waiting = get(path, ["container": "istio-proxy"])
         #expect(waiting.status == 400)
-        #expect(message(waiting) == "container \"istio-proxy\" in pod \"run-0-driver\" is waiting to start: trying and failing to pull image")
+        #expect(
+            message(waiting) == "container \"istio-proxy\" in pod \"run-0-driver\" is waiting to start: trying and failing to pull image")
         let previous = get(path, ["container": "spark-kubernetes-driver", "previous": "true"])
         #expect(previous.status == 400)
         #expect(message(previous) == "previous terminated container \"spark-kubernetes-driver\" in pod \"run-0-driver\" not found")

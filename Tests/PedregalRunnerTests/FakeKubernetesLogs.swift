@@ -18,8 +18,10 @@ extension FakeKubernetes {
     func podLog(namespace: String, pod name: String, query: [String: String]) -> Reply {
         let pods = served.first { $0.kind == "Pod" }!
         guard let stored = objects[key(pods, namespace, name)] else { return missing(pods, name) }
-        let known: Set<String> = ["container", "follow", "previous", "sinceSeconds", "sinceTime", "timestamps", "tailLines", "limitBytes",
-            "insecureSkipTLSVerifyBackend", "stream", "pretty"]
+        let known: Set<String> = [
+            "container", "follow", "previous", "sinceSeconds", "sinceTime", "timestamps", "tailLines", "limitBytes",
+            "insecureSkipTLSVerifyBackend", "stream", "pretty",
+        ]
         if let unknown = query.keys.sorted().first(where: { !known.contains($0) }) {
             // The real server ignores unknown parameters; a runner that sends one has a typo.
             return statusReply(400, "BadRequest", "unknown log option \"\(unknown)\"")
@@ -49,13 +51,16 @@ extension FakeKubernetes {
         let containers = (stored.object["spec"]?["containers"]?.listValue ?? []).compactMap { $0["name"]?.string }
         let container: String
         if let asked = query["container"] {
-            guard containers.contains(asked) else { return statusReply(400, "BadRequest", "container \(asked) is not valid for pod \(name)") }
+            guard containers.contains(asked) else {
+                return statusReply(400, "BadRequest", "container \(asked) is not valid for pod \(name)")
+            }
             container = asked
         } else if containers.count == 1 {
             container = containers[0]
         } else {
             return statusReply(
-                400, "BadRequest", "a container name must be specified for pod \(name), choose one of: [\(containers.joined(separator: " "))]")
+                400, "BadRequest",
+                "a container name must be specified for pod \(name), choose one of: [\(containers.joined(separator: " "))]")
         }
         let status = (stored.object["status"]?["containerStatuses"]?.listValue ?? []).first { $0["name"]?.string == container }
         if previous {

@@ -25,7 +25,9 @@ import Testing
 
         """
 
-    func withChain(_ outcome: @escaping @Sendable (YAMLValue) -> FakeSparkOperator.Outcome, _ body: (TestCluster, JobSource) async throws -> Void)
+    func withChain(
+        _ outcome: @escaping @Sendable (YAMLValue) -> FakeSparkOperator.Outcome, _ body: (TestCluster, JobSource) async throws -> Void
+    )
         async throws
     {
         try await withCluster { cluster in
@@ -40,13 +42,31 @@ import Testing
 
     static let options = RetryOptions(maxAttempts: 3, backoff: .zero)
 
+    /// The driver needs more overhead than Spark gives a 1g Python driver (409m): it is killed until it has it.
+    @Sendable static func oomUnlessOverhead(_ application: YAMLValue) -> FakeSparkOperator.Outcome {
+        conf(application, "spark.driver.memoryOverhead") == nil ? .driverOOMKilled(log: oomLog) : .succeeded
+    }
+
+    @Sendable static func userError(_ application: YAMLValue) -> FakeSparkOperator.Outcome {
+        .driverFails(exitCode: 1, log: userErrorLog)
+    }
+
+    @Sendable static func alwaysOOMKilled(_ application: YAMLValue) -> FakeSparkOperator.Outcome { .driverOOMKilled(log: oomLog) }
+
+    /// The catalog cannot be resolved for the first attempt only.
+    @Sendable static func transientThenSucceeds(_ application: YAMLValue) -> FakeSparkOperator.Outcome {
+        guard !(application["metadata"]?["name"]?.string ?? "").hasSuffix("-2") else { return .succeeded }
+        return .driverFails(
+            exitCode: 1,
+            log:
+                "py4j.protocol.Py4JJavaError: An error occurred while calling o61.load.\n: java.net.UnknownHostException: catalog.lake.svc.cluster.local\n"
+        )
+    }
+
     func runs(_ cluster: TestCluster) -> [YAMLValue] { cluster.fake.objects(group: "spark.apache.org", kind: "SparkApplication") }
 
     @Test func anOOMKilledDriverIsRetriedWithMoreMemoryAndSucceeds() async throws {
-        // The driver needs more overhead than Spark gives a 1g Python driver (409m): it is killed until it has it.
-        try await withChain({ application in
-            Self.conf(application, "spark.driver.memoryOverhead") == nil ? .driverOOMKilled(log: Self.oomLog) : .succeeded
-        }) { cluster, source in
+        try await withChain(Self.oomUnlessOverhead) { cluster, source in
             let captured = Captured()
             let status = await Runner.submit(source, token: "t1", args: nil, retry: Self.options, context: cluster.context(captured))
             #expect(status == .success, "\(captured.out)\(captured.err)")
@@ -58,7 +78,8 @@ import Testing
                     "  why: container-memory: the driver container went past its memory limit and was OOMKilled"))
             #expect(
                 lines.contains(
-                    "retrying: attempt 2 of 3 as \(Self.namespace)/\(first)-2, spark.driver.memoryOverhead 409m → 614m (1.5× its first value)"))
+                    "retrying: attempt 2 of 3 as \(Self.namespace)/\(first)-2, spark.driver.memoryOverhead 409m → 614m (1.5× its first value)"
+                ))
             #expect(lines.last == "\(Self.namespace)/\(first)-2: succeeded (ResourceReleased)")
 
             let runs = runs(cluster)
@@ -79,9 +100,13 @@ import Testing
 
             // job status shows the chain, from either attempt.
             let shown = Captured()
-            #expect(await Runner.jobStatus(run: "\(Self.namespace)/\(first)", wait: false, timeout: nil, context: cluster.context(shown)) == .success)
+            #expect(
+                await Runner.jobStatus(run: "\(Self.namespace)/\(first)", wait: false, timeout: nil, context: cluster.context(shown))
+                    == .success)
             #expect(shown.lines.contains("  retry chain:"))
-            #expect(shown.lines.contains("    1 \(Self.namespace)/\(first): failed (TerminatedWithoutReleaseResources): \(FakeSparkOperator.failedMessage)"))
+            #expect(
+                shown.lines.contains(
+                    "    1 \(Self.namespace)/\(first): failed (TerminatedWithoutReleaseResources): \(FakeSparkOperator.failedMessage)"))
             #expect(
                 shown.lines.contains(
                     "    2 \(Self.namespace)/\(first)-2: succeeded (ResourceReleased); with spark.driver.memoryOverhead=614m; retried after container memory overhead: the driver container went past its memory limit and was OOMKilled"
@@ -90,15 +115,17 @@ import Testing
             // Submitting the token again follows the finished chain; it starts nothing.
             let again = Captured()
             #expect(await Runner.submit(source, token: "t1", args: nil, retry: Self.options, context: cluster.context(again)) == .success)
-            #expect(again.lines.contains("following attempt 2 of the chain: \(Self.namespace)/\(first)-2 (an earlier runner retried already)"))
+            #expect(
+                again.lines.contains("following attempt 2 of the chain: \(Self.namespace)/\(first)-2 (an earlier runner retried already)"))
             #expect(self.runs(cluster).count == 2)
         }
     }
 
     @Test func aUserErrorIsNeverRetried() async throws {
-        try await withChain({ _ in .driverFails(exitCode: 1, log: Self.userErrorLog) }) { cluster, source in
+        try await withChain(Self.userError) { cluster, source in
             let captured = Captured()
-            let status = await Runner.submit(source, token: "t2", args: nil, retry: Self.options, context: cluster.context(captured, format: .json))
+            let status = await Runner.submit(
+                source, token: "t2", args: nil, retry: Self.options, context: cluster.context(captured, format: .json))
             #expect(status == .failure)
             #expect(runs(cluster).count == 1)
             let document = try captured.json()
@@ -117,7 +144,7 @@ import Testing
     }
 
     @Test func aQuotaThatCannotHoldTheRemedyStopsTheChainAndSaysSo() async throws {
-        try await withChain({ _ in .driverOOMKilled(log: Self.oomLog) }) { cluster, source in
+        try await withChain(Self.alwaysOOMKilled) { cluster, source in
             // The first attempt (driver 1g + 409m, 2 executors alike: 4.2Gi) fits; 614m of driver overhead does not.
             cluster.fake.seedWithStatus(
                 """
@@ -130,7 +157,8 @@ import Testing
                   used: {requests.memory: "0", limits.memory: "0"}
                 """)
             let captured = Captured()
-            #expect(await Runner.submit(source, token: "t3", args: nil, retry: Self.options, context: cluster.context(captured)) == .failure)
+            #expect(
+                await Runner.submit(source, token: "t3", args: nil, retry: Self.options, context: cluster.context(captured)) == .failure)
             #expect(runs(cluster).count == 1)
             let first = "daily-\(RunToken.hash("t3"))"
             #expect(
@@ -141,16 +169,10 @@ import Testing
     }
 
     @Test func transientFailuresAreRetriedUnchangedAfterABackoff() async throws {
-        try await withChain({ application in
-            (application["metadata"]?["name"]?.string ?? "").hasSuffix("-2")
-                ? .succeeded
-                : .driverFails(
-                    exitCode: 1,
-                    log: "py4j.protocol.Py4JJavaError: An error occurred while calling o61.load.\n: java.net.UnknownHostException: catalog.lake.svc.cluster.local\n"
-                )
-        }) { cluster, source in
+        try await withChain(Self.transientThenSucceeds) { cluster, source in
             let captured = Captured()
-            #expect(await Runner.submit(source, token: "t4", args: nil, retry: Self.options, context: cluster.context(captured)) == .success)
+            #expect(
+                await Runner.submit(source, token: "t4", args: nil, retry: Self.options, context: cluster.context(captured)) == .success)
             let first = "daily-\(RunToken.hash("t4"))"
             #expect(captured.lines.contains("  next attempt: unchanged (at once)"))
             #expect(captured.lines.contains("retrying: attempt 2 of 3 as \(Self.namespace)/\(first)-2, unchanged (at once)"))
@@ -162,9 +184,7 @@ import Testing
     }
 
     @Test func racingRunnersFollowOneChainAndNeverDoubleSubmit() async throws {
-        try await withChain({ application in
-            Self.conf(application, "spark.driver.memoryOverhead") == nil ? .driverOOMKilled(log: Self.oomLog) : .succeeded
-        }) { cluster, source in
+        try await withChain(Self.oomUnlessOverhead) { cluster, source in
             let statuses = await withTaskGroup(of: ExitStatus.self) { group in
                 for _ in 0..<3 {
                     group.addTask {

@@ -57,8 +57,11 @@ import Testing
             let captured = Captured()
             #expect(await Runner.apply(folder: folder, dryRun: false, prune: false, context: cluster.context(captured)) == .success)
             #expect(captured.lines.contains("redeployed " + line.replacingOccurrences(of: "dry run; ", with: "")))
-            #expect(captured.lines.last == "sk8-us-west-2: 2 objects, 0 created, 0 configured, 1 unchanged, 0 failed, 1 redeployed with a remedy")
-            var live = try #require(cluster.fake.object("spark.apache.org/v1", "SparkApplication", namespace: Self.namespace, name: "orders"))
+            #expect(
+                captured.lines.last
+                    == "sk8-us-west-2: 2 objects, 0 created, 0 configured, 1 unchanged, 0 failed, 1 redeployed with a remedy")
+            var live = try #require(
+                cluster.fake.object("spark.apache.org/v1", "SparkApplication", namespace: Self.namespace, name: "orders"))
             #expect(live["spec"]?["sparkConf"]?["spark.driver.memoryOverhead"] == "576m")
             #expect(live["metadata"]?["annotations"]?["pedregal.io/attempt"] == "2")
             #expect(live["status"]?["currentState"]?["currentStateSummary"] == "RunningHealthy")
@@ -69,7 +72,9 @@ import Testing
             #expect(again.lines.last == "sk8-us-west-2: 2 objects, 0 created, 0 configured, 2 unchanged, 0 failed")
             let status = Captured()
             #expect(await Runner.status(folder: folder, wait: false, timeout: .seconds(1), context: cluster.context(status)) == .success)
-            #expect(status.lines.contains("ok         SparkApplication \(Self.namespace)/orders (RunningHealthy: Application is running healthy.)"))
+            #expect(
+                status.lines.contains(
+                    "ok         SparkApplication \(Self.namespace)/orders (RunningHealthy: Application is running healthy.)"))
 
             // A team that sets the property itself wins over the remedy.
             files["\(Self.namespace)/sparkapplication-orders.yaml"] = Self.streaming(overhead: "1g")

@@ -179,7 +179,8 @@ public struct Applier: Sendable {
         while try await session.api.getIfPresent(path) != nil {
             guard clock.now < deadline else {
                 return ObjectResult(
-                    id: id, action: .failed, message: "deleted to redeploy, but still present after a minute; apply again", status: .failure)
+                    id: id, action: .failed, message: "deleted to redeploy, but still present after a minute; apply again", status: .failure
+                )
             }
             try await Task.sleep(for: .milliseconds(500))
         }

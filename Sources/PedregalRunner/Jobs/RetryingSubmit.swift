@@ -142,7 +142,8 @@ extension Jobs {
             guard let existing = try await existingRun(run, resource: resource, token: token) else {
                 throw RunnerError.failure("attempt \(attempt) \(run) existed but was deleted while retrying; submit again")
             }
-            session.output.line("attempt \(attempt) exists already (another runner retried first): following \(run), \(JobsReporting.describe(existing))")
+            session.output.line(
+                "attempt \(attempt) exists already (another runner retried first): following \(run), \(JobsReporting.describe(existing))")
         }
         return run
     }

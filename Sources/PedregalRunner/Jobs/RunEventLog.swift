@@ -57,7 +57,8 @@ extension EventLogEvidence {
             let all = (try? EventLogLocation.all(in: path)) ?? []
             guard all.count == 1 else {
                 guard !all.isEmpty else { throw error }
-                throw EventLogError(path, "holds the logs of \(all.count) applications (\(all.map(\.appID).joined(separator: ", "))); pass one of them")
+                throw EventLogError(
+                    path, "holds the logs of \(all.count) applications (\(all.map(\.appID).joined(separator: ", "))); pass one of them")
             }
             location = all[0]
         }

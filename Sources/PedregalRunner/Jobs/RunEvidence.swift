@@ -86,7 +86,9 @@ enum RunEvidence {
                 item["lastTimestamp"]?.string ?? item["eventTime"]?.string ?? item["firstTimestamp"]?.string
                 ?? item["metadata"]?["creationTimestamp"]?.string ?? ""
             let message = (item["message"]?.string ?? item["note"]?.string ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            return (time, item["metadata"]?["name"]?.string ?? "", EventEvidence(type: type, reason: reason, message: message, object: object))
+            return (
+                time, item["metadata"]?["name"]?.string ?? "", EventEvidence(type: type, reason: reason, message: message, object: object)
+            )
         }
         return kept.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
     }

@@ -22,7 +22,8 @@ extension Runner {
                 let total = log.lines.count
                 if total > savedLogLines { log.lines = Array(log.lines.suffix(savedLogLines)) }
                 evidence.driverLog = log
-                read.append("driver log (\(Output.counted(log.lines.count, "line"))\(total > log.lines.count ? ", the last of \(total)" : ""))")
+                read.append(
+                    "driver log (\(Output.counted(log.lines.count, "line"))\(total > log.lines.count ? ", the last of \(total)" : ""))")
                 sources.append(path)
             }
             if let eventLog {
