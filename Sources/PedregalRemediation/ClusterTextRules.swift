@@ -66,6 +66,7 @@ enum ClusterTextRules {
 
     /// `Secret "creds"` from `secret "creds" not found` (likewise ConfigMaps).
     static func missingObject(_ text: String) -> String? {
+        guard text.containsBytes(" not found") else { return nil }
         for (kind, name) in [
             ("secret \"", "Secret"), ("configmap \"", "ConfigMap"), ("configmaps \"", "ConfigMap"), ("secrets \"", "Secret"),
         ] {

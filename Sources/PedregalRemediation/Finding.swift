@@ -26,7 +26,8 @@ public struct Finding: Sendable, Equatable {
     ) {
         self.failureClass = failureClass
         self.role = role
-        self.detail = detail
+        // Details quote bits of logs (an OutOfMemoryError's kind, a Secret's name): redacted like proofs.
+        self.detail = Redaction.redact(detail, limit: 200)
         self.proof = proof
         self.setting = setting
         self.permanent = permanent

@@ -59,7 +59,7 @@ enum MemoryRules {
         // Python's own MemoryError: the interpreter's memory is the container's overhead, not the JVM heap.
         { line in
             guard line.text.hasPrefix("MemoryError") else { return nil }
-            let inWorker = line.lines[..<line.index].contains { $0.contains("PythonException") }
+            let inWorker = line.lines[..<line.index].contains { $0.containsBytes("PythonException") }
             return line.finding(
                 .containerMemory, role: inWorker ? .executor : .driver,
                 inWorker ? "a Python worker ran out of memory in an executor" : "the driver's Python process ran out of memory")

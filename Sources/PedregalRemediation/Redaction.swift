@@ -39,7 +39,8 @@ public enum Redaction {
     /// `password=x`, `password: x`, `"token":"x"` → the key kept, the value masked (a key followed by a
     /// space is a name in prose, `secret "creds" not found`, and stays).
     private static func maskKeyValues(_ text: String) -> String {
-        guard keys.contains(where: { text.lowercased().contains($0) }) else { return text }
+        let lower = text.lowercased()
+        guard keys.contains(where: { lower.containsBytes($0) }) else { return text }
         return text.replacing(
             /(?i)(?<key>[A-Za-z0-9_.\-]*(password|passwd|secret|token|credential|apikey|api_key|api-key|access_key|access\.key|accesskey|private_key|authorization|client_secret|session_key|sessiontoken)[A-Za-z0-9_.\-]*["']?\s*(=|:)\s*["']?)(?<value>[^\s"',;&)}\]]+)/
         ) { match in

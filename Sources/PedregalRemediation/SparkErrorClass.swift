@@ -50,6 +50,7 @@ struct SparkErrorClass: Equatable {
     /// The first error class in `text`: an all-capital name with an
     /// underscore in square brackets (log levels and thread names are neither).
     static func find(in text: String) -> SparkErrorClass? {
+        guard text.containsBytes("_"), text.containsBytes("[") else { return nil }
         var rest = Substring(text)
         while let open = rest.firstIndex(of: "[") {
             let after = rest[rest.index(after: open)...]
@@ -67,7 +68,7 @@ struct SparkErrorClass: Equatable {
 
     /// The five characters after `SQLSTATE: ` (or `SQLSTATE=`), if present.
     static func sqlState(in text: String) -> String? {
-        guard let range = text.range(of: "SQLSTATE") else { return nil }
+        guard text.containsBytes("SQLSTATE"), let range = text.range(of: "SQLSTATE") else { return nil }
         let rest = text[range.upperBound...].drop { $0 == ":" || $0 == " " || $0 == "=" }
         let state = rest.prefix(5)
         guard state.count == 5, state.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) else { return nil }

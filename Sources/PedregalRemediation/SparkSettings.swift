@@ -32,7 +32,8 @@ public struct SparkSettings: Sendable, Equatable {
     public func overheadMiB(_ role: SparkRole) -> Int {
         if let explicit = conf[Self.overheadKey(role)].flatMap(SparkSize.mebibytes) { return explicit }
         let factorText = conf["spark.\(role.rawValue).memoryOverheadFactor"] ?? conf["spark.kubernetes.memoryOverheadFactor"]
-        let factor = factorText.flatMap(Double.init) ?? (nonJVM ? 0.4 : 0.1)
+        // A factor Spark would refuse (negative, not finite, absurd) counts as the default.
+        let factor = factorText.flatMap(Double.init).flatMap { (0...100).contains($0) ? $0 : nil } ?? (nonJVM ? 0.4 : 0.1)
         let minimum = conf["spark.\(role.rawValue).minMemoryOverhead"].flatMap(SparkSize.mebibytes) ?? 384
         return max(Int((Double(memoryMiB(role)) * factor).rounded(.down)), minimum)
     }
@@ -45,7 +46,7 @@ public struct SparkSettings: Sendable, Equatable {
 
     /// Executors the run may have at once: the dynamic-allocation ceiling when enabled, else the instances (2 by default).
     public var executors: Int {
-        let instances = conf["spark.executor.instances"].flatMap { Int($0) } ?? 2
+        let instances = max(0, conf["spark.executor.instances"].flatMap { Int($0) } ?? 2)
         if conf["spark.dynamicAllocation.enabled"]?.lowercased() == "true",
             let ceiling = conf["spark.dynamicAllocation.maxExecutors"].flatMap({ Int($0) })
         {

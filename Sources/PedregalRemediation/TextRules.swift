@@ -10,8 +10,8 @@ struct TextLine {
     var text: String { lines[index] }
     var previous: String? { index > 0 ? lines[index - 1] : nil }
 
-    func contains(_ needle: String) -> Bool { text.contains(needle) }
-    func containsAny(_ needles: [String]) -> Bool { needles.contains { text.contains($0) } }
+    func contains(_ needle: String) -> Bool { text.containsBytes(needle) }
+    func containsAny(_ needles: [String]) -> Bool { needles.contains { text.containsBytes($0) } }
 
     /// A finding proved by this line.
     func finding(
@@ -37,19 +37,32 @@ enum TextRules {
     static let linesPerRule = 3
 
     /// What `lines` prove: per rule, the first line it matches (where it began)
-    /// and the last ones (how it ended), in order; each proof line once.
+    /// and the last ones (how it ended), in order; each proof line once. Each
+    /// rule reads from the start until it matches and from the end back, so
+    /// a long log costs little more than its ends.
     static func findings(in lines: [String], source: String) -> [Finding] {
         var found: [Finding] = []
         for rule in all {
-            var matches: [Finding] = []
+            func isNew(_ finding: Finding, _ others: [Finding]) -> Bool {
+                !found.contains { $0.proof == finding.proof } && !others.contains { $0.proof == finding.proof }
+            }
+            var first: (index: Int, finding: Finding)?
             for index in lines.indices {
-                if let finding = rule(TextLine(lines: lines, index: index, source: source)),
-                    !found.contains(where: { $0.proof == finding.proof }), !matches.contains(where: { $0.proof == finding.proof })
-                {
-                    matches.append(finding)
+                if let finding = rule(TextLine(lines: lines, index: index, source: source)), isNew(finding, []) {
+                    first = (index, finding)
+                    break
                 }
             }
-            found += matches.count <= linesPerRule ? matches : [matches[0]] + matches.suffix(linesPerRule - 1)
+            guard let first else { continue }
+            var last: [Finding] = []
+            var index = lines.count - 1
+            while index > first.index && last.count < linesPerRule - 1 {
+                if let finding = rule(TextLine(lines: lines, index: index, source: source)), isNew(finding, last + [first.finding]) {
+                    last.insert(finding, at: 0)
+                }
+                index -= 1
+            }
+            found += [first.finding] + last
         }
         return found
     }
@@ -71,5 +84,31 @@ extension String {
         while let first = slice.first, set.contains(first) { slice.removeFirst() }
         while let last = slice.last, set.contains(last) { slice.removeLast() }
         return String(slice)
+    }
+
+    /// Whether `needle`'s UTF-8 bytes occur in this string's: the rules
+    /// match ASCII phrases in thousands of log lines, and comparing bytes
+    /// is far cheaper than comparing Characters.
+    func containsBytes(_ needle: String) -> Bool {
+        let search = { (haystack: UnsafeBufferPointer<UInt8>) -> Bool in
+            var needle = needle
+            return needle.withUTF8 { pattern in
+                guard let first = pattern.first else { return true }
+                guard haystack.count >= pattern.count else { return false }
+                var index = 0
+                let last = haystack.count - pattern.count
+                while index <= last {
+                    if haystack[index] == first {
+                        var matched = 1
+                        while matched < pattern.count && haystack[index + matched] == pattern[matched] { matched += 1 }
+                        if matched == pattern.count { return true }
+                    }
+                    index += 1
+                }
+                return false
+            }
+        }
+        if let found = utf8.withContiguousStorageIfAvailable(search) { return found }
+        return Array(utf8).withUnsafeBufferPointer(search)
     }
 }

@@ -219,4 +219,32 @@ import Testing
         let header = Redaction.redact("Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXNpZw")
         #expect(header.hasPrefix("Authorization: ***") && !header.contains("eyJ"))
     }
+
+    @Test func anyTextClassifiesWithoutTrouble() {
+        // A fixed-seed generator: the same lines every run.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        let pieces = [
+            "[", "]", "SQLSTATE: ", "OutOfMemoryError", ": ", "Traceback (most recent call last):", "exit code ", "137", "52",
+            "exceeded quota", "requested: ", "limited: ", "=", ",", "secret \"", "\"", " not found", "PythonException:",
+            "password=", "://u:p@", "é", "\u{0}", "\t", "Lost task", "\u{1F600}", "TABLE_OR_VIEW_NOT_FOUND", "99999999999999999999Gi",
+        ]
+        var lines: [String] = []
+        for _ in 0..<2000 {
+            lines.append((0..<Int(next() % 12)).map { _ in pieces[Int(next() % UInt64(pieces.count))] }.joined())
+        }
+        let c = Classifier.classify(
+            FailureEvidence(
+                application: ApplicationEvidence(state: "SchedulingFailure", messages: Array(lines.prefix(50))),
+                events: lines.prefix(30).map { EventEvidence(type: "Warning", reason: "Failed", message: $0, object: "Pod x") },
+                driverLog: LogEvidence(source: "driver log", lines: lines)))
+        #expect(c.proof.count <= Classifier.maxProof)
+        #expect(
+            Classifier.classify(FailureEvidence(driverLog: LogEvidence(source: "driver log", lines: lines)))
+                == Classifier.classify(
+                    FailureEvidence(driverLog: LogEvidence(source: "driver log", lines: lines))))
+    }
 }

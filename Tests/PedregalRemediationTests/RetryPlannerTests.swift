@@ -121,6 +121,22 @@ import Testing
         #expect(reason.hasPrefix("not retried: a user code error does not go away on a retry"))
     }
 
+    @Test func settingsSparkWouldRefuseNeverBreakThePlan() {
+        let odd = SparkSettings(
+            conf: [
+                "spark.executor.memory": "9999999999999999t", "spark.driver.memoryOverheadFactor": "inf",
+                "spark.executor.instances": "-3", "spark.dynamicAllocation.enabled": "true", "spark.dynamicAllocation.maxExecutors": "x",
+            ], nonJVM: false)
+        #expect(odd.memoryMiB(.executor) == 1024)
+        #expect(odd.overheadMiB(.driver) == 384)
+        let decision = RetryPlanner.plan(Self.executorOOM, RetryContext(attempt: -4, maxAttempts: Int.max, settings: odd))
+        #expect(
+            decision
+                == .retry(
+                    changes: [SettingChange(key: "spark.executor.memory", from: "1g", to: "1536m")], waitSeconds: 0,
+                    note: "1.5× its first value"))
+    }
+
     @Test func sparkSizesReadAndWriteAsSparkDoes() {
         #expect(SparkSize.mebibytes("4g") == 4096)
         #expect(SparkSize.mebibytes("512m") == 512)
