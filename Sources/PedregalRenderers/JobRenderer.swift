@@ -159,10 +159,14 @@ public struct JobRenderer: TenantRenderer {
             "securityContext": [
                 "allowPrivilegeEscalation": false, "capabilities": ["drop": ["ALL"]], "readOnlyRootFilesystem": true,
             ],
-            "volumeMounts": [
-                ["name": "template", "mountPath": .string(Self.templateMountPath), "readOnly": true],
-                ["name": "kube-api-access", "mountPath": .string(Self.serviceAccountPath), "readOnly": true],
-            ],
+            "volumeMounts": .list(
+                [
+                    ["name": "template", "mountPath": .string(Self.templateMountPath), "readOnly": true],
+                    ["name": "kube-api-access", "mountPath": .string(Self.serviceAccountPath), "readOnly": true],
+                ]
+                    // Classifying a failure may fetch the run's event log from the History Server:
+                    // the root file system is read-only, so it is unpacked in a scratch volume.
+                    + (job.retry == nil ? [] : [["name": "scratch", "mountPath": "/tmp"]])),
         ]
         // checkov (CKV_K8S_43) wants images pinned by digest; a tag is what
         // most platforms publish, so say why where it is one.
@@ -213,10 +217,11 @@ public struct JobRenderer: TenantRenderer {
                                         "runAsNonRoot": true, "runAsUser": 65532, "seccompProfile": ["type": "RuntimeDefault"],
                                     ],
                                     "containers": [container],
-                                    "volumes": [
-                                        ["name": "template", "configMap": ["name": .string(ObjectNames.jobTemplate(job.name))]],
-                                        Self.serviceAccountTokenVolume,
-                                    ],
+                                    "volumes": .list(
+                                        [
+                                            ["name": "template", "configMap": ["name": .string(ObjectNames.jobTemplate(job.name))]],
+                                            Self.serviceAccountTokenVolume,
+                                        ] + (job.retry == nil ? [] : [["name": "scratch", "emptyDir": ["sizeLimit": "512Mi"]]])),
                                 ],
                             ],
                         ],
