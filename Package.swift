@@ -58,7 +58,10 @@ let package = Package(
             name: "PedregalRenderers",
             dependencies: ["PedregalSpec", "PedregalYAML", "PedregalResolver", "PedregalManifests", "PedregalBasics"], swiftSettings: strict
         ),
-        .target(name: "PedregalEmitter", dependencies: ["PedregalYAML", "PedregalManifests", "PedregalBasics"], swiftSettings: strict),
+        .target(
+            name: "PedregalEmitter",
+            dependencies: ["PedregalYAML", "PedregalManifests", "PedregalBasics", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
         // Kubernetes' and the CRDs' schemas (embedded), and checking objects against them.
         .target(
             name: "PedregalKubernetesSchemas",
@@ -68,10 +71,18 @@ let package = Package(
             dependencies: [
                 "PedregalDiagnostics", "PedregalManifests", "PedregalSpec",
                 "PedregalLoader", "PedregalResolver", "PedregalRenderers", "PedregalEmitter", "PedregalKubernetesSchemas",
-                "PedregalTeamEdits", "PedregalDiff", "PedregalBasics",
+                "PedregalTeamEdits", "PedregalDiff", "PedregalBasics", "PedregalAdvisor",
             ],
             swiftSettings: strict),
         .target(name: "PedregalDiff", dependencies: ["PedregalYAML", "PedregalManifests", "PedregalBasics"], swiftSettings: strict),
+        // A root on disk as the command line works on it: the cache in .pedregal/cache and the output folder's index.
+        .target(
+            name: "PedregalWorkspace",
+            dependencies: [
+                "PedregalBasics", "PedregalCompiler", "PedregalDiagnostics", "PedregalEmitter", "PedregalLoader", "PedregalManifests",
+                "PedregalResolver",
+            ],
+            swiftSettings: strict),
         // `pedregal init`: a new platform repository, or a new team file.
         .target(
             name: "PedregalScaffold", dependencies: ["PedregalDiagnostics", "PedregalLoader", "PedregalSpec", "PedregalCompiler"],
@@ -85,7 +96,7 @@ let package = Package(
             dependencies: [
                 "PedregalBasics",
                 "PedregalDiagnostics", "PedregalYAML", "PedregalManifests", "PedregalEmitter",
-                "PedregalRemediation", "PedregalEventLog",
+                "PedregalEventLog", "PedregalAdvisor", "PedregalRemediation",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -140,6 +151,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict),
+        // Sizing advice (APS): run analysis, a scheduler simulation at other executor counts, recommendations within bounds.
+        .target(name: "PedregalAdvisor", dependencies: ["PedregalEventLog", "PedregalYAML"], swiftSettings: strict),
         // `pedregal local`: a team's Spark Connect server on this machine, from its compiled template.
         .target(name: "PedregalLocal", dependencies: ["PedregalManifests", "PedregalYAML", "PedregalAuth"], swiftSettings: strict),
         .executableTarget(
@@ -154,8 +167,10 @@ let package = Package(
                 "PedregalGateway",
                 "PedregalRequests",
                 "PedregalAuth",
+                "PedregalAdvisor", "PedregalEventLog", "PedregalYAML",
                 .product(name: "Logging", package: "swift-log"),
                 "PedregalScaffold",
+                "PedregalWorkspace",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -167,6 +182,10 @@ let package = Package(
                 "PedregalDiagnostics", "PedregalEmitter", "PedregalKubernetesSchemas", "PedregalLoader", "PedregalManifests",
                 "PedregalYAML", "PedregalCompiler", "PedregalBasics",
             ], swiftSettings: strict),
+        // Measures APS on real event logs: the reader's MB/s per core and peak RSS, the replay's prediction error,
+        // and what a recommendation really saves (scripts/advise-bench runs the real Spark jobs).
+        .executableTarget(
+            name: "pedregal-advise-bench", dependencies: ["CZstd", "PedregalEventLog", "PedregalAdvisor"], swiftSettings: strict),
         // Loopback gRPC peers (an echo backend, a unary client) for the gateway's benchmark and tests.
         .target(
             name: "PedregalGatewayPeers",
@@ -206,8 +225,15 @@ let package = Package(
             path: "Tests/PedregalTestSupport"),
         .testTarget(name: "PedregalYAMLTests", dependencies: ["PedregalDiagnostics", "PedregalYAML", "PedregalTestSupport"]),
         .testTarget(name: "PedregalManifestsTests", dependencies: ["PedregalYAML", "PedregalManifests"]),
+        .testTarget(name: "PedregalEmitterTests", dependencies: ["PedregalBasics", "PedregalEmitter"]),
+        .testTarget(
+            name: "PedregalWorkspaceTests",
+            dependencies: [
+                "PedregalBasics", "PedregalCompiler", "PedregalEmitter", "PedregalLoader", "PedregalTestSupport", "PedregalWorkspace",
+            ]),
         .testTarget(name: "PedregalTeamEditsTests", dependencies: ["PedregalTeamEdits"]),
         .testTarget(name: "PedregalEventLogTests", dependencies: ["PedregalEventLog"], exclude: ["Fixtures"]),
+        .testTarget(name: "PedregalAdvisorTests", dependencies: ["PedregalAdvisor", "PedregalEventLog"]),
         .testTarget(
             name: "PedregalRenderersTests", dependencies: ["PedregalCompiler", "PedregalManifests", "PedregalYAML", "PedregalTestSupport"]),
         .testTarget(

@@ -45,11 +45,10 @@ public struct VerifiedIdentity: Sendable, Hashable {
         self.expiresAt = expiresAt
     }
 
-    /// Whether the caller is in any of `allowed`. A group matches when equal,
-    /// or when `prefix + group` is equal: pedregal writes RBAC subjects as
-    /// `okta:<group>` while Okta's claim holds the bare group name.
-    public func isMember<C: Collection<String>>(ofAny allowed: C, prefix: String = "") -> Bool {
-        groups.contains { group in allowed.contains { $0 == group || (!prefix.isEmpty && $0 == prefix + group) } }
+    /// Whether the caller is in any of `allowed`, under the platform's group
+    /// prefix: `GroupMatching`, the rule the gateway and the request API share.
+    public func isMember<C: Collection<String>>(ofAny allowed: C, prefix: String) -> Bool {
+        GroupMatching(prefix: prefix).matchesAny(groups, of: allowed)
     }
 }
 

@@ -14,6 +14,20 @@ public enum POSIXFile {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return String(cString: strerror(errno)) }
         defer { close(fd) }
+        return writeAll(bytes, to: fd, durable: durable)
+    }
+
+    /// Writes like ``write(_:to:durable:)`` and fills `info` with the
+    /// file's `stat` once written (what an index of the folder records).
+    public static func write(_ bytes: [UInt8], to path: String, durable: Bool = false, stat info: inout stat) -> String? {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return String(cString: strerror(errno)) }
+        defer { close(fd) }
+        if let error = writeAll(bytes, to: fd, durable: durable) { return error }
+        return fstat(fd, &info) == 0 ? nil : String(cString: strerror(errno))
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32, durable: Bool) -> String? {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { buffer in
@@ -45,6 +59,32 @@ public enum POSIXFile {
             if count == 0 { return result }
             result.append(contentsOf: chunk[0..<count])
         }
+    }
+
+    /// The `stat` of the regular file at `path`, taken once it is open, and
+    /// then its bytes; nil when it cannot be read or is not a regular file.
+    public static func readWithStamp(_ path: String) -> (stat, [UInt8])? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        // One byte more than the size, so the read that finds the end needs
+        // no room of its own; a file that grew meanwhile is read whole too.
+        var result = [UInt8](repeating: 0, count: max(0, Int(info.st_size)) + 1)
+        var offset = 0
+        while true {
+            if offset == result.count { result.append(contentsOf: repeatElement(0, count: result.count)) }
+            let count = result.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if count == 0 { break }
+            offset += count
+        }
+        result.removeSubrange(offset...)
+        return (info, result)
     }
 
     private static func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {

@@ -1,3 +1,4 @@
+import PedregalBasics
 import PedregalDiagnostics
 import PedregalEmitter
 import PedregalKubernetesSchemas
@@ -14,6 +15,12 @@ public enum PedregalVersion {
 /// The whole pipeline, in memory: load → resolve → render → emit. The one
 /// library entry point: a source tree in, diagnostics and files out. It
 /// never reads the clock or the network, and never writes.
+///
+/// Each team file is compiled on its own into a ``TeamUnit`` (load, resolve,
+/// render, schema check, emit), in parallel; only the cross-team rules and
+/// the per-cluster objects look at all teams, and they need only what each
+/// unit claims and the addresses of its objects. Given a
+/// ``CompilationCache``, units whose inputs did not change are reused.
 public struct Compiler: Sendable {
     public var loader: Loader
     public var resolver: Resolver
@@ -33,43 +40,165 @@ public struct Compiler: Sendable {
     }
 
     /// Compiles everything below the root of `tree`. Rendering and emitting
-    /// happen only when no stage found an error.
-    public func compile(_ tree: any SourceTree) -> Compilation {
-        let loaded = loader.load(from: tree)
-        let resolved = resolver.resolve(templates: loaded.templates, teams: loaded.teams, brokenFiles: loaded.unusableFiles)
-        let (validator, versionProblems) = ManifestSchemaCheck.validator(for: loaded.templates.platform)
-        var diagnostics = (loaded.diagnostics + resolved.diagnostics + versionProblems).sorted()
-        // A team is only ever left out because of an error; if a rule ever
-        // forgets to say why, say so rather than drop the team silently.
-        if !diagnostics.containsErrors, let platform = resolved.platform {
-            let resolvedFiles = Set(platform.teams.map(\.source))
-            for team in loaded.teams where !resolvedFiles.contains(team.file) {
-                diagnostics.append(
-                    .error(
-                        "internal", "this team could not be resolved, and no rule said why; please report it",
-                        at: team.location))
-            }
+    /// happen only when no stage found an error. With a `cache`, teams whose
+    /// file and templates/ did not change are not compiled again (and the
+    /// cache is updated); the result is the same, byte for byte.
+    public func compile(_ tree: any SourceTree, cache: CompilationCache? = nil) -> Compilation {
+        let pass = run(tree, cache: cache, materializing: nil)
+        var compilation = Compilation(diagnostics: pass.diagnostics, platform: pass.platform, inputs: pass.inputs)
+        guard let outputs = pass.outputs else { return compilation }
+        compilation.manifests = pass.units.flatMap { $0.details?.manifests ?? [] } + outputs.clusterManifests
+        compilation.files = (pass.units.flatMap { $0.details?.files ?? [] } + outputs.clusterFiles).sorted {
+            $0.path.utf8.lexicographicallyPrecedes($1.path.utf8)
         }
-        var compilation = Compilation(diagnostics: diagnostics, platform: resolved.platform, inputs: loaded.files)
-        guard !diagnostics.containsErrors, let platform = resolved.platform else { return compilation }
-        let manifests = renderer.render(platform)
-        if checksManifests, let validator {
-            let check = ManifestSchemaCheck(validator: validator, origins: ObjectOrigins(teams: loaded.teams, templates: loaded.templates))
-            let problems = check.diagnostics(for: manifests)
-            guard problems.isEmpty else {
-                compilation.diagnostics = (diagnostics + problems).sorted()
-                return compilation
-            }
-        }
-        do {
-            compilation.files = try Emitter.files(for: manifests)
-            compilation.manifests = manifests
-        } catch {
-            diagnostics.append(.error("internal", "\(error); please report this", at: .startOf("teams")))
-            compilation.diagnostics = diagnostics
-        }
+        compilation.outputs = outputs.records
         return compilation
     }
+
+    /// Compiles like ``compile(_:cache:)``, but keeps the bytes only of the
+    /// files it made: units the cache holds without details (read back from
+    /// disk) are reused as they are unless their file is in `materializing`.
+    /// What `generate` and `check` use with the cache on disk.
+    public func compileOutputs(_ tree: any SourceTree, cache: CompilationCache, materializing: Set<String> = []) -> OutputCompilation {
+        let pass = run(tree, cache: cache, materializing: materializing)
+        var result = OutputCompilation(diagnostics: pass.diagnostics, inputs: pass.inputs)
+        guard let outputs = pass.outputs else { return result }
+        result.records = outputs.records
+        for unit in pass.units {
+            for object in unit.objects { result.origins[object.record.path] = unit.file }
+            for file in unit.details?.files ?? [] { result.contents[file.path] = file.contents }
+        }
+        for file in outputs.clusterFiles { result.contents[file.path] = file.contents }
+        result.units = pass.units
+        return result
+    }
+
+    /// What one run of the pipeline found and made.
+    struct Pass {
+        var diagnostics: [Diagnostic]
+        var inputs: [String]
+        var units: [TeamUnit]
+        var platform: ResolvedPlatform?
+        /// Nil when there are errors.
+        var outputs: Outputs?
+
+        struct Outputs {
+            var clusterManifests: [Manifest]
+            var clusterFiles: [OutputFile]
+            /// Every file, sorted by path.
+            var records: [OutputRecord]
+        }
+    }
+
+    /// `materializing`: nil to require every unit's details (recompiling
+    /// units that lack them), else the team files whose details are needed.
+    func run(_ tree: any SourceTree, cache: CompilationCache?, materializing: Set<String>?) -> Pass {
+        let templates = loader.loadTemplates(from: tree)
+        let (teamFiles, listing) = loader.teamFiles(in: tree)
+        let checked = resolver.check(templates.templates, brokenFiles: templates.unusableFiles)
+        let (validator, versionProblems) = ManifestSchemaCheck.validator(for: templates.templates.platform)
+        let context = TeamUnitContext(
+            loader: loader, renderer: renderer, templates: templates.templates, checked: checked,
+            validator: checksManifests ? validator : nil,
+            keyPrefix: keyPrefix(tree, templateFiles: templates.files, fingerprint: cache?.fingerprint ?? ""))
+        let units: [TeamUnit] = teamFiles.parallelMap { file in
+            let contents = loader.readFile(file, in: tree)
+            guard case .contents(let bytes) = contents else { return context.unreadable(file, contents) }
+            let key = context.key(file: file, bytes: bytes)
+            let needsDetails = materializing.map { $0.contains(file) } ?? true
+            if let kept = cache?.unit(for: file, key: key), kept.details != nil || !needsDetails { return kept }
+            let unit = context.compile(file, bytes: bytes, key: key)
+            cache?.store(unit)
+            return unit
+        }
+        cache?.keepOnly(Set(teamFiles))
+
+        var diagnostics =
+            templates.diagnostics + listing + checked.diagnostics + units.flatMap(\.diagnostics)
+            + checked.crossTeamDiagnostics(units.map(\.claims)) + versionProblems
+        // A team is only ever left out because of an error; if a rule ever
+        // forgets to say why, say so rather than drop the team silently.
+        if !diagnostics.containsErrors, checked.settings != nil {
+            for unit in units where unit.isLoaded && !unit.isResolved {
+                diagnostics.append(
+                    .error("internal", "this team could not be resolved, and no rule said why; please report it", at: .startOf(unit.file)))
+            }
+        }
+        let teams = units.compactMap { $0.details?.team }
+        var pass = Pass(
+            diagnostics: diagnostics.sorted(), inputs: templates.files + teamFiles, units: units,
+            platform: materializing == nil ? checked.platform(teams: teams) : nil)
+        guard !diagnostics.containsErrors, let settings = checked.settings else { return pass }
+
+        let clusterManifests = renderer.renderClusters(
+            settings: settings, regions: checked.regions, rendered: units.flatMap { $0.objects.map(\.address) })
+        var problems = units.flatMap(\.outputProblems)
+        if let validator = context.validator {
+            problems += ManifestSchemaCheck(validator: validator, origins: ObjectOrigins(teams: [], templates: templates.templates))
+                .diagnostics(for: clusterManifests)
+        }
+        guard problems.isEmpty else {
+            pass.diagnostics = (diagnostics + problems).sorted()
+            return pass
+        }
+        let clusterFiles = clusterManifests.map(Emitter.file(for:))
+        let records = (units.flatMap { $0.objects.map(\.record) } + clusterFiles.map(\.record)).sorted {
+            $0.path.utf8.lexicographicallyPrecedes($1.path.utf8)
+        }
+        if let path = Emitter.firstCollision(in: records.map(\.path)) {
+            pass.diagnostics =
+                (diagnostics + [
+                    .error("internal", "\(Emitter.CollisionError(path: path)); please report this", at: .startOf("teams"))
+                ]).sorted()
+            return pass
+        }
+        pass.outputs = Pass.Outputs(clusterManifests: clusterManifests, clusterFiles: clusterFiles, records: records)
+        return pass
+    }
+
+    /// What every unit key starts with: the build, the compiler's settings,
+    /// and every file of templates/ (names and bytes).
+    private func keyPrefix(_ tree: any SourceTree, templateFiles: [String], fingerprint: String) -> ContentDigest {
+        var parts: [[UInt8]] = [
+            Array("pedregal \(PedregalVersion.current) \(resolver.version) \(fingerprint)".utf8),
+            Array("checks-manifests=\(checksManifests) parser=\(loader.parser.limits) renderers=\(renderer.signature)".utf8),
+        ]
+        let names = ((try? tree.fileNames(in: "templates")) ?? nil) ?? []
+        parts.append(Array(names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.joined(separator: "\n").utf8))
+        for file in templateFiles {
+            parts.append(Array(file.utf8))
+            switch loader.readFile(file, in: tree) {
+            case .contents(let bytes): parts.append(bytes)
+            case .problem(let problem): parts.append(Array(problem.description.utf8))
+            }
+        }
+        return ContentDigest(ofParts: parts)
+    }
+}
+
+/// The result of ``Compiler/compileOutputs(_:cache:materializing:)``.
+public struct OutputCompilation: Sendable {
+    /// Every problem found, sorted by location.
+    public var diagnostics: [Diagnostic]
+    /// Root-relative paths of every input file read.
+    public var inputs: [String]
+    /// Every file of generated/ by path and digest, sorted by path; empty when there are errors.
+    public var records: [OutputRecord] = []
+    /// The bytes of the files made in this run (path → bytes).
+    public var contents: [String: [UInt8]] = [:]
+    /// The team file each team object's file comes from (path → team file);
+    /// per-cluster files have none.
+    public var origins: [String: String] = [:]
+    /// The team units, in file order.
+    public var units: [TeamUnit] = []
+
+    public init(diagnostics: [Diagnostic], inputs: [String]) {
+        self.diagnostics = diagnostics
+        self.inputs = inputs
+    }
+
+    /// Whether any diagnostic is an error.
+    public var hasErrors: Bool { diagnostics.containsErrors }
 }
 
 /// The result of a compilation.
@@ -80,10 +209,13 @@ public struct Compilation: Sendable {
     public var platform: ResolvedPlatform?
     /// Root-relative paths of every input file read.
     public var inputs: [String]
-    /// The manifests; empty when there are errors.
+    /// The manifests: each team's in team order, then the per-cluster ones;
+    /// empty when there are errors.
     public var manifests: [Manifest] = []
     /// The files of generated/, sorted by path; empty when there are errors.
     public var files: [OutputFile] = []
+    /// The same files by path and digest.
+    public var outputs: [OutputRecord] = []
 
     public init(diagnostics: [Diagnostic], platform: ResolvedPlatform?, inputs: [String]) {
         self.diagnostics = diagnostics

@@ -41,14 +41,17 @@ public struct DiffSides: Sendable {
     /// Compiles both sides and compares them. Throws when the base cannot be
     /// read (an unknown revision, a missing folder).
     public func compare() throws -> Outcome {
-        let head = compiler.compile(DiskSourceTree(root: root))
+        // Teams whose file is the same on both sides (nearly all of them) are
+        // compiled once: the base reuses the head's units.
+        let cache = CompilationCache()
+        let head = compiler.compile(DiskSourceTree(root: root), cache: cache)
         if head.hasErrors { return .invalid(side: "head", diagnostics: head.diagnostics) }
         let baseTree: any SourceTree
         switch base {
         case .gitRevision(let revision): baseTree = try GitSourceTree(root: root, revision: revision)
         case .folder(let url): baseTree = DiskSourceTree(root: url)
         }
-        let old = compiler.compile(baseTree)
+        let old = compiler.compile(baseTree, cache: cache)
         if old.hasErrors { return .invalid(side: "base", diagnostics: old.diagnostics) }
         return .report(Differ.diff(base: old.manifests, head: head.manifests))
     }

@@ -34,14 +34,14 @@ struct ManifestSchemaCheck: Sendable {
     /// Templates kept as text in ConfigMaps are not parsed back here: that
     /// would triple the check's cost. `pedregal validate --manifests` and the
     /// golden tests check them.
-    func diagnostics(for manifests: [Manifest]) -> [Diagnostic] {
+    func diagnostics(for manifests: [Manifest], inParallel: Bool = true) -> [Diagnostic] {
         let validator = {
             var v = self.validator
             v.checksEmbeddedObjects = false
             return v
         }()
         let origins = self.origins
-        return manifests.parallelMap { manifest -> Diagnostic? in
+        let check = { @Sendable (manifest: Manifest) -> Diagnostic? in
             let violations = validator.violations(of: manifest.object)
             guard !violations.isEmpty else { return nil }
             let problems = violations.map(\.description).joined(separator: "; ")
@@ -49,7 +49,8 @@ struct ManifestSchemaCheck: Sendable {
                 "pedregal generated an invalid \(manifest.id) for cluster \(manifest.cluster) "
                 + "(\(OutputLayout.path(for: manifest))): \(problems). This is a bug in pedregal, not in your files; please report it"
             return .error("internal", message, at: origins.location(of: manifest))
-        }.compactMap { $0 }
+        }
+        return (inParallel ? manifests.parallelMap(check) : manifests.map(check)).compactMap { $0 }
     }
 }
 

@@ -21,10 +21,49 @@ public struct WritePlan: Sendable {
     /// them alone (it never deletes what it did not write).
     public var unexpected: [String] = []
 
+    /// The digests of files to write, when the planner knew them (they
+    /// are recorded in the folder's index without hashing the files again).
+    public var digests: [String: ContentDigest] = [:]
+
     /// Whether writing would add, change or remove nothing.
     public var changesNothing: Bool { added.isEmpty && changed.isEmpty && removed.isEmpty }
     /// Whether the folder holds exactly the planned files and nothing else.
     public var isEmpty: Bool { changesNothing && unexpected.isEmpty }
+}
+
+/// How an output folder differs from what it should hold, by path.
+public struct FolderDifference: Sendable, Equatable {
+    /// Files to create.
+    public var added: [String] = []
+    /// Files whose bytes change.
+    public var changed: [String] = []
+    /// Generated files no longer produced.
+    public var removed: [String] = []
+    /// Files to create that exist but were not written by pedregal.
+    public var foreign: [String] = []
+    /// Files that `generate` does not write (see ``WritePlan/unexpected``).
+    public var unexpected: [String] = []
+
+    public init() {}
+
+    /// Whether writing would add, change or remove nothing.
+    public var changesNothing: Bool { added.isEmpty && changed.isEmpty && removed.isEmpty }
+    /// Whether the folder holds exactly the files and nothing else.
+    public var isEmpty: Bool { changesNothing && unexpected.isEmpty }
+}
+
+/// What an output folder holds, as ``OutputDirectory/state(index:)`` found it.
+public struct FolderState: Sendable {
+    /// Every regular file, relative to the folder.
+    public var all: Set<String> = []
+    /// Every generated file (its first line is the header), with its stamp
+    /// and digest: the folder's index as of now.
+    public var index = FolderIndex()
+
+    public init(all: Set<String> = [], index: FolderIndex = FolderIndex()) {
+        self.all = all
+        self.index = index
+    }
 }
 
 /// The output folder on disk: reads what pedregal wrote there before, and
@@ -43,81 +82,106 @@ public struct OutputDirectory: Sendable {
     /// Errors writing the folder.
     public struct WriteError: Error, CustomStringConvertible {
         public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     private var base: String { url.standardizedFileURL.path }
 
-    /// Every regular file below the folder, as relative paths (readdir's
-    /// file types, no stat per file).
-    private func listFiles() -> [String] {
-        var paths: [String] = []
-        var folders = [""]
-        while let folder = folders.popLast() {
-            guard let directory = opendir(folder.isEmpty ? base : base + "/" + folder) else { continue }
-            defer { closedir(directory) }
-            while let entry = readdir(directory) {
-                let name = withUnsafePointer(to: entry.pointee.d_name) {
-                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-                }
-                if name == "." || name == ".." { continue }
-                let path = folder.isEmpty ? name : folder + "/" + name
-                switch Int32(entry.pointee.d_type) {
-                case Int32(DT_DIR): folders.append(path)
-                case Int32(DT_REG): paths.append(path)
-                case Int32(DT_UNKNOWN):
-                    var info = stat()
-                    if stat(base + "/" + path, &info) == 0 {
-                        if info.st_mode & S_IFMT == S_IFDIR {
-                            folders.append(path)
-                        } else if info.st_mode & S_IFMT == S_IFREG {
-                            paths.append(path)
-                        }
-                    }
-                default: break
-                }
-            }
-        }
-        return paths
-    }
-
     /// Root-relative paths of every file pedregal generated in the folder
     /// (those whose first line is the generated header), with their bytes.
     public func generatedFiles() throws -> [String: [UInt8]] {
-        try scan().generated
-    }
-
-    private func scan() throws -> (generated: [String: [UInt8]], all: Set<String>) {
-        let paths = listFiles()
-        let header = Array(OutputLayout.headerPrefix.utf8)
         let base = self.base
-        let read: [(String, [UInt8]?)] = paths.filter { $0.hasSuffix(".yaml") }.parallelMap { relative in
-            guard let bytes = POSIXFile.read(base + "/" + relative) else { return (relative, nil) }
-            return (relative, bytes.starts(with: header) ? bytes : nil)
+        let header = Array(OutputLayout.headerPrefix.utf8)
+        let read: [(String, [UInt8]?)] = FolderListing.regularFiles(below: base).filter { $0.hasSuffix(".yaml") }.parallelMap {
+            guard let bytes = POSIXFile.read(base + "/" + $0) else { return ($0, nil) }
+            return ($0, bytes.starts(with: header) ? bytes : nil)
         }
         var generated: [String: [UInt8]] = [:]
         for (path, bytes) in read { if let bytes { generated[path] = bytes } }
-        return (generated, Set(paths))
+        return generated
+    }
+
+    /// What the folder holds: every regular file, and the digest of each
+    /// generated one. Files `index` shows unchanged are not read.
+    public func state(index: FolderIndex? = nil) -> FolderState {
+        let base = self.base
+        let header = Array(OutputLayout.headerPrefix.utf8)
+        let paths = FolderListing.regularFiles(below: base)
+        let seen: [(String, FolderIndex.Entry?)] = paths.filter { $0.hasSuffix(".yaml") }.parallelMap { relative in
+            let path = base + "/" + relative
+            if let index, let stamp = FileStamp.of(path), let digest = index.digest(of: relative, stamp: stamp) {
+                return (relative, FolderIndex.Entry(stamp: stamp, digest: digest))
+            }
+            // The stamp is taken before the bytes are read: a change made
+            // while reading shows as a new stamp next time.
+            guard let (stamp, bytes) = POSIXFile.readWithStamp(path), bytes.starts(with: header) else { return (relative, nil) }
+            return (relative, FolderIndex.Entry(stamp: FileStamp(stamp), digest: ContentDigest(of: bytes)))
+        }
+        var state = FolderState(all: Set(paths))
+        for (path, entry) in seen {
+            if let entry { state.index.entries[path] = entry }
+        }
+        state.index.writtenAt = index?.writtenAt
+        return state
     }
 
     /// Compares `files` with the folder.
     public func plan(_ files: [OutputFile]) throws -> WritePlan {
-        let (existing, all) = try scan()
-        var plan = WritePlan()
+        var contents: [String: [UInt8]] = [:]
+        for file in files { contents[file.path] = file.contents }
+        return plan(files.map(\.record), contents: contents, state: state()).plan
+    }
+
+    /// How the folder in `state` differs from holding exactly the files
+    /// `records` describe.
+    public func difference(_ records: [OutputRecord], state: FolderState) -> FolderDifference {
+        var difference = FolderDifference()
         var produced: Set<String> = []
-        for file in files {
-            produced.insert(file.path)
-            if let old = existing[file.path] {
-                if old != file.contents { plan.changed.append(file) }
+        produced.reserveCapacity(records.count)
+        for record in records {
+            produced.insert(record.path)
+            if let existing = state.index.entries[record.path] {
+                if existing.digest != record.digest { difference.changed.append(record.path) }
             } else {
-                if all.contains(file.path) { plan.foreign.append(file.path) }
-                plan.added.append(file)
+                if state.all.contains(record.path) { difference.foreign.append(record.path) }
+                difference.added.append(record.path)
             }
         }
-        plan.removed = existing.keys.filter { !produced.contains($0) }.sorted()
-        plan.unexpected = all.filter {
-            existing[$0] == nil && !produced.contains($0) && !OutputLayout.isAllowedExtra($0)
+        difference.removed = state.index.entries.keys.filter { !produced.contains($0) }.sorted()
+        difference.unexpected = state.all.filter {
+            state.index.entries[$0] == nil && !produced.contains($0) && !OutputLayout.isAllowedExtra($0)
         }.sorted()
-        return plan
+        return difference
+    }
+
+    /// The writes that make the folder hold exactly the files `records`
+    /// describe. Files to write whose bytes are not in `contents` are listed
+    /// in `missing` (and left out of the plan): the caller makes them and plans again.
+    public func plan(
+        _ records: [OutputRecord], contents: [String: [UInt8]], state: FolderState
+    ) -> (plan: WritePlan, missing: [String]) {
+        let difference = difference(records, state: state)
+        var plan = WritePlan()
+        var missing: [String] = []
+        func files(_ paths: [String]) -> [OutputFile] {
+            paths.compactMap { path in
+                guard let bytes = contents[path] else {
+                    missing.append(path)
+                    return nil
+                }
+                return OutputFile(path: path, contents: bytes)
+            }
+        }
+        plan.added = files(difference.added)
+        plan.changed = files(difference.changed)
+        for record in records where contents[record.path] != nil { plan.digests[record.path] = record.digest }
+        plan.removed = difference.removed
+        plan.foreign = difference.foreign
+        plan.unexpected = difference.unexpected
+        return (plan, missing)
     }
 
     /// Carries out `plan`. Every new file is first written beside its target
@@ -126,16 +190,84 @@ public struct OutputDirectory: Sendable {
     /// (disk full, permissions) removes the staged files and leaves the
     /// folder exactly as it was.
     public func apply(_ plan: WritePlan) throws {
+        _ = try apply(plan, updating: FolderState())
+    }
+
+    /// Carries out `plan` on a folder in `state`, and returns the index of
+    /// the folder afterwards: `state`'s entries with the written files'
+    /// new stamps, without the removed ones.
+    public func apply(_ plan: WritePlan, updating state: FolderState) throws -> FolderIndex {
         if let foreign = plan.foreign.first {
             throw WriteError(
                 description: "\(url.appendingPathComponent(foreign).path) exists and was not generated by pedregal; move it away")
         }
+        let base = self.base
         // Ctrl-C or a TERM from CI in the middle would leave a mix of old and
         // new files: they wait until the folder is consistent again.
-        try SignalDeferral.during { try write(plan) }
+        let stamps: [String: FileStamp] = try SignalDeferral.during {
+            if plan.removed.isEmpty, FolderListing.entries(of: base)?.isEmpty ?? true, let stamps = try writeNewFolder(plan) {
+                return stamps
+            }
+            try write(plan)
+            return [:]
+        }
+        var index = state.index
+        for path in plan.removed { index.entries[path] = nil }
+        let written = (plan.added + plan.changed).parallelMap { file in
+            let digest = plan.digests[file.path] ?? ContentDigest(of: file.contents)
+            return (
+                file.path, (stamps[file.path] ?? FileStamp.of(base + "/" + file.path)).map { FolderIndex.Entry(stamp: $0, digest: digest) }
+            )
+        }
+        for (path, entry) in written { index.entries[path] = entry }
+        return index
     }
 
-    private func write(_ plan: WritePlan) throws {
+    /// A folder that is missing or empty is written whole beside its place,
+    /// then renamed into it: one rename instead of one per file. Returns the
+    /// files' stamps as taken when they were written (renaming their folder
+    /// changes none of them), or nil (nothing changed) when the folder cannot
+    /// be replaced that way (it is a mount point, or holds something after all).
+    private func writeNewFolder(_ plan: WritePlan) throws -> [String: FileStamp]? {
+        let base = self.base
+        let parent = Self.parent(base)
+        let name = base.split(separator: "/").last.map(String.init) ?? "generated"
+        let staging = parent + "/.\(name).pedregal-new"
+        var info = stat()
+        if stat(base, &info) == 0, info.st_mode & S_IFMT != S_IFDIR { return nil }
+        if lstat(staging, &info) == 0 { Self.removeTree(staging) }
+        guard mkdir(staging, 0o755) == 0 else { return nil }
+        let target = OutputDirectory(url: URL(fileURLWithPath: staging))
+        let stamps: [String: FileStamp]
+        do {
+            stamps = try target.write(plan, stagingFiles: false)
+        } catch {
+            Self.removeTree(staging)
+            throw error
+        }
+        if rename(staging, base) == 0 { return stamps }
+        Self.removeTree(staging)
+        return nil
+    }
+
+    /// Removes a folder pedregal made and everything in it.
+    private static func removeTree(_ path: String) {
+        for file in FolderListing.regularFiles(below: path) { unlink(path + "/" + file) }
+        var folders: [String] = []
+        var pending = [path]
+        while let folder = pending.popLast() {
+            folders.append(folder)
+            for entry in FolderListing.entries(of: folder) ?? [] where entry.isFolder { pending.append(folder + "/" + entry.name) }
+        }
+        for folder in folders.reversed() { rmdir(folder) }
+    }
+
+    /// `stagingFiles`: whether each file is written beside its target and
+    /// renamed into place once all are written (false only into a new,
+    /// private folder, which is itself renamed into place).
+    /// Returns the stamps of the files written in place (`stagingFiles` false).
+    @discardableResult
+    private func write(_ plan: WritePlan, stagingFiles: Bool = true) throws -> [String: FileStamp] {
         let base = self.base
         let writes = plan.added + plan.changed
         var created: [String] = []
@@ -165,10 +297,12 @@ public struct OutputDirectory: Sendable {
                 throw WriteError(description: "\(folder.isEmpty ? base : base + "/" + folder) is not a folder; nothing was changed")
             }
         }
-        let staged: [(temporary: String, target: String, error: String?)] = writes.parallelMap { file in
+        let staged: [(temporary: String, target: String, error: String?, stamp: FileStamp?)] = writes.parallelMap { file in
             let target = base + "/" + file.path
-            let temporary = base + "/" + Self.stagingName(file.path)
-            return (temporary, target, POSIXFile.write(file.contents, to: temporary))
+            let temporary = stagingFiles ? base + "/" + Self.stagingName(file.path) : target
+            var info = stat()
+            let error = POSIXFile.write(file.contents, to: temporary, stat: &info)
+            return (temporary, target, error, error == nil && !stagingFiles ? FileStamp(info) : nil)
         }
         if let failure = staged.first(where: { $0.error != nil }) {
             _ = staged.parallelMap { unlink($0.temporary) }
@@ -176,7 +310,7 @@ public struct OutputDirectory: Sendable {
             throw WriteError(description: "cannot write \(failure.target): \(failure.error!); nothing was changed")
         }
         let renamed: [String?] = staged.parallelMap { entry in
-            rename(entry.temporary, entry.target) == 0
+            entry.temporary == entry.target || rename(entry.temporary, entry.target) == 0
                 ? nil : "cannot move \(entry.temporary) into place: \(String(cString: strerror(errno)))"
         }
         if let failure = renamed.compactMap({ $0 }).first { throw WriteError(description: failure) }
@@ -194,6 +328,11 @@ public struct OutputDirectory: Sendable {
             }
             candidates = next
         }
+        var stamps: [String: FileStamp] = [:]
+        for entry in staged {
+            if let stamp = entry.stamp { stamps[String(entry.target.dropFirst(base.count + 1))] = stamp }
+        }
+        return stamps
     }
 
     private static func parent(_ path: String) -> String {

@@ -36,9 +36,14 @@ public enum OutputLayout {
     /// `<cluster>/<namespace>/<kind>-<name>.yaml`; a Namespace sits in its own
     /// folder, other cluster-scoped objects under `_cluster/`.
     public static func path(for manifest: Manifest) -> String {
-        let id = manifest.id
+        path(for: manifest.address)
+    }
+
+    /// The path of the object at `address`.
+    public static func path(for address: ObjectAddress) -> String {
+        let id = address.id
         let folder = id.namespace ?? (id.kind == "Namespace" ? id.name : "_cluster")
-        return "\(manifest.cluster)/\(folder)/\(id.kind.lowercased())-\(id.name).yaml"
+        return "\(address.cluster)/\(folder)/\(id.kind.lowercased())-\(id.name).yaml"
     }
 
     /// The header lines of a file made from `source`.
@@ -55,20 +60,48 @@ public enum Emitter {
     /// A problem that is the compiler's fault, not the input's.
     public struct CollisionError: Error, CustomStringConvertible {
         public var path: String
+
+        public init(path: String) {
+            self.path = path
+        }
+
         public var description: String { "two objects would be written to \(path)" }
     }
 
     /// One file per manifest, sorted by path; serialisation runs in parallel.
     public static func files(for manifests: [Manifest]) throws -> [OutputFile] {
-        let files = manifests.parallelMap { manifest in
-            OutputFile(
-                path: OutputLayout.path(for: manifest),
-                contents: Array(YAMLWriter.document(manifest.object, header: OutputLayout.header(source: manifest.source)).utf8))
-        }
-        let sorted = files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-        for (a, b) in zip(sorted, sorted.dropFirst()) where a.path == b.path {
-            throw CollisionError(path: a.path)
-        }
+        let sorted = manifests.parallelMap(file(for:)).sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        if let path = firstCollision(in: sorted.map(\.path)) { throw CollisionError(path: path) }
         return sorted
     }
+
+    /// The file of one manifest.
+    public static func file(for manifest: Manifest) -> OutputFile {
+        OutputFile(
+            path: OutputLayout.path(for: manifest),
+            contents: YAMLWriter.documentBytes(manifest.object, header: OutputLayout.header(source: manifest.source)))
+    }
+
+    /// A path that appears twice in `sortedPaths`, if any.
+    public static func firstCollision(in sortedPaths: [String]) -> String? {
+        zip(sortedPaths, sortedPaths.dropFirst()).first { $0 == $1 }?.0
+    }
+}
+
+/// A file of generated/ known by the digest of its contents: what the
+/// incremental compiler knows of the files of teams it did not recompile.
+public struct OutputRecord: Hashable, Sendable {
+    /// The path relative to the output folder.
+    public var path: String
+    public var digest: ContentDigest
+
+    public init(path: String, digest: ContentDigest) {
+        self.path = path
+        self.digest = digest
+    }
+}
+
+extension OutputFile {
+    /// The file's path and digest.
+    public var record: OutputRecord { OutputRecord(path: path, digest: ContentDigest(of: contents)) }
 }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import PedregalAuth
 
 /// Keeps the registry's routes current: reads the source every interval and
 /// installs what it finds. A failed read keeps the routes in force.
@@ -8,6 +9,8 @@ struct RouteWatcher: Sendable {
     var registry: BackendRegistry
     var log: StructuredLog
     var interval: Duration
+    /// The gateway's `--group-prefix`, checked against the routes' groups.
+    var groupPrefix: String
 
     /// Reads once; returns whether a snapshot was installed.
     @discardableResult
@@ -28,6 +31,11 @@ struct RouteWatcher: Sendable {
                 for conflict in RouteTable(snapshot.routes).conflicts {
                     log.write("event", ["event": "route-problem", "problem": .string(conflict)])
                 }
+                if let warning = Self.groupPrefixWarning(prefix: groupPrefix, routes: snapshot.routes) {
+                    log.write(
+                        "event",
+                        ["event": "group-prefix-unused", "level": "warning", "prefix": .string(groupPrefix), "message": .string(warning)])
+                }
             }
             return snapshot
         } catch {
@@ -36,8 +44,32 @@ struct RouteWatcher: Sendable {
         }
     }
 
-    func run() async {
-        var previous: RoutingSnapshot?
+    /// Why every caller would be refused, when no route's `allowedGroups`
+    /// begins with the gateway's prefix (a gateway started by hand with the
+    /// default `okta:` on a platform whose groupPrefix is `oidc:`); nil when
+    /// some route uses the prefix, or no route allows any group.
+    static func groupPrefixWarning(prefix: String, routes: [GatewayRoute]) -> String? {
+        let groups = routes.flatMap(\.allowedGroups)
+        guard !prefix.isEmpty, !groups.isEmpty, !GroupMatching(prefix: prefix).isUsed(by: groups) else { return nil }
+        let seen = Set(groups.compactMap { group in group.firstIndex(of: ":").map { String(group[...$0]) } }).sorted()
+        let head = "no route's allowedGroups begins with the group prefix '\(prefix)'"
+        guard !seen.isEmpty else {
+            return head + " (they name groups without a prefix); start the gateway with --group-prefix '' "
+                + "if the platform's groupPrefix (templates/platform.yaml) is empty"
+        }
+        let suggestion =
+            seen.count == 1
+            ? "--group-prefix '\(seen[0])' (the platform's groupPrefix, templates/platform.yaml)"
+            : "--group-prefix set to the platform's groupPrefix (templates/platform.yaml)"
+        return head + " (they begin with \(seen.map { "'\($0)'" }.joined(separator: ", "))): a token naming its groups without "
+            + "the routes' prefix is refused on every route; start the gateway with \(suggestion)"
+    }
+
+    /// Refreshes every interval, starting from what `start` loaded (so its
+    /// events are not written twice).
+    func run(after loaded: RoutingSnapshot?) async {
+        var previous = loaded
+        if loaded != nil { try? await Task.sleep(for: interval) }
         while !Task.isCancelled {
             previous = await refresh(previous: previous)
             try? await Task.sleep(for: interval)
@@ -46,22 +78,23 @@ struct RouteWatcher: Sendable {
 }
 
 /// Checks every server of every route by opening a TCP connection; a server
-/// that refuses or times out is taken out of placement and its sessions get
-/// UNAVAILABLE, and it comes back at the first successful check. A lost
-/// backend connection triggers a check at once, so a killed server is
-/// noticed in milliseconds rather than at the next interval.
+/// that refuses or times out is taken out of placement and its sessions are
+/// forgotten as lost (`ServerLiveness`), and it comes back at the first
+/// successful check. A lost backend connection or a backend stream that ends
+/// without a status triggers a check at once, so a killed server is noticed
+/// in milliseconds rather than at the next interval.
 final class HealthChecker: Sendable {
-    let registry: BackendRegistry
+    let liveness: ServerLiveness
     let group: MultiThreadedEventLoopGroup
-    let log: StructuredLog
     let interval: Duration
     let timeout: TimeAmount
     private let (signals, signal) = AsyncStream.makeStream(of: ServerAddress.self, bufferingPolicy: .bufferingNewest(64))
 
-    init(registry: BackendRegistry, group: MultiThreadedEventLoopGroup, log: StructuredLog, interval: Duration, timeout: TimeAmount) {
-        self.registry = registry
+    var registry: BackendRegistry { liveness.registry }
+
+    init(liveness: ServerLiveness, group: MultiThreadedEventLoopGroup, interval: Duration, timeout: TimeAmount) {
+        self.liveness = liveness
         self.group = group
-        self.log = log
         self.interval = interval
         self.timeout = timeout
     }
@@ -70,17 +103,13 @@ final class HealthChecker: Sendable {
     func suspect(_ address: ServerAddress) { signal.yield(address) }
 
     func check(_ address: ServerAddress) async {
-        let healthy: Bool
         do {
             let channel = try await ClientBootstrap(group: group).connectTimeout(timeout)
                 .connect(host: address.host, port: address.port).get()
             try? await channel.close()
-            healthy = true
+            liveness.up(address)
         } catch {
-            healthy = false
-        }
-        if registry.setHealthy(address, healthy) {
-            log.write("event", ["event": healthy ? "server-up" : "server-down", "server": .string(address.description)])
+            liveness.down(address, foundBy: .healthCheck, error: "\(error)")
         }
     }
 

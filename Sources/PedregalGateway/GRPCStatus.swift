@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHPACK
 
@@ -51,11 +52,22 @@ public struct GatewayRefusal: Error, Sendable, Equatable {
     public var code: GRPCStatusCode
     /// What happened and what to do, never a secret.
     public var message: String
+    /// Spark's own error, sent as `grpc-status-details-bin` so that clients
+    /// see its error class (the code is then `INTERNAL`, as Spark sends it).
+    public var sparkError: SparkError?
 
     /// Creates a refusal.
     public init(_ code: GRPCStatusCode, _ message: String) {
         self.code = code
         self.message = message
+    }
+
+    /// A refusal in Spark's terms: `INTERNAL` with `error`'s details, and a
+    /// message that starts with its error class as Spark's messages do.
+    public init(_ error: SparkError, _ message: String) {
+        self.code = .internalError
+        self.message = "[\(error.errorClass)] \(message) SQLSTATE: \(error.sqlState)"
+        self.sparkError = error
     }
 }
 
@@ -63,15 +75,25 @@ enum GRPCHeaders {
     /// A trailers-only response (`:status 200` + grpc-status), as gRPC
     /// answers a call it refuses before any message.
     static func trailersOnly(_ refusal: GatewayRefusal) -> HPACKHeaders {
-        [
-            ":status": "200", "content-type": "application/grpc", "grpc-status": String(refusal.code.rawValue),
-            "grpc-message": percentEncode(refusal.message),
-        ]
+        var headers: HPACKHeaders = [":status": "200", "content-type": "application/grpc"]
+        headers.add(contentsOf: trailers(refusal))
+        return headers
     }
 
     /// Trailers ending a response whose headers were already sent.
     static func trailers(_ refusal: GatewayRefusal) -> HPACKHeaders {
-        ["grpc-status": String(refusal.code.rawValue), "grpc-message": percentEncode(refusal.message)]
+        var headers: HPACKHeaders = ["grpc-status": String(refusal.code.rawValue), "grpc-message": percentEncode(refusal.message)]
+        if let error = refusal.sparkError {
+            headers.add(name: "grpc-status-details-bin", value: base64(error.status(message: refusal.message)))
+        }
+        return headers
+    }
+
+    /// A binary header's value: base64 without padding, as gRPC sends them.
+    static func base64(_ bytes: [UInt8]) -> String {
+        var text = Data(bytes).base64EncodedString()
+        while text.hasSuffix("=") { text.removeLast() }
+        return text
     }
 
     /// The grpc-message encoding: percent-encode everything outside printable ASCII and '%'.

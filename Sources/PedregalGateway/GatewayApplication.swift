@@ -46,15 +46,15 @@ public final class GatewayApplication: Service, Sendable {
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         let registry = BackendRegistry()
         let log = StructuredLog(configuration.log)
-        let health = HealthChecker(
-            registry: registry, group: group, log: log, interval: configuration.healthInterval, timeout: .seconds(1))
+        let liveness = ServerLiveness(registry: registry, sessions: SessionTable(), log: log)
+        let health = HealthChecker(liveness: liveness, group: group, interval: configuration.healthInterval, timeout: .seconds(1))
         self.health = health
         let pools = BackendPools(group: group, tls: upstreamTLS) { address in health.suspect(address) }
         let keys = KeyStore(source: configuration.jwks)
         core = GatewayCore(
-            settings: configuration.proxy, registry: registry, sessions: SessionTable(),
-            verifier: TokenVerifier(configuration: configuration.verifier, keys: keys), metrics: GatewayMetrics(), log: log,
-            pools: pools)
+            settings: configuration.proxy, liveness: liveness,
+            verifier: TokenVerifier(configuration: configuration.verifier, keys: keys), metrics: GatewayMetrics(), pools: pools
+        ) { address in health.suspect(address) }
         server = ProxyServer(core: core, group: group, tls: serverTLS)
         let source: any RouteSource
         switch configuration.routes {
@@ -67,7 +67,9 @@ public final class GatewayApplication: Service, Sendable {
             kubernetes = client
             source = ClusterRouteSource(client: client, namespace: namespace, backendsFile: configuration.backendsFile)
         }
-        watcher = RouteWatcher(source: source, registry: registry, log: log, interval: configuration.routeRefresh)
+        watcher = RouteWatcher(
+            source: source, registry: registry, log: log, interval: configuration.routeRefresh,
+            groupPrefix: configuration.proxy.groupPrefix)
         let draining = self.draining
         let core = self.core
         admin = AdminServer(core: core, adminGroups: configuration.adminGroups) {
@@ -97,12 +99,15 @@ public final class GatewayApplication: Service, Sendable {
     }
 
     private let bound = NIOLockedValueBox<(Addresses, any Channel)?>(nil)
+    /// The routes `start` loaded, where the watcher goes on from.
+    private let loadedRoutes = NIOLockedValueBox<RoutingSnapshot?>(nil)
 
     /// Loads routes and keys once, then binds both listeners. Failing to load
     /// either does not stop the start: `/readyz` stays 503 until they load.
     @discardableResult
     public func start() async throws -> Addresses {
-        await watcher.refresh(previous: nil)
+        let routes = await watcher.refresh(previous: nil)
+        loadedRoutes.withLockedValue { $0 = routes }
         do { try await core.verifier.keys.refresh() } catch {
             core.log.write("event", ["event": "keys-unavailable", "error": .string(error.description)])
         }
@@ -122,7 +127,7 @@ public final class GatewayApplication: Service, Sendable {
     /// Runs the background work until cancelled.
     public func runBackground() async {
         await withTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { await self.watcher.run() }
+            tasks.addTask { await self.watcher.run(after: self.loadedRoutes.withLockedValue { $0 }) }
             tasks.addTask { await self.health.run() }
             tasks.addTask { await self.core.verifier.keys.run() }
             tasks.addTask {

@@ -53,19 +53,24 @@ final class GatewayCore: Sendable {
     let metrics: GatewayMetrics
     let log: StructuredLog
     let pools: BackendPools
+    let liveness: ServerLiveness
+    /// Asks the health checker to check a server now.
+    let suspect: @Sendable (ServerAddress) -> Void
     private let locating = NIOLockedValueBox([String: EventLoopFuture<PlacedCall>]())
 
     init(
-        settings: ProxySettings, registry: BackendRegistry, sessions: SessionTable, verifier: TokenVerifier,
-        metrics: GatewayMetrics, log: StructuredLog, pools: BackendPools
+        settings: ProxySettings, liveness: ServerLiveness, verifier: TokenVerifier, metrics: GatewayMetrics, pools: BackendPools,
+        suspect: @escaping @Sendable (ServerAddress) -> Void
     ) {
         self.settings = settings
-        self.registry = registry
-        self.sessions = sessions
+        self.registry = liveness.registry
+        self.sessions = liveness.sessions
         self.verifier = verifier
         self.metrics = metrics
-        self.log = log
+        self.log = liveness.log
         self.pools = pools
+        self.liveness = liveness
+        self.suspect = suspect
     }
 
     /// Whether the route's servers are reached over TLS.
@@ -97,7 +102,19 @@ final class GatewayCore: Sendable {
             return loop.makeSucceededFuture(PlacedCall(server: server, opensSession: false))
         }
         if let record = sessions.lookup(route: route.name, sessionID: facts.sessionID, owner: subject) {
-            return loop.makeCompletedFuture { PlacedCall(server: try self.check(record, facts: facts), opensSession: false) }
+            if registry.isHealthy(record.server) {
+                return loop.makeCompletedFuture { PlacedCall(server: try self.check(record, facts: facts), opensSession: false) }
+            }
+            // Its server died (the session was pinned as it did): the session went with it.
+            sessions.forget(route: route.name, sessionID: facts.sessionID, owner: subject, server: record.server)
+        }
+        // A session whose server died is answered at once while that server is down; once it
+        // answers again (a network partition healed, or a restart), the probes below decide.
+        if facts.observedServerSessionID != nil,
+            let server = sessions.lostServer(route: route.name, sessionID: facts.sessionID, owner: subject),
+            !registry.isHealthy(server)
+        {
+            return loop.makeFailedFuture(SessionFate.lost(sessionID: facts.sessionID, servers: [server], host: Self.host(of: route)))
         }
         let key = SessionTable.key(route: route.name, sessionID: facts.sessionID, owner: subject)
         // Concurrent first calls of one session share one lookup.
@@ -110,7 +127,9 @@ final class GatewayCore: Sendable {
         }
         guard let promise else {
             return future.hop(to: loop).flatMapThrowing { _ in
-                guard let record = self.sessions.lookup(route: route.name, sessionID: facts.sessionID, owner: subject) else {
+                guard let record = self.sessions.lookup(route: route.name, sessionID: facts.sessionID, owner: subject),
+                    self.registry.isHealthy(record.server)
+                else {
                     throw GatewayRefusal(.unavailable, "session \(facts.sessionID) could not be placed; retry")
                 }
                 return PlacedCall(server: try self.check(record, facts: facts), opensSession: false)
@@ -126,11 +145,28 @@ final class GatewayCore: Sendable {
         if registry.cordon(of: record.server) == .draining {
             throw GatewayRefusal(.unavailable, "the server of session \(facts.sessionID) is being drained; start a new session")
         }
-        guard registry.isHealthy(record.server) else {
-            throw GatewayRefusal(
-                .unavailable, "the server holding session \(facts.sessionID) is not answering; retry, or start a new session")
-        }
         return record.server
+    }
+
+    /// How a route is named in messages: its first host.
+    static func host(of route: GatewayRoute) -> String { route.hostnames.first ?? route.name }
+
+    /// A call's own connection to `server` failed: the server is down (logged
+    /// once per transition), and the session placed there, if any, is lost.
+    /// Returns the answer for the call.
+    func connectFailed(
+        _ server: ServerAddress, error: String, route: GatewayRoute, sessionID: String, subject: String, opensSession: Bool,
+        observed: Bool
+    ) -> GatewayRefusal {
+        liveness.down(server, foundBy: .call, error: error)
+        // A pass-through upstream keeps its own sessions; one that did not answer may answer a retry.
+        if opensSession || !observed || !route.isKubernetesService {
+            // The client has seen nothing of the session: its retry may place it afresh.
+            sessions.release(route: route.name, sessionID: sessionID, owner: subject)
+            return GatewayRefusal(.unavailable, "cannot reach Spark Connect server \(server): \(error)")
+        }
+        sessions.forget(route: route.name, sessionID: sessionID, owner: subject, server: server)
+        return SessionFate.lost(sessionID: sessionID, servers: [server], host: Self.host(of: route))
     }
 
     private func locate(
@@ -147,18 +183,27 @@ final class GatewayCore: Sendable {
                 timeout: settings.probeTimeout
             ).map { (server, $0) }
         }
+        let down = ranked.filter { !registry.isHealthy($0) }
         return EventLoopFuture.whenAllSucceed(probes, on: loop).flatMapThrowing { results in
             for (server, result) in results {
-                // A refused connection is definite: take the server out now, not at the next check.
-                if result == .refused { self.registry.setHealthy(server, false) }
                 switch result {
                 case .present: self.metrics.recordProbe("present")
                 case .absent: self.metrics.recordProbe("absent")
                 case .unreachable: self.metrics.recordProbe("unreachable")
-                case .refused: self.metrics.recordProbe("refused")
+                case .refused:
+                    self.metrics.recordProbe("refused")
+                    // A refused connection is definite: take the server out now, not at the next check.
+                    self.liveness.down(server, foundBy: .probe, error: "connection refused to a session probe")
                 }
             }
-            if let (server, _) = results.first(where: { $0.1 == .present }) {
+            let fate = SessionFate.decide(
+                sessionID: facts.sessionID, host: Self.host(of: route), observed: facts.observedServerSessionID != nil,
+                probes: results.map { (server: $0.0, result: $0.1) }, down: down,
+                heldByAnother: self.sessions.heldByAnother(route: route.name, sessionID: facts.sessionID, subject: subject))
+            switch fate {
+            case .refused(let refusal):
+                throw refusal
+            case .found(let server):
                 let record = self.sessions.pin(route: route.name, sessionID: facts.sessionID, owner: subject, server: server)
                 self.log.write(
                     "audit",
@@ -168,24 +213,8 @@ final class GatewayCore: Sendable {
                         "server": .string(record.server.description),
                     ])
                 return PlacedCall(server: try self.check(record, facts: facts), opensSession: false)
-            }
-            // No server holds this subject's session. If another subject holds one under this
-            // id, the caller is presenting someone else's session: refuse rather than open a
-            // second session under the same id.
-            if self.sessions.heldByAnother(route: route.name, sessionID: facts.sessionID, subject: subject) {
-                throw GatewayRefusal(.permissionDenied, "session \(facts.sessionID) belongs to another user")
-            }
-            let unreachable = ranked.count - results.filter { $0.1 == .absent }.count
-            if facts.observedServerSessionID != nil {
-                if unreachable > 0 {
-                    throw GatewayRefusal(
-                        .unavailable,
-                        "session \(facts.sessionID) may be on a server that is not answering; retry, or start a new session")
-                }
-                throw GatewayRefusal(
-                    .failedPrecondition,
-                    "[INVALID_HANDLE.SESSION_NOT_FOUND] session \(facts.sessionID) is held by no server of \(route.hostnames.first ?? route.name) "
-                        + "(its server restarted, or the session expired); start a new session")
+            case .open:
+                break
             }
             let limit = route.maxSessions ?? self.settings.maxSessionsPerRoute
             guard self.sessions.sessionCount(route: route.name) < limit else {

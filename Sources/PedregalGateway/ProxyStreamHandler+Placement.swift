@@ -10,6 +10,7 @@ extension ProxyStreamHandler {
     func place(_ facts: RequestFacts) {
         guard let context, let route, let method, let identity else { return }
         state = .waiting
+        sessionObserved = facts.observedServerSessionID != nil
         let loop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: loop)
         core.place(route: route, method: method, subject: identity.subject, facts: facts, authority: authority, on: loop)
@@ -64,12 +65,15 @@ extension ProxyStreamHandler {
             flushRequest()
             replayDeferred()
         case .failure(let error):
-            core.registry.setHealthy(server, false)
-            if opensSession, let route, let sessionID, let identity {
-                // The server never saw the session: let the client's retry place it afresh.
-                core.sessions.release(route: route.name, sessionID: sessionID, owner: identity.subject)
+            guard let route, let sessionID, let identity else {
+                finish(GatewayRefusal(.unavailable, "cannot reach Spark Connect server \(server): \(error)"), tellClient: true)
+                return
             }
-            finish(GatewayRefusal(.unavailable, "cannot reach Spark Connect server \(server): \(error)"), tellClient: true)
+            finish(
+                core.connectFailed(
+                    server, error: "\(error)", route: route, sessionID: sessionID, subject: identity.subject, opensSession: opensSession,
+                    observed: sessionObserved),
+                tellClient: true)
         }
     }
 

@@ -42,6 +42,8 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
     var sessionID: String?
     var server: ServerAddress?
     var opensSession = false
+    /// The client has seen a response of this session before (it sent the server's session id).
+    var sessionObserved = false
     var executionStarted = false
     var backend: BackendStreamHandler?
     var backendChannel: (any Channel)?
@@ -277,10 +279,11 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
 
     func flushResponse() { context?.flush() }
 
-    /// The backend stream ended without a status: its server went away.
+    /// The backend stream ended without a status: its server may have gone
+    /// away. A health check decides (a reset stream alone does not prove it).
     func backendClosed(_ reason: String) {
         guard case .proxying = state else { return }
-        if let server { core.registry.setHealthy(server, false) }
+        if let server { core.suspect(server) }
         finish(GatewayRefusal(.unavailable, "the Spark Connect server \(server?.description ?? "") went away: \(reason)"), tellClient: true)
     }
 

@@ -28,6 +28,15 @@ public final class SessionTable: Sendable {
         var sessionsPerRoute: [String: Int] = [:]
         var executionsPerServer: [ServerAddress: Int] = [:]
         var executionsPerRoute: [String: Int] = [:]
+        /// Sessions whose server died while they were placed there, by key:
+        /// their state is gone, so their next call is told so at once.
+        var lost: [String: LostSession] = [:]
+    }
+
+    /// A session whose server died.
+    struct LostSession {
+        var server: ServerAddress
+        var lastUsed: ContinuousClock.Instant
     }
 
     private let state = NIOLockedValueBox(State())
@@ -63,6 +72,7 @@ public final class SessionTable: Sendable {
             if state.sessions.count >= capacity { Self.evictOldest(&state, count: max(1, capacity / 100)) }
             let record = SessionRecord(owner: owner, route: route, server: server, sessionID: sessionID, lastUsed: now)
             state.sessions[key] = record
+            state.lost[key] = nil
             state.holders[Self.key(route: route, sessionID: sessionID), default: []].insert(owner)
             state.sessionsPerServer[server, default: 0] += 1
             state.sessionsPerRoute[route, default: 0] += 1
@@ -77,6 +87,51 @@ public final class SessionTable: Sendable {
                 Self.uncount(&state, record)
             }
         }
+    }
+
+    /// Forgets every session held by `server` (it died: they are gone with it)
+    /// and remembers them as lost; returns them sorted by route, session and owner.
+    @discardableResult
+    public func forget(server: ServerAddress, now: ContinuousClock.Instant = .now) -> [SessionRecord] {
+        state.withLockedValue { state in
+            guard state.sessionsPerServer[server] != nil else { return [] }
+            let gone = state.sessions.filter { $0.value.server == server }
+            for (key, record) in gone {
+                state.sessions.removeValue(forKey: key)
+                Self.uncount(&state, record)
+                Self.remember(&state, key: key, server: server, now: now, capacity: capacity)
+            }
+            return gone.values.sorted { ($0.route, $0.sessionID, $0.owner) < ($1.route, $1.sessionID, $1.owner) }
+        }
+    }
+
+    /// Forgets `owner`'s session if it is placed on `server`, and remembers it as lost.
+    public func forget(route: String, sessionID: String, owner: String, server: ServerAddress, now: ContinuousClock.Instant = .now) {
+        state.withLockedValue { state in
+            let key = Self.key(route: route, sessionID: sessionID, owner: owner)
+            guard let record = state.sessions[key], record.server == server else { return }
+            state.sessions.removeValue(forKey: key)
+            Self.uncount(&state, record)
+            Self.remember(&state, key: key, server: server, now: now, capacity: capacity)
+        }
+    }
+
+    /// The server that held `owner`'s session when it died, if it did.
+    public func lostServer(route: String, sessionID: String, owner: String, now: ContinuousClock.Instant = .now) -> ServerAddress? {
+        state.withLockedValue { state in
+            let key = Self.key(route: route, sessionID: sessionID, owner: owner)
+            state.lost[key]?.lastUsed = now
+            return state.lost[key]?.server
+        }
+    }
+
+    private static func remember(_ state: inout State, key: String, server: ServerAddress, now: ContinuousClock.Instant, capacity: Int) {
+        if state.lost[key] == nil, state.lost.count >= capacity {
+            for (old, _) in state.lost.sorted(by: { $0.value.lastUsed < $1.value.lastUsed }).prefix(max(1, capacity / 100)) {
+                state.lost.removeValue(forKey: old)
+            }
+        }
+        state.lost[key] = LostSession(server: server, lastUsed: now)
     }
 
     /// Whether a subject other than `subject` holds a session with this id on the route.
@@ -95,6 +150,7 @@ public final class SessionTable: Sendable {
                 state.sessions.removeValue(forKey: key)
                 Self.uncount(&state, record)
             }
+            state.lost = state.lost.filter { now - $0.value.lastUsed <= idle }
             return stale.count
         }
     }

@@ -32,6 +32,11 @@ public final class StructuredLog: Sendable {
             case .string(let text): line += ",\(Self.quote(key)):\(Self.quote(text))"
             case .int(let number): line += ",\(Self.quote(key)):\(number)"
             case .double(let number): line += ",\(Self.quote(key)):\(Self.threeDecimals(number))"
+            case .objects(let objects):
+                let items = objects.map { object in
+                    "{" + object.map { "\(Self.quote($0.key)):\(Self.quote($0.value))" }.joined(separator: ",") + "}"
+                }
+                line += ",\(Self.quote(key)):[" + items.joined(separator: ",") + "]"
             case .none: continue
             }
         }
@@ -76,6 +81,8 @@ public enum LogValue: Sendable, ExpressibleByStringLiteral, ExpressibleByInteger
     case string(String)
     case int(Int)
     case double(Double)
+    /// A list of objects whose values are strings (the sessions a dead server held).
+    case objects([[(key: String, value: String)]])
     case none
 
     public init(stringLiteral value: String) { self = .string(value) }

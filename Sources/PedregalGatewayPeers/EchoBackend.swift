@@ -16,17 +16,21 @@ import NIOPosix
 /// session it does not hold answers `INVALID_HANDLE.SESSION_NOT_FOUND`.
 public final class EchoBackend: Sendable {
     private let channel: any Channel
+    private let sessions: SessionKeys
+    private let connections: Connections
     /// The bound port.
     public let port: Int
 
     /// Starts listening on 127.0.0.1 (port 0 picks one).
     public static func start(group: any EventLoopGroup, port: Int = 0, responseBytes: Int = 0) async throws -> EchoBackend {
         let sessions = SessionKeys()
+        let connections = Connections()
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                connections.add(channel)
+                return channel.eventLoop.makeCompletedFuture {
                     _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
                         mode: .server, connectionConfiguration: .init(), streamConfiguration: .init()
                     ) { stream in
@@ -38,11 +42,13 @@ public final class EchoBackend: Sendable {
                 }
             }
             .bind(host: "127.0.0.1", port: port).get()
-        return EchoBackend(channel: channel)
+        return EchoBackend(channel: channel, sessions: sessions, connections: connections)
     }
 
-    private init(channel: any Channel) {
+    private init(channel: any Channel, sessions: SessionKeys, connections: Connections) {
         self.channel = channel
+        self.sessions = sessions
+        self.connections = connections
         self.port = channel.localAddress?.port ?? 0
     }
 
@@ -50,11 +56,45 @@ public final class EchoBackend: Sendable {
     public func stop() async {
         try? await channel.close()
     }
+
+    /// Dies as a killed server does: stops listening and drops every
+    /// connection (its port then refuses, and its sessions are gone).
+    public func kill() async {
+        try? await channel.close()
+        for connection in connections.all() { try? await connection.close() }
+        sessions.removeAll()
+    }
+
+    /// The session ids it holds, sorted.
+    public var sessionIDs: [String] { sessions.sessionIDs() }
+}
+
+/// The connections a server accepted.
+final class Connections: Sendable {
+    private let channels = NIOLockedValueBox([ObjectIdentifier: any Channel]())
+
+    func add(_ channel: any Channel) {
+        channels.withLockedValue { $0[ObjectIdentifier(channel)] = channel }
+        channel.closeFuture.whenComplete { _ in
+            self.channels.withLockedValue { _ = $0.removeValue(forKey: ObjectIdentifier(channel)) }
+        }
+    }
+
+    func all() -> [any Channel] { channels.withLockedValue { Array($0.values) } }
 }
 
 /// The (user_id, session_id) pairs an echo backend holds.
 final class SessionKeys: Sendable {
     private let keys = NIOLockedValueBox(Set<String>())
+
+    func sessionIDs() -> [String] {
+        keys.withLockedValue { keys in
+            keys.compactMap { $0.split(separator: "\u{0}", omittingEmptySubsequences: false).last.map(String.init) }
+        }
+        .sorted()
+    }
+
+    func removeAll() { keys.withLockedValue { $0.removeAll() } }
 
     /// Opens the session of `message` unless `probe`; returns whether it was held before.
     func touch(_ message: [UInt8], probe: Bool) -> Bool {

@@ -33,8 +33,10 @@ public struct ManifestFileCheck: Sendable {
     /// Objects whose apiVersion and kind have no schema are warnings, not errors
     /// (kubeconform's `-ignore-missing-schemas`).
     public var ignoresMissingSchemas: Bool
-    /// How many folders below the checked folder name a cluster: the same
-    /// object twice within one cluster is an error (1 for `generated/<cluster>/…`).
+    /// How many folders below the checked folder name the cluster of an
+    /// object that has no `pedregal.io/cluster` label: the same object twice
+    /// within one cluster is an error. Labelled objects (everything pedregal
+    /// writes) belong to the cluster their label names, wherever they are.
     public var clusterDepth: Int
 
     public init(validator: ManifestValidator, ignoresMissingSchemas: Bool = false, clusterDepth: Int = 0) {
@@ -45,6 +47,7 @@ public struct ManifestFileCheck: Sendable {
 
     /// An object's identity within a cluster, and where its name is written.
     private struct Identity: Hashable, Sendable {
+        /// The cluster: its label's value, or the folders naming it.
         var cluster: [Substring]
         var group: String
         var kind: String
@@ -65,9 +68,10 @@ public struct ManifestFileCheck: Sendable {
         for (identity, location) in results.flatMap(\.objects) {
             if let earlier = first[identity] {
                 let namespace = identity.namespace.isEmpty ? "" : "\(identity.namespace)/"
+                let cluster = identity.cluster.isEmpty ? "one cluster" : "cluster '\(identity.cluster.joined(separator: "/"))'"
                 diagnostics.append(
                     .error(
-                        .duplicateName, "\(identity.kind) \(namespace)\(identity.name) is defined twice in one cluster; remove one",
+                        .duplicateName, "\(identity.kind) \(namespace)\(identity.name) is defined twice in \(cluster); remove one",
                         at: location, notes: [.init("it is first defined here", at: earlier)]))
             } else {
                 first[identity] = location
@@ -108,8 +112,13 @@ public struct ManifestFileCheck: Sendable {
         let id = ResourceID(apiVersion: apiVersion, kind: kind, namespace: nil, name: name)
         let namespaced = validator.isNamespaced(apiVersion: apiVersion, kind: kind) ?? true
         let namespace = namespaced ? object["metadata"]?["namespace"]?.string ?? "" : ""
-        let folders = path.split(separator: "/").dropLast()
-        return Identity(cluster: Array(folders.prefix(clusterDepth)), group: id.group, kind: kind, namespace: namespace, name: name)
+        let cluster: [Substring]
+        if let label = object["metadata"]?["labels"]?[Vocabulary.cluster]?.string, !label.isEmpty {
+            cluster = [Substring(label)]
+        } else {
+            cluster = Array(path.split(separator: "/").dropLast().prefix(clusterDepth))
+        }
+        return Identity(cluster: cluster, group: id.group, kind: kind, namespace: namespace, name: name)
     }
 
     /// `SparkApplication sjns-ml-dev/sc-default-0`, or what little is known.

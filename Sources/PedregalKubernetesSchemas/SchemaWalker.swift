@@ -82,7 +82,9 @@ struct SchemaWalker<Value: ValidatableValue> {
             }
             return wrongType(node, got: scalar == .null ? "null" : "\(Self.noun(scalar)) (\(scalar.display))", hint: hint)
         }
-        if let allowed = node.enumeration, !allowed.contains(scalar) {
+        // A built-in kind's enum (Kubernetes' OpenAPI v3) leaves a field that is null or empty
+        // alone: the API server treats both as unset and fills in the default.
+        if let allowed = node.enumeration, !allowed.contains(scalar), !(node.builtIn && (scalar == .null || scalar == .string(""))) {
             let list = allowed.map { $0.display }.joined(separator: ", ")
             return report(.invalidValue, "\(scalar.display) is not one of the allowed values: \(list)")
         }

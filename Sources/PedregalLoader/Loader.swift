@@ -17,15 +17,10 @@ public struct LoadedInput: Sendable {
     public var unusableFiles: Set<String> = []
 }
 
-private enum FileJob: Sendable {
-    case template(String, String)
-    case team(String)
-}
-
-private enum Outcome: Sendable {
-    case template(String, Templates.Part)
-    case team(TeamSpec?)
-    case none
+/// A file's bytes, or why they could not be read.
+public enum FileRead: Sendable {
+    case contents([UInt8])
+    case problem(Diagnostic)
 }
 
 /// Reads `templates/*.yaml` and `teams/*.yaml` from a source tree. Files are
@@ -44,65 +39,86 @@ public struct Loader: Sendable {
 
     /// Loads everything below the root of `tree`.
     public func load(from tree: any SourceTree) -> LoadedInput {
+        var loaded = loadTemplates(from: tree)
+        let (teamFiles, listing) = teamFiles(in: tree)
+        let teams = teamFiles.parallelMap { path in loadTeam(path, contents: readFile(path, in: tree)) }
+        loaded.diagnostics += listing
+        for (team, found) in teams {
+            loaded.diagnostics += found
+            if let team { loaded.teams.append(team) }
+        }
+        loaded.files += teamFiles
+        return loaded
+    }
+
+    /// Loads templates/ alone: `LoadedInput` with no teams.
+    public func loadTemplates(from tree: any SourceTree) -> LoadedInput {
         var diagnostics: [Diagnostic] = []
         let templateFiles = locateTemplates(in: tree, diagnostics: &diagnostics)
-        let teamFiles = listYAML(in: "teams", tree: tree, diagnostics: &diagnostics)
-
-        let jobs = templateFiles.map { FileJob.template($0.name, $0.path) } + teamFiles.map { FileJob.team($0) }
-        let results: [(Outcome, [Diagnostic])] = jobs.parallelMap { job in
-            let path: String
-            switch job {
-            case .template(_, let p), .team(let p): path = p
+        let results: [(Templates.Part?, [Diagnostic])] = templateFiles.parallelMap { file in
+            let decoder = FileDecoder(file: file.path)
+            guard let root = parseDocument(file.path, contents: readFile(file.path, in: tree), decoder: decoder) else {
+                return (nil, decoder.diagnostics)
             }
-            let decoder = FileDecoder(file: path)
-            guard let root = readDocument(path, tree: tree, decoder: decoder) else {
-                if case .team = job { return (.team(nil), decoder.diagnostics) }
-                return (.none, decoder.diagnostics)
-            }
-            switch job {
-            case .template(let name, _):
-                return (.template(name, decoder.templatePart(name, root)), decoder.diagnostics)
-            case .team:
-                return (.team(decoder.team(root)), decoder.diagnostics)
-            }
+            return (decoder.templatePart(file.name, root), decoder.diagnostics)
         }
-
         var templates = Templates(platform: PlatformTemplate(file: "templates/platform.yaml"))
-        var teams: [TeamSpec] = []
         var unusable = Set(Self.templateNames.map { "templates/\($0).yaml" })
             .subtracting(templateFiles.map { "templates/\($0.name).yaml" })
-        for ((outcome, found), job) in zip(results, jobs) {
+        for ((part, found), file) in zip(results, templateFiles) {
             diagnostics += found
-            switch outcome {
-            case .template(_, let part): templates.merge(part)
-            case .team(let team?): teams.append(team)
-            case .team(nil), .none:
-                if case .template(let name, _) = job { unusable.insert("templates/\(name).yaml") }
+            if let part {
+                templates.merge(part)
+            } else {
+                unusable.insert("templates/\(file.name).yaml")
             }
         }
         // A root that is not a mapping is as unusable as a missing file.
         for diagnostic in diagnostics where diagnostic.code == .wrongType && diagnostic.message.hasPrefix("the file must be") {
             unusable.insert(diagnostic.location.file)
         }
-        var loaded = LoadedInput(
-            templates: templates, teams: teams, diagnostics: diagnostics,
-            files: templateFiles.map(\.path) + teamFiles)
+        var loaded = LoadedInput(templates: templates, teams: [], diagnostics: diagnostics, files: templateFiles.map(\.path))
         loaded.unusableFiles = unusable
         return loaded
     }
 
-    private func readDocument(_ path: String, tree: any SourceTree, decoder: FileDecoder) -> YAMLNode? {
-        let bytes: [UInt8]
+    /// The root-relative paths of the team files, in byte order, and any
+    /// problem listing teams/.
+    public func teamFiles(in tree: any SourceTree) -> (paths: [String], diagnostics: [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        let paths = listYAML(in: "teams", tree: tree, diagnostics: &diagnostics)
+        return (paths, diagnostics)
+    }
+
+    /// The bytes of the file at `path`, or the problem reading it.
+    public func readFile(_ path: String, in tree: any SourceTree) -> FileRead {
         do {
-            guard let read = try tree.contents(of: path) else {
-                decoder.error(.unreadableFile, "cannot read the file", at: .startOf(path))
-                return nil
+            guard let bytes = try tree.contents(of: path) else {
+                return .problem(.error(.unreadableFile, "cannot read the file", at: .startOf(path)))
             }
-            bytes = read
+            return .contents(bytes)
         } catch {
-            decoder.error(
-                .unreadableFile, "cannot read the file: \(error); make it a readable YAML file or remove it",
-                at: .startOf(path))
+            return .problem(
+                .error(
+                    .unreadableFile, "cannot read the file: \(error); make it a readable YAML file or remove it", at: .startOf(path)))
+        }
+    }
+
+    /// Parses and decodes one team file: the team as written (nil when the
+    /// file is unusable) and every problem of syntax and shape in it.
+    public func loadTeam(_ path: String, contents: FileRead) -> (team: TeamSpec?, diagnostics: [Diagnostic]) {
+        let decoder = FileDecoder(file: path)
+        guard let root = parseDocument(path, contents: contents, decoder: decoder) else { return (nil, decoder.diagnostics) }
+        let team = decoder.team(root)
+        return (team, decoder.diagnostics)
+    }
+
+    private func parseDocument(_ path: String, contents: FileRead, decoder: FileDecoder) -> YAMLNode? {
+        let bytes: [UInt8]
+        switch contents {
+        case .contents(let read): bytes = read
+        case .problem(let problem):
+            decoder.append([problem])
             return nil
         }
         let result = parser.parse(bytes, file: path)

@@ -57,6 +57,14 @@ public enum Vocabulary {
     public static let remedyBaseline = "pedregal.io/remedy-baseline"
     /// On SparkApplications: the Spark History Server that shows their runs.
     public static let historyServer = "pedregal.io/history-server"
+    /// On a batch job's template: `auto` when `submit` sizes each run from the job's history.
+    public static let sizing = "pedregal.io/sizing"
+    /// On a batch job's template with sizing auto: the bounds, as compact JSON.
+    public static let sizingBounds = "pedregal.io/sizing-bounds"
+    /// On a run sized by `submit`: what it chose (`executor.instances=4 (written 10), …`), or why it kept the written values.
+    public static let sizingApplied = "pedregal.io/sizing-applied"
+    /// On a run sized by `submit`: the runs the choice came from and its expected effect.
+    public static let sizingReason = "pedregal.io/sizing-reason"
     /// Where the object came from: `teams/<team>.yaml`.
     public static let source = "pedregal.io/source"
     public static let expiresAt = "pedregal.io/expires-at"

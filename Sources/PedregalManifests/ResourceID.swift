@@ -78,3 +78,22 @@ public enum KindOrder {
         }
     }
 }
+
+/// Where an object goes: its identity in one generated cluster folder.
+/// What per-cluster renderers need to know of everything rendered before
+/// them, without the objects themselves.
+public struct ObjectAddress: Hashable, Sendable {
+    /// The generated folder (target cluster).
+    public var cluster: String
+    public var id: ResourceID
+
+    public init(cluster: String, id: ResourceID) {
+        self.cluster = cluster
+        self.id = id
+    }
+}
+
+extension Manifest {
+    /// The object's cluster and identity.
+    public var address: ObjectAddress { ObjectAddress(cluster: cluster, id: id) }
+}

@@ -16,10 +16,10 @@ import PedregalYAML
 public struct ArgoCDRenderer: ClusterRenderer {
     public init() {}
 
-    public func render(_ platform: ResolvedPlatform, rendered: [Manifest]) -> [Manifest] {
-        guard let argocd = platform.settings.argocd else { return [] }
-        let builder = ObjectBuilder(cluster: ObjectNames.argocdFolder, source: platform.settings.source)
-        let applications = platform.regions.map { region in
+    public func render(settings: PlatformSettings, regions: [ResolvedRegion], rendered: [ObjectAddress]) -> [Manifest] {
+        guard let argocd = settings.argocd else { return [] }
+        let builder = ObjectBuilder(cluster: ObjectNames.argocdFolder, source: settings.source)
+        let applications = regions.map { region in
             builder.make(
                 "argoproj.io/v1alpha1", "Application", name: "pedregal-\(region.cluster)", namespace: argocd.namespace,
                 labels: [Vocabulary.region: region.name, Vocabulary.backend: region.backend.rawValue],
@@ -41,22 +41,24 @@ public struct ArgoCDRenderer: ClusterRenderer {
                     ]
                 ])
         }
-        return [project(platform, argocd: argocd, rendered: rendered, builder: builder)] + applications
+        return [project(settings, regions: regions, argocd: argocd, rendered: rendered, builder: builder)] + applications
     }
 
-    private func project(_ platform: ResolvedPlatform, argocd: ResolvedArgoCD, rendered: [Manifest], builder: ObjectBuilder) -> Manifest {
-        let teamNamespaces = "\(platform.settings.namespacePrefix)-*"
+    private func project(
+        _ settings: PlatformSettings, regions: [ResolvedRegion], argocd: ResolvedArgoCD, rendered: [ObjectAddress], builder: ObjectBuilder
+    ) -> Manifest {
+        let teamNamespaces = "\(settings.namespacePrefix)-*"
         var namespacedKinds: Set<GroupKind> = []
         var platformNamespaces: [String: Set<String>] = [:]
-        for manifest in rendered where manifest.cluster != ObjectNames.argocdFolder {
-            guard let namespace = manifest.id.namespace else { continue }
-            namespacedKinds.insert(GroupKind(group: manifest.id.group, kind: manifest.id.kind))
-            if !namespace.hasPrefix("\(platform.settings.namespacePrefix)-") {
-                platformNamespaces[manifest.cluster, default: []].insert(namespace)
+        for object in rendered where object.cluster != ObjectNames.argocdFolder {
+            guard let namespace = object.id.namespace else { continue }
+            namespacedKinds.insert(GroupKind(group: object.id.group, kind: object.id.kind))
+            if !namespace.hasPrefix("\(settings.namespacePrefix)-") {
+                platformNamespaces[object.cluster, default: []].insert(namespace)
             }
         }
         var destinations: [YAMLValue] = []
-        for region in platform.regions {
+        for region in regions {
             let cluster = YAMLValue.string(region.cluster)
             // The Application itself names no namespace (every object names
             // its own); Argo CD checks the Application's destination too, so

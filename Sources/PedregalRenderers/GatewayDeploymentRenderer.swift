@@ -33,15 +33,23 @@ public struct GatewayDeploymentRenderer: ClusterRenderer {
     /// Selects the gateway's pods.
     static let selector = ["app.kubernetes.io/name": ObjectNames.gateway]
 
-    public func render(_ platform: ResolvedPlatform, rendered: [Manifest]) -> [Manifest] {
-        guard let gateway = platform.settings.gateway else { return [] }
-        return platform.regions.flatMap { region in
-            render(gateway, region: region, platform: platform)
+    public func render(settings: PlatformSettings, regions: [ResolvedRegion], rendered: [ObjectAddress]) -> [Manifest] {
+        guard let gateway = settings.gateway else { return [] }
+        // The namespaces whose Spark Connect services the gateway reaches:
+        // those where GatewayEndpointsAccessRenderer let it list endpoints.
+        var routedNamespaces: [String: Set<String>] = [:]
+        for object in rendered
+        where object.id.kind == "Role" && object.id.name == ObjectNames.gatewayEndpointsRole && object.id.namespace != nil {
+            routedNamespaces[object.cluster, default: []].insert(object.id.namespace!)
+        }
+        return regions.flatMap { region in
+            render(gateway, region: region, settings: settings, teamNamespaces: routedNamespaces[region.cluster] ?? [])
         }
     }
 
-    private func render(_ gateway: ResolvedGateway, region: ResolvedRegion, platform: ResolvedPlatform) -> [Manifest] {
-        let settings = platform.settings
+    private func render(
+        _ gateway: ResolvedGateway, region: ResolvedRegion, settings: PlatformSettings, teamNamespaces: Set<String>
+    ) -> [Manifest] {
         let namespace = settings.gatewayNamespace
         let builder = ObjectBuilder(
             cluster: region.cluster, source: settings.source,
@@ -77,24 +85,6 @@ public struct GatewayDeploymentRenderer: ClusterRenderer {
                     "subjects": subject,
                 ]),
         ]
-        for context in Self.routedTenants(platform, region: region) {
-            let labels = [Vocabulary.component: SparkComponent.gateway]
-            manifests.append(
-                context.object(
-                    rbac, "Role", name: ObjectNames.gatewayEndpointsRole, labels: labels,
-                    [
-                        "rules": [RBACRenderer.rule("discovery.k8s.io", ["endpointslices"], ["list"])]
-                    ]))
-            manifests.append(
-                context.object(
-                    rbac, "RoleBinding", name: ObjectNames.gatewayEndpointsRole, labels: labels,
-                    [
-                        "roleRef": [
-                            "apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": .string(ObjectNames.gatewayEndpointsRole),
-                        ],
-                        "subjects": subject,
-                    ]))
-        }
         let upstreams = gateway.upstreams[region.name] ?? []
         if !upstreams.isEmpty {
             let backends: YAMLValue = ["upstreams": [region.backend.rawValue: .list(upstreams.map(YAMLValue.string))]]
@@ -115,7 +105,7 @@ public struct GatewayDeploymentRenderer: ClusterRenderer {
             object(
                 "networking.k8s.io/v1", "NetworkPolicy",
                 Self.networkPolicy(
-                    settings: settings, teamNamespaces: Self.routedTenants(platform, region: region).map(\.namespace),
+                    settings: settings, teamNamespaces: teamNamespaces.sorted(),
                     upstreamPorts: upstreams.compactMap { Self.port(of: $0) })))
         manifests.append(
             object(
@@ -238,16 +228,5 @@ public struct GatewayDeploymentRenderer: ClusterRenderer {
     /// The port of a `host:port` address.
     static func port(of address: String) -> Int? {
         address.lastIndex(of: ":").flatMap { Int(address[address.index(after: $0)...]) }
-    }
-
-    /// The team environments in `region` whose Spark Connect routes the
-    /// gateway resolves through the cluster's endpoints (sk8 regions only).
-    static func routedTenants(_ platform: ResolvedPlatform, region: ResolvedRegion) -> [TenantContext] {
-        guard region.backend == .sk8 else { return [] }
-        return platform.teams.flatMap { team in
-            team.environments.filter { environment in
-                environment.regions.contains(region) && environment.sparkConnect.contains { $0.runs(in: region) }
-            }.map { TenantContext(platform: platform.settings, team: team, environment: $0, region: region) }
-        }
     }
 }

@@ -60,6 +60,10 @@ public struct JobRenderer: TenantRenderer {
             mainClass: job.mainClass, args: job.args, extraConf: [], userConf: job.sparkConf,
             lifecycle: job.type == .streaming ? .continuous : .batch)
         if job.type == .batch { workload.annotations[Vocabulary.concurrencyPolicy] = Self.policy(job.concurrency) }
+        if let sizing = job.sizing {
+            workload.annotations[Vocabulary.sizing] = "auto"
+            workload.annotations[Vocabulary.sizingBounds] = Self.bounds(sizing)
+        }
         if let retry = job.retry {
             workload.annotations[Vocabulary.retryPolicy] = "auto"
             workload.annotations[Vocabulary.maxAttempts] = String(retry.maxAttempts)
@@ -67,6 +71,14 @@ public struct JobRenderer: TenantRenderer {
             workload.retriedByRunner = true
         }
         return workload
+    }
+
+    /// The sizing bounds as the runner reads them: compact JSON with sorted keys, memory in MiB.
+    static func bounds(_ sizing: ResolvedSizing) -> String {
+        func range(_ r: ClosedRange<Int>) -> String { "{\"max\":\(r.upperBound),\"min\":\(r.lowerBound)}" }
+        return "{\"driverMemoryMiB\":\(range(sizing.driverMemoryMiB)),\"executorInstances\":\(range(sizing.executorInstances)),"
+            + "\"executorMemoryMiB\":\(range(sizing.executorMemoryMiB)),\"runs\":\(sizing.runs),"
+            + "\"shufflePartitions\":\(range(sizing.shufflePartitions))}"
     }
 
     /// Whether the runner's CronJob submits the scheduled job: always for the

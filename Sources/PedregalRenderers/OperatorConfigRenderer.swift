@@ -16,13 +16,12 @@ public struct OperatorConfigRenderer: ClusterRenderer {
     public static let kubeflowName = "spark-operator-job-namespaces"
     public static let watchedNamespacesKey = "spark.kubernetes.operator.watchedNamespaces"
 
-    public func render(_ platform: ResolvedPlatform, rendered: [Manifest]) -> [Manifest] {
+    public func render(settings: PlatformSettings, regions: [ResolvedRegion], rendered: [ObjectAddress]) -> [Manifest] {
         var namespaces: [String: Set<String>] = [:]
-        for manifest in rendered where manifest.id.kind == "Namespace" {
-            namespaces[manifest.cluster, default: []].insert(manifest.id.name)
+        for object in rendered where object.id.kind == "Namespace" {
+            namespaces[object.cluster, default: []].insert(object.id.name)
         }
-        let settings = platform.settings
-        return platform.regions.filter { $0.backend == .sk8 }.map { region in
+        return regions.filter { $0.backend == .sk8 }.map { region in
             var list = (namespaces[region.cluster] ?? []).sorted()
             // An empty list would mean "every namespace" to the operator.
             if list.isEmpty { list = [settings.operatorNamespace] }

@@ -61,7 +61,7 @@ public protocol TenantRenderer: Sendable {
 
 /// A renderer of per-cluster objects (operator settings, Argo CD).
 public protocol ClusterRenderer: Sendable {
-    /// The objects for every cluster, given every object already made
-    /// (tenant objects, then what earlier cluster renderers made).
-    func render(_ platform: ResolvedPlatform, rendered: [Manifest]) -> [Manifest]
+    /// The objects for every cluster, given the address of every object
+    /// already made (tenant objects, then what earlier cluster renderers made).
+    func render(settings: PlatformSettings, regions: [ResolvedRegion], rendered: [ObjectAddress]) -> [Manifest]
 }

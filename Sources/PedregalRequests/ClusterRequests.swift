@@ -61,7 +61,9 @@ public final class ClusterRequests: Sendable {
                     ])
             }
             let terms = try Self.terms(policy, environment.name)
-            try Self.authorize(caller, team: team, terms: terms, environment: environment.name, action: "request clusters")
+            try Self.authorize(
+                caller, team: team, terms: terms, environment: environment.name, action: "request clusters",
+                groupPrefix: platform.settings.groupPrefix)
             var errors: [Problem.FieldError] = []
             let region = environment.regions.first { $0.name == request.region }
             if region == nil {
@@ -176,7 +178,8 @@ public final class ClusterRequests: Sendable {
                 try Self.authorizeRead(caller, platform: platform, team: team)
                 teams = [team]
             } else {
-                teams = platform.teams.filter { caller.isMember(ofAny: $0.admins + $0.members) }.map(\.name)
+                let prefix = platform.settings.groupPrefix
+                teams = platform.teams.filter { caller.isMember(ofAny: $0.admins + $0.members, prefix: prefix) }.map(\.name)
             }
             var views: [ClusterView] = []
             for team in teams {
@@ -204,7 +207,9 @@ public final class ClusterRequests: Sendable {
             }
             let team = try Self.team(platform, id)
             let terms = try Self.terms(policy, current.environment)
-            try Self.authorize(caller, team: team, terms: terms, environment: current.environment, action: "change clusters")
+            try Self.authorize(
+                caller, team: team, terms: terms, environment: current.environment, action: "change clusters",
+                groupPrefix: platform.settings.groupPrefix)
             if let problem = Self.ttlProblem(request.ttl, terms: terms, environment: current.environment) {
                 throw Problem.invalid(problem, [.init("/ttl", problem)])
             }
@@ -255,7 +260,9 @@ public final class ClusterRequests: Sendable {
             }
             let team = try Self.team(platform, id)
             let terms = try Self.terms(policy, current.environment)
-            try Self.authorize(caller, team: team, terms: terms, environment: current.environment, action: "delete clusters")
+            try Self.authorize(
+                caller, team: team, terms: terms, environment: current.environment, action: "delete clusters",
+                groupPrefix: platform.settings.groupPrefix)
             let change = ChangeDescription(action: .delete, id: id, subject: caller.subject, summary: "remove it")
             if current.status == .pendingReview, let pending = current.pendingChange {
                 // Never merged: withdrawing the request is dropping its branch.

@@ -109,10 +109,11 @@ extension ClusterRequests {
     }
 
     static func authorize(
-        _ caller: VerifiedIdentity, team: ResolvedTeam, terms: ClusterRequestPolicy.Terms, environment: String, action: String
+        _ caller: VerifiedIdentity, team: ResolvedTeam, terms: ClusterRequestPolicy.Terms, environment: String, action: String,
+        groupPrefix: String
     ) throws {
-        if caller.isMember(ofAny: team.admins) { return }
-        if terms.members && caller.isMember(ofAny: team.members) { return }
+        if caller.isMember(ofAny: team.admins, prefix: groupPrefix) { return }
+        if terms.members && caller.isMember(ofAny: team.members, prefix: groupPrefix) { return }
         let groups = terms.members ? team.admins + team.members : team.admins
         throw Problem.forbidden(
             "'\(caller.subject)' may not \(action) for team '\(team.name)' in '\(environment)': that takes one of the groups \(groups.joined(separator: ", "))"
@@ -123,7 +124,7 @@ extension ClusterRequests {
         guard let team = platform.teams.first(where: { $0.name == name }) else {
             throw Problem.notFound("there is no team '\(name)'")
         }
-        guard caller.isMember(ofAny: team.admins + team.members) else {
+        guard caller.isMember(ofAny: team.admins + team.members, prefix: platform.settings.groupPrefix) else {
             throw Problem.forbidden(
                 "'\(caller.subject)' is not in a group of team '\(name)' (\((team.admins + team.members).joined(separator: ", ")))")
         }

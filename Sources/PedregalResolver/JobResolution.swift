@@ -152,13 +152,17 @@ extension TeamResolution {
                 ok = false
             }
         }
+        let sizing = resolveSizing(job, resources: resources, environment: environment)
+        if sizing == .failure { ok = false }
         guard ok, let engine = job.engine, let file = job.mainApplicationFile, !regions.isEmpty else { return nil }
-        return ResolvedJob(
+        var resolved = ResolvedJob(
             name: job.name, type: job.type, schedule: job.spec.schedule?.value.trimmingSpaces,
             concurrency: job.spec.concurrency?.value ?? .forbid, retry: job.retry, regions: regions, engine: engine,
             mainApplicationFile: file, mainClass: job.mainClass, args: job.spec.args?.map(\.value) ?? [],
             resources: resources, sparkConf: (job.spec.sparkConf ?? []).map { ($0.key.value, $0.value.value) },
             catalogs: resolveCatalogs(job.catalogs ?? teamCatalogs, environment: environment.template))
+        if case .auto(let bounds) = sizing { resolved.sizing = bounds }
+        return resolved
     }
 
     /// A job's own regions that exist, each once; nil when the list is empty

@@ -334,6 +334,22 @@ public struct ResolvedJob: Sendable {
     public var sparkConf: [(String, String)]
     /// Its own `catalogs`, else the team's.
     public var catalogs: [ResolvedCatalog]
+    /// `sizing` with mode auto, every bound known; nil: the written values, always.
+    public var sizing: ResolvedSizing? = nil
+}
+
+/// A job's pre-submit sizing bounds, defaults applied (`jobs[].sizing` with mode auto).
+public struct ResolvedSizing: Sendable, Hashable {
+    /// How many of the latest runs to learn from.
+    public var runs: Int
+    /// Bounds on `executor.instances`.
+    public var executorInstances: ClosedRange<Int>
+    /// Bounds on `executor.memory`, MiB.
+    public var executorMemoryMiB: ClosedRange<Int>
+    /// Bounds on `driver.memory`, MiB.
+    public var driverMemoryMiB: ClosedRange<Int>
+    /// Bounds on `spark.sql.shuffle.partitions`.
+    public var shufflePartitions: ClosedRange<Int>
 }
 
 /// A job's `retry` with policy auto.

@@ -78,10 +78,12 @@ public enum RepositoryTexts {
         """
     }
 
-    /// `.gitignore`: the files pedregal stages while it writes.
+    /// `.gitignore`: the files pedregal stages while it writes, and its cache.
     public static let gitignore = """
         # pedregal stages files beside their targets while it writes (a crash can leave one).
         *.pedregal-new
+        # What pedregal keeps between runs so that a one-team change recompiles one team.
+        .pedregal/
 
         """
 

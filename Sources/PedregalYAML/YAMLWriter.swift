@@ -11,99 +11,155 @@ import PedregalDiagnostics
 public enum YAMLWriter {
     /// The document for `value`, preceded by `header` lines as `# ` comments.
     public static func document(_ value: YAMLValue, header: [String] = []) -> String {
-        var out = ""
-        out.reserveCapacity(1024)
-        for line in header { out += line.isEmpty ? "#\n" : "# \(line)\n" }
+        String(decoding: documentBytes(value, header: header), as: UTF8.self)
+    }
+
+    /// ``document(_:header:)`` as UTF-8 bytes, written directly: what the
+    /// emitter writes for every generated file.
+    public static func documentBytes(_ value: YAMLValue, header: [String] = []) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(2048)
+        for line in header {
+            if line.isEmpty {
+                out.append(contentsOf: "#\n".utf8)
+            } else {
+                out.append(contentsOf: "# ".utf8)
+                out.append(contentsOf: line.utf8)
+                out.append(newline)
+            }
+        }
         switch value {
         case .map(let m) where !m.isEmpty: writeMap(m, indent: 0, into: &out)
         case .list(let l) where !l.isEmpty: writeList(l, indent: 0, into: &out)
         default:
-            out += inline(value)
-            out += "\n"
+            writeInline(value, into: &out)
+            out.append(newline)
         }
         return out
     }
 
-    private static func spaces(_ n: Int) -> String { String(repeating: " ", count: n) }
+    private static let newline = UInt8(ascii: "\n")
+    private static let space = UInt8(ascii: " ")
 
-    private static func writeMap(_ map: YAMLMap, indent: Int, firstPrefix: String? = nil, into out: inout String) {
+    private static func spaces(_ n: Int, into out: inout [UInt8]) {
+        out.append(contentsOf: repeatElement(space, count: n))
+    }
+
+    private static func writeMap(_ map: YAMLMap, indent: Int, firstPrefix: Int? = nil, into out: inout [UInt8]) {
         for (index, entry) in map.entries.enumerated() {
-            out += index == 0 && firstPrefix != nil ? firstPrefix! : spaces(indent)
-            out += scalarText(entry.key)
-            out += ":"
+            if index == 0, let listIndent = firstPrefix {
+                spaces(listIndent, into: &out)
+                out.append(contentsOf: "- ".utf8)
+            } else {
+                spaces(indent, into: &out)
+            }
+            writeScalar(entry.key, into: &out)
+            out.append(UInt8(ascii: ":"))
             writeValueAfterKey(entry.value, indent: indent, into: &out)
         }
     }
 
-    private static func writeValueAfterKey(_ value: YAMLValue, indent: Int, into out: inout String) {
+    private static func writeValueAfterKey(_ value: YAMLValue, indent: Int, into out: inout [UInt8]) {
         switch value {
         case .map(let m) where !m.isEmpty:
-            out += "\n"
+            out.append(newline)
             writeMap(m, indent: indent + 2, into: &out)
         case .list(let l) where !l.isEmpty:
-            out += "\n"
+            out.append(newline)
             writeList(l, indent: indent, into: &out)
         case .string(let s) where blockLiteral(s) != nil:
             writeBlock(s, indent: indent + 2, into: &out)
         default:
-            out += " "
-            out += inline(value)
-            out += "\n"
+            out.append(space)
+            writeInline(value, into: &out)
+            out.append(newline)
         }
     }
 
-    private static func writeList(_ list: [YAMLValue], indent: Int, into out: inout String) {
+    private static func writeList(_ list: [YAMLValue], indent: Int, into out: inout [UInt8]) {
         for item in list {
             switch item {
             case .map(let m) where !m.isEmpty:
-                writeMap(m, indent: indent + 2, firstPrefix: spaces(indent) + "- ", into: &out)
+                writeMap(m, indent: indent + 2, firstPrefix: indent, into: &out)
             case .list(let l) where !l.isEmpty:
-                out += spaces(indent) + "-\n"
+                spaces(indent, into: &out)
+                out.append(contentsOf: "-\n".utf8)
                 writeList(l, indent: indent + 2, into: &out)
             case .string(let s) where blockLiteral(s) != nil:
-                out += spaces(indent) + "-"
+                spaces(indent, into: &out)
+                out.append(UInt8(ascii: "-"))
                 writeBlock(s, indent: indent + 2, into: &out)
             default:
-                out += spaces(indent) + "- " + inline(item) + "\n"
+                spaces(indent, into: &out)
+                out.append(contentsOf: "- ".utf8)
+                writeInline(item, into: &out)
+                out.append(newline)
             }
         }
     }
 
-    private static func writeBlock(_ s: String, indent: Int, into out: inout String) {
+    private static func writeBlock(_ s: String, indent: Int, into out: inout [UInt8]) {
         let chomping = blockLiteral(s)!
-        out += " |" + chomping + "\n"
-        var lines = s.split(separator: "\n", omittingEmptySubsequences: false)
-        if s.hasSuffix("\n") { lines.removeLast() }
+        out.append(contentsOf: " |".utf8)
+        out.append(contentsOf: chomping.utf8)
+        out.append(newline)
+        var lines = s.utf8.split(separator: newline, omittingEmptySubsequences: false)
+        if s.utf8.last == newline { lines.removeLast() }
         for line in lines {
-            out += line.isEmpty ? "\n" : spaces(indent) + line + "\n"
+            if !line.isEmpty {
+                spaces(indent, into: &out)
+                out.append(contentsOf: line)
+            }
+            out.append(newline)
         }
     }
 
     /// The chomping indicator to write `s` as a literal block ("" or "-"),
     /// or nil when a block cannot hold it exactly.
     static func blockLiteral(_ s: String) -> String? {
-        guard s.utf8.contains(UInt8(ascii: "\n")) else { return nil }
-        let body = s.hasSuffix("\n") ? s.dropLast() : Substring(s)
-        if body.isEmpty || body.hasSuffix("\n") || body.first == " " || body.first == "\n" { return nil }
-        for line in body.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.last == " " || line.last == "\t" { return nil }
+        let bytes = s.utf8
+        guard bytes.contains(newline) else { return nil }
+        let endsWithNewline = bytes.last == newline
+        let body = endsWithNewline ? bytes.dropLast() : bytes[...]
+        guard let first = body.first, body.last != newline, first != space, first != newline else { return nil }
+        // No line may end in a space or tab: a block would drop it.
+        var previous = first
+        var isASCII = true
+        for byte in body.dropFirst() {
+            if byte == newline && (previous == space || previous == UInt8(ascii: "\t")) { return nil }
+            if byte >= 0x80 { isASCII = false }
+            previous = byte
         }
-        for scalar in s.unicodeScalars where needsEscape(scalar) && scalar != "\n" { return nil }
-        return s.hasSuffix("\n") ? "" : "-"
+        if previous == space || previous == UInt8(ascii: "\t") { return nil }
+        if first >= 0x80 { isASCII = false }
+        if isASCII {
+            for byte in bytes where (byte < 0x20 && byte != newline) || byte == 0x7F { return nil }
+        } else {
+            for scalar in s.unicodeScalars where needsEscape(scalar) && scalar != "\n" { return nil }
+        }
+        return endsWithNewline ? "" : "-"
     }
 
-    private static func inline(_ value: YAMLValue) -> String {
+    private static func writeInline(_ value: YAMLValue, into out: inout [UInt8]) {
         switch value {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .int(let i): return String(i)
-        case .string(let s): return scalarText(s)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .string(let s): writeScalar(s, into: &out)
         case .list(let l):
             precondition(l.isEmpty)
-            return "[]"
+            out.append(contentsOf: "[]".utf8)
         case .map(let m):
             precondition(m.isEmpty)
-            return "{}"
+            out.append(contentsOf: "{}".utf8)
+        }
+    }
+
+    private static func writeScalar(_ s: String, into out: inout [UInt8]) {
+        if isPlainSafe(s) {
+            out.append(contentsOf: s.utf8)
+        } else {
+            out.append(contentsOf: doubleQuoted(s).utf8)
         }
     }
 

@@ -11,30 +11,57 @@ import PedregalYAML
 /// file with libyaml and writing the same trees back as YAML. Ratios to the
 /// floor, not absolute times, are what to compare across machines.
 ///
-///     swift run -c release pedregal-bench --teams 3000 --runs 5
+///     swift build -c release --product pedregal && swift run -c release pedregal-bench --teams 2000 --runs 3
+///
+/// `--dir` is where the platform on disk is written (default: /dev/shm,
+/// a tmpfs, when there is one); `--write-corpus DIR` only writes the
+/// synthetic platform's teams/ and templates/ into DIR.
 @main
 struct Benchmark {
     static func main() throws {
-        var teams = 3000
-        var regions = 4
-        var runs = 5
+        var teams = 2000
+        var regions = 3
+        var runs = 3
+        var folder = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+        var corpusOnly: String?
+        var profileRuns = 0
         var arguments = CommandLine.arguments.dropFirst()
+        func usage() -> Never {
+            FileHandle.standardError.write(
+                Data("usage: pedregal-bench [--teams N] [--regions N] [--runs N] [--dir DIR] [--write-corpus DIR] [--profile N]\n".utf8))
+            exit(64)
+        }
         while let flag = arguments.popFirst() {
-            guard let value = arguments.popFirst().flatMap(Int.init), value > 0 else {
-                FileHandle.standardError.write(Data("usage: pedregal-bench [--teams N] [--regions N] [--runs N]\n".utf8))
-                exit(64)
-            }
+            guard let value = arguments.popFirst() else { usage() }
             switch flag {
-            case "--teams": teams = value
-            case "--regions": regions = value
-            case "--runs": runs = value
-            default:
-                FileHandle.standardError.write(Data("unknown flag \(flag)\n".utf8))
-                exit(64)
+            case "--teams", "--regions", "--runs":
+                guard let number = Int(value), number > 0 else { usage() }
+                if flag == "--teams" { teams = number } else if flag == "--regions" { regions = number } else { runs = number }
+            case "--dir": folder = value
+            case "--write-corpus": corpusOnly = value
+            case "--profile":
+                // Only compiles, N times: a steady workload for a profiler.
+                guard let number = Int(value), number > 0 else { usage() }
+                profileRuns = number
+            default: usage()
             }
         }
 
         let files = Corpus.files(teams: teams, regions: regions)
+        if let corpusOnly {
+            for (path, bytes) in files {
+                let target = URL(fileURLWithPath: corpusOnly).appendingPathComponent(path)
+                try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(bytes).write(to: target)
+            }
+            print("wrote \(files.count) files of \(teams) teams to \(corpusOnly)")
+            return
+        }
+        if profileRuns > 0 {
+            let tree = MemorySourceTree(bytes: files)
+            for _ in 0..<profileRuns { precondition(!Compiler().compile(tree).files.isEmpty) }
+            return
+        }
         let inputBytes = files.values.reduce(0) { $0 + $1.count }
         let tree = MemorySourceTree(bytes: files)
         let inputs = files.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -96,6 +123,7 @@ struct Benchmark {
         row("  check an up-to-date folder", noChange, floor: outputFloor, "reads every file back")
         row("  compile + check (what CI runs)", compile + noChange, floor: outputFloor, "")
         SchemaCheckCost.measure(tree: tree, manifests: check.manifests, runs: runs)
+        try PlatformScale.measure(files: files, outputs: check.files, folder: folder + "/pedregal-bench-\(getpid())", runs: runs)
     }
 
     static func megabytes(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1e6) }

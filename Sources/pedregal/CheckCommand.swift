@@ -2,6 +2,7 @@ import ArgumentParser
 import PedregalCompiler
 import PedregalEmitter
 import PedregalRunner
+import PedregalWorkspace
 
 /// `pedregal check`: whether the output folder is what `generate` would write (CI).
 struct CheckCommand: ParsableCommand {
@@ -21,20 +22,18 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var diagnostics: DiagnosticOptions
 
     func run() throws {
-        let compilation = try diagnostics.compile(root)
-        let plan: WritePlan
-        do {
-            plan = try OutputDirectory(url: output.url(root: root)).plan(compilation.files)
-        } catch {
-            throw failure("\(error)", .ioError)
-        }
+        let workspace = Workspace(root: root.rootURL, output: output.url(root: root), cache: Workspace.defaultCache(root: root.rootURL))
+        let check = workspace.check()
+        diagnostics.report(check.compilation.diagnostics, root: root)
+        try diagnostics.exitOnErrors(check.compilation.diagnostics)
+        guard let plan = check.difference else { return }
         let whereText = output.display(root: root)
         if plan.isEmpty {
-            diagnostics.say("\(whereText) is up to date (\(compilation.files.count) files)")
+            diagnostics.say("\(whereText) is up to date (\(check.compilation.records.count) files)")
             return
         }
         let lines =
-            (plan.added.map { ($0.path, "added:  ") } + plan.changed.map { ($0.path, "changed:") }
+            (plan.added.map { ($0, "added:  ") } + plan.changed.map { ($0, "changed:") }
             + plan.removed.map { ($0, "removed:") } + plan.unexpected.map { ($0, "unexpected:") })
             .sorted { $0.0 < $1.0 }.map { "\($0.1) \($0.0)" }
         diagnostics.say(lines.joined(separator: "\n"))

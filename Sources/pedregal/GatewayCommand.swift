@@ -59,7 +59,10 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Claim holding the caller's groups.", valueName: "name"))
     var groupsClaim = "groups"
 
-    @Option(help: ArgumentHelp("Prefix of allowedGroups entries absent from token groups.", valueName: "text"))
+    @Option(
+        help: ArgumentHelp(
+            "The platform's groupPrefix: taken off a token's groups and the routes' allowedGroups before they are compared (as pedregal serve does); a warning is logged when no route's allowedGroups begins with it.",
+            valueName: "text"))
     var groupPrefix = "okta:"
 
     @Option(help: ArgumentHelp("Allowed clock skew for exp/nbf/iat, seconds.", valueName: "s"))

@@ -2,6 +2,7 @@ import ArgumentParser
 import PedregalCompiler
 import PedregalEmitter
 import PedregalRunner
+import PedregalWorkspace
 
 /// `pedregal generate`: the output folder, written all or nothing.
 struct GenerateCommand: ParsableCommand {
@@ -21,17 +22,19 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup var diagnostics: DiagnosticOptions
 
     func run() throws {
-        let compilation = try diagnostics.compile(root)
-        let directory = OutputDirectory(url: output.url(root: root))
+        let workspace = Workspace(root: root.rootURL, output: output.url(root: root), cache: Workspace.defaultCache(root: root.rootURL))
         do {
-            let plan = try directory.plan(compilation.files)
-            try directory.apply(plan)
+            let generation = try workspace.generate()
+            let compilation = generation.compilation
+            diagnostics.report(compilation.diagnostics, root: root)
+            try diagnostics.exitOnErrors(compilation.diagnostics)
+            guard let plan = generation.plan else { return }
             let whereText = output.display(root: root)
             if plan.changesNothing {
-                diagnostics.say("\(whereText) is up to date (\(compilation.files.count) files)")
+                diagnostics.say("\(whereText) is up to date (\(compilation.records.count) files)")
             } else {
                 diagnostics.say(
-                    "wrote \(whereText): \(plan.added.count) added, \(plan.changed.count) changed, \(plan.removed.count) removed (\(compilation.files.count) files)"
+                    "wrote \(whereText): \(plan.added.count) added, \(plan.changed.count) changed, \(plan.removed.count) removed (\(compilation.records.count) files)"
                 )
             }
             for path in plan.unexpected {
@@ -39,7 +42,7 @@ struct GenerateCommand: ParsableCommand {
                     "\(whereText)/\(path) was not written by pedregal; Argo CD syncs and `apply` applies every file of a cluster folder, so `check` fails until it is removed"
                 )
             }
-        } catch {
+        } catch let error as OutputDirectory.WriteError {
             throw failure("\(error)", .ioError)
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PedregalCompiler
+import PedregalLoader
 import PedregalLocal
 import PedregalManifests
 
@@ -43,7 +44,7 @@ struct LocalUp: ParsableCommand {
         commandName: "up",
         abstract: "Start the team's Spark Connect server and wait until it answers.",
         discussion: """
-            Prints the URL and the SPARK_REMOTE line on standard output; progress on standard error. Running it again for a running server prints that server again.
+            Prints the URL and the SPARK_REMOTE line on standard output; progress, and the problems of teams/ and templates/ that concern the team, on standard error (other teams' files are set aside when only they have errors). With --quiet, only the URL, and on standard error only an error that stops the start. Running it again for a running server prints that server again.
             """)
 
     @Argument(help: "The team (`team:` in teams/TEAM.yaml).")
@@ -66,7 +67,7 @@ struct LocalUp: ParsableCommand {
     var gateway = false
     @Flag(help: "Print the configuration and the command, and start nothing.")
     var dryRun = false
-    @Flag(help: "Print only the URL on standard output.")
+    @Flag(help: "Print only the URL on standard output, and nothing on standard error but an error that stops the start.")
     var quiet = false
     @OptionGroup var root: RootOptions
     @OptionGroup var state: LocalStateOptions
@@ -79,7 +80,7 @@ struct LocalUp: ParsableCommand {
     }
 
     func run() throws {
-        let compilation = try DiagnosticOptions(format: .text).compile(root)
+        let compilation = try compile()
         let template: ConnectTemplate
         do {
             template = try ConnectTemplate.find(
@@ -102,7 +103,7 @@ struct LocalUp: ParsableCommand {
         let began = Date()
         do {
             let result = try server.up(template, options: options, installation: installation) { _ in
-                FileHandle.standardError.write(Data(".".utf8))
+                progress()
             }
             let state = result.state
             if result.alreadyRunning {
@@ -120,6 +121,21 @@ struct LocalUp: ParsableCommand {
         }
     }
 
+    /// Compiles the root for the team: only what concerns it is shown (with
+    /// --quiet, only the errors that stop it), and other teams' mistakes are set aside.
+    private func compile() throws -> Compilation {
+        let focused = Compiler().compile(DiskSourceTree(root: root.rootURL), focusingOn: team)
+        let options = DiagnosticOptions(format: .text)
+        options.report(quiet ? focused.diagnostics.filter { $0.severity == .error } : focused.diagnostics, root: root)
+        try options.exitOnErrors(focused.compilation.diagnostics)
+        if focused.otherTeamsErrors > 0 {
+            note(
+                "note: other teams' files have \(focused.otherTeamsErrors) error\(focused.otherTeamsErrors == 1 ? "" : "s") (`pedregal validate` shows them); "
+                    + "compiled templates/ and \(root.display(focused.teamFile)) alone")
+        }
+        return focused.compilation
+    }
+
     private func startGateway(_ template: ConnectTemplate, manifests: [Manifest], state: LocalServerState, server: LocalSparkConnect) throws
     {
         guard
@@ -132,7 +148,7 @@ struct LocalUp: ParsableCommand {
         let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
         let updated = try server.startGateway(
             files, executable: executable, state: state, subject: "\(user)@localhost", timeout: timeout
-        ) { _ in FileHandle.standardError.write(Data(".".utf8)) }
+        ) { _ in progress() }
         guard let gateway = updated.gateway else { return }
         note(
             "\ngateway ready after \(String(format: "%.1f", Date().timeIntervalSince(began))) s (pid \(gateway.pid), log \(gateway.logPath))"
@@ -144,8 +160,13 @@ struct LocalUp: ParsableCommand {
         }
     }
 
+    /// Progress on standard error; none with --quiet, where only errors that stop the start are printed.
     private func note(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    }
+
+    private func progress() {
+        if !quiet { FileHandle.standardError.write(Data(".".utf8)) }
     }
 
     private func printPlan(

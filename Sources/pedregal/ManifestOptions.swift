@@ -22,7 +22,7 @@ struct ManifestOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "How many folders below --manifests name a cluster; an object defined twice within one cluster is an error (1 for generated/).",
+            "How many folders below --manifests name the cluster of an object without a pedregal.io/cluster label (objects pedregal writes are grouped by that label); an object defined twice within one cluster is an error.",
             valueName: "n"))
     var clusterDepth: Int = 0
 

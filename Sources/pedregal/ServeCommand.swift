@@ -13,7 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             POST /api/v1/spark-connect-clusters adds a sparkConnect entry to teams/<team>.yaml as a minimal text edit, compiles the whole root with it, and commits it with the regenerated generated/: on the branch cluster-requests/<team>/<name> for review, or straight to --branch where templates/platform.yaml clusterRequests lets the environment auto-approve. Every change is pushed to --remote. The service works in its own clone under --state-dir, which it restores on start (a crash leaves nothing half-done on the remote).
 
-            Callers send an OIDC token (Authorization: Bearer …) from --issuer for one of --audience, verified against --jwks; the groups claim decides who may act for a team. The API is described by /openapi.yaml; /healthz, /readyz and /metrics are open. SIGTERM and SIGINT stop it gracefully.
+            Callers send an OIDC token (Authorization: Bearer …) from --issuer for one of --audience, verified against --jwks; the groups claim decides who may act for a team (a group matches a team's owners with or without templates/platform.yaml's groupPrefix, as in the gateway). The API is described by /openapi.yaml; /healthz, /readyz and /metrics are open. SIGTERM and SIGINT stop it gracefully.
 
             Examples:
               pedregal serve --remote git@git.example.team:data-platform/pedregal.git \\

@@ -1,6 +1,7 @@
 import ArgumentParser
 import PedregalCompiler
 import PedregalLoader
+import PedregalWorkspace
 
 /// `pedregal validate`: every problem of teams/ and templates/, or of a folder of manifests.
 struct ValidateCommand: ParsableCommand {
@@ -15,7 +16,7 @@ struct ValidateCommand: ParsableCommand {
             Examples:
               pedregal validate
               pedregal validate --root ../platform-config --format github
-              pedregal validate --manifests generated --cluster-depth 1
+              pedregal validate --manifests generated
               pedregal validate --manifests extras/ --kubernetes-version 1.31 \\
                 --ignore-missing-schemas
             """)
@@ -33,11 +34,13 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let root = RootOptions(root: root)
         if let folder = manifests.folder { return try manifests.check(folder, root: root, diagnostics: diagnostics) }
-        let compilation = Compiler().compile(DiskSourceTree(root: root.rootURL))
+        let workspace = Workspace(
+            root: root.rootURL, output: root.rootURL.appendingPathComponent("generated"), cache: Workspace.defaultCache(root: root.rootURL))
+        let compilation = workspace.validate()
         diagnostics.report(compilation.diagnostics, root: root)
         try diagnostics.exitOnErrors(compilation.diagnostics)
         if diagnostics.format == .text {
-            print("\(compilation.inputs.count) files valid, \(compilation.files.count) manifests")
+            print("\(compilation.inputs.count) files valid, \(compilation.records.count) manifests")
         }
     }
 }

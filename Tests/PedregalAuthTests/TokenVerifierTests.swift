@@ -93,7 +93,7 @@ import Testing
         #expect(identity.isMember(ofAny: ["okta:data-science"], prefix: "okta:"))
         #expect(identity.isMember(ofAny: ["data-science"], prefix: "okta:"))
         #expect(!identity.isMember(ofAny: ["okta:feature-eng"], prefix: "okta:"))
-        #expect(!identity.isMember(ofAny: ["okta:data-science"]))
+        #expect(!identity.isMember(ofAny: ["okta:data-science"], prefix: ""))
     }
 
     @Test func readsACustomGroupsClaim() throws {

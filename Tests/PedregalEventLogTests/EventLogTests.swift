@@ -73,7 +73,7 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
         try bytes.prefix(bytes.count * 6 / 10).write(to: folder.appendingPathComponent("events_1_app-cut.zstd"))
-        FileManager.default.createFile(atPath: folder.appendingPathComponent("appstatus_app-cut.inprogress").path, contents: Data())
+        _ = FileManager.default.createFile(atPath: folder.appendingPathComponent("appstatus_app-cut.inprogress").path, contents: Data())
         let whole = try EventLog(location: source).summary()
         let cut = try EventLog.open(folder.path).summary()
         #expect(cut.inProgress)
@@ -94,7 +94,7 @@ import Testing
         ]
         for (name, bytes) in cases {
             let path = folder.appendingPathComponent(name).path
-            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
             #expect(throws: EventLogError.self, "\(name)") { try EventLog.open(path).summary() }
         }
     }

@@ -21,17 +21,18 @@ public struct Jobs: Sendable {
     /// template's `ConcurrencyPolicy` is Allow, it looks for active runs of the
     /// same job first: Forbid then starts nothing (and succeeds), Replace
     /// deletes them and starts the new run.
-    public func submit(_ template: JobTemplate, token: String?, args: [String]?, logical: LogicalTime? = nil) async throws
-        -> SubmitReport
-    {
-        finish(try await create(template, token: token ?? RunToken.random(), args: args, logical: logical))
+    public func submit(
+        _ template: JobTemplate, token: String?, args: [String]?, logical: LogicalTime? = nil, history: HistorySource = HistorySource()
+    ) async throws -> SubmitReport {
+        finish(try await create(template, token: token ?? RunToken.random(), args: args, logical: logical, history: history))
     }
 
     /// `submit` without printing its result: the run object, with
     /// `annotations` added, created unless its token's run exists or the
     /// policy forbids it.
     func create(
-        _ template: JobTemplate, token: String, args: [String]?, logical: LogicalTime?, annotations: [String: String] = [:]
+        _ template: JobTemplate, token: String, args: [String]?, logical: LogicalTime?, history: HistorySource = HistorySource(),
+        annotations: [String: String] = [:]
     ) async throws -> SubmitReport {
         let policy = try ConcurrencyPolicy.of(template.object)
         var object = try RunToken.run(from: template.object, token: token, args: args, logical: logical?.seconds)
@@ -71,6 +72,18 @@ public struct Jobs: Sendable {
                 session.output.line(
                     "replaced \(active.run) (\(JobsReporting.describe(active.state))): deleted, as the job's concurrency policy "
                         + "Replace asks")
+            }
+        }
+        if PreSubmitSizing.wanted(object) {
+            var source = history
+            if source.eventLogFolder == nil && source.historyServer == nil {
+                source.historyServer = object["metadata"]?["annotations"]?[Vocabulary.historyServer]?.string
+            }
+            let (sized, decision) = await PreSubmitSizing.apply(to: object, job: RunToken.job(of: object), history: source)
+            object = sized
+            report.sizing = decision
+            if let decision {
+                session.output.line("sizing: \(decision.applied)" + (decision.reason.isEmpty ? "" : "\n  \(decision.reason)"))
             }
         }
         do {
@@ -120,6 +133,11 @@ public struct Jobs: Sendable {
                 report.apiVersion = resource.apiVersion
                 report.state = JobState.of(object, group: resource.group)
                 report.historyLink = HistoryLink.of(object, group: resource.group)
+                let annotations = object["metadata"]?["annotations"]
+                report.sizing = annotations?[Vocabulary.sizingApplied]?.string.map {
+                    PreSubmitSizing.Decision(
+                        applied: $0, reason: annotations?[Vocabulary.sizingReason]?.string ?? "", changed: $0.contains("(written"))
+                }
             } else if report.state != nil {
                 report.removed = true
             } else {

@@ -11,12 +11,13 @@ extension Jobs {
     /// so a runner that restarts, or two racing, follow one chain and never
     /// submit an attempt twice.
     public func submitRetrying(
-        _ template: JobTemplate, token: String?, args: [String]?, logical: LogicalTime?, options: RetryOptions
+        _ template: JobTemplate, token: String?, args: [String]?, logical: LogicalTime?, history: HistorySource = HistorySource(),
+        options: RetryOptions
     ) async throws -> RetryChainReport {
         let token = token ?? RunToken.random()
         let maxAttempts = options.attempts(for: template.object)
         let chain = [Vocabulary.retryPolicy: "auto", Vocabulary.maxAttempts: String(maxAttempts), Vocabulary.attempt: "1"]
-        let first = try await create(template, token: token, args: args, logical: logical, annotations: chain)
+        let first = try await create(template, token: token, args: args, logical: logical, history: history, annotations: chain)
         session.output.line(first.line)
         var report = RetryChainReport(submit: first, maxAttempts: maxAttempts)
         if first.skipped {
@@ -60,7 +61,7 @@ extension Jobs {
                 try await Task.sleep(for: .seconds(wait))
             }
             let next = try await createAttempt(
-                attempt + 1, of: template, token: token, args: args, logical: logical, after: object, changes: changes,
+                attempt + 1, of: template, token: token, logical: logical, after: object, changes: changes,
                 diagnosis: diagnosis, resource: resource)
             let what = changes.isEmpty ? "unchanged" : changes.map(\.description).joined(separator: ", ")
             session.output.line("retrying: attempt \(attempt + 1) of \(maxAttempts) as \(next), \(what) (\(note))")
@@ -103,11 +104,11 @@ extension Jobs {
         }
     }
 
-    /// Creates attempt `attempt`: the template again, with every change the
-    /// chain made so far, annotated with why; an attempt another runner
-    /// created already is followed instead.
+    /// Creates attempt `attempt`: the failed attempt again with the remedy's
+    /// changes, annotated with why and with every change the chain made so
+    /// far; an attempt another runner created already is followed instead.
     private func createAttempt(
-        _ attempt: Int, of template: JobTemplate, token: String, args: [String]?, logical: LogicalTime?, after failed: YAMLValue,
+        _ attempt: Int, of template: JobTemplate, token: String, logical: LogicalTime?, after failed: YAMLValue,
         changes: [SettingChange], diagnosis: FailureDiagnosis, resource: APIResource
     ) async throws -> RunID {
         let previous = failed["metadata"]?["annotations"]
@@ -117,8 +118,15 @@ extension Jobs {
             remedy[change.key] = change.to
             if baseline[change.key] == nil { baseline[change.key] = change.from }
         }
-        var object = try RunToken.run(from: template.object, token: token, args: args, logical: logical?.seconds, attempt: attempt)
-        object = RunSettings.applying(remedy.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, to: object, group: resource.group)
+        // The attempt that failed, again (what pre-submit sizing chose, its arguments and
+        // macros as expanded), under the template's metadata, with this retry's changes.
+        var base = template.object
+        if case .map(var root) = base, let spec = failed["spec"] {
+            root["spec"] = spec
+            base = .map(root)
+        }
+        var object = try RunToken.run(from: base, token: token, args: nil, logical: logical?.seconds, attempt: attempt)
+        object = RunSettings.applying(changes.map { ($0.key, $0.to) }, to: object, group: resource.group)
         let failedName = failed["metadata"]?["name"]?.string ?? ""
         var annotations = [
             Vocabulary.retryPolicy: "auto", Vocabulary.attempt: String(attempt), Vocabulary.retryOf: failedName,

@@ -37,6 +37,7 @@ def parse():
     parser.add_argument("--stage-metrics", action="store_true")
     parser.add_argument("--shuffle-partitions", type=int, default=8)
     parser.add_argument("--scale", type=float, default=1.0, help="multiplies the sleep of every task")
+    parser.add_argument("--memory-fraction", help="spark.memory.fraction: how much of the heap tasks may use")
     return parser.parse_args()
 
 
@@ -63,6 +64,8 @@ def session(args):
         builder = builder.config("spark.eventLog.compress", "false")
     else:
         builder = builder.config("spark.eventLog.compress", "true").config("spark.eventLog.compression.codec", args.codec)
+    if args.memory_fraction:
+        builder = builder.config("spark.memory.fraction", args.memory_fraction)
     if args.single_file:
         builder = builder.config("spark.eventLog.rolling.enabled", "false")
     if args.stage_metrics:
@@ -103,7 +106,7 @@ def scaling(spark, args):
 def spilling(spark, args):
     from pyspark.sql import functions as F
 
-    rows = spark.range(0, 2_500_000, numPartitions=4).select(
+    rows = spark.range(0, 3_000_000, numPartitions=4).select(
         F.col("id"), F.sha2(F.col("id").cast("string"), 256).alias("h"), F.expr("repeat('x', 40)").alias("pad")
     )
     rows.repartition(args.shuffle_partitions).sortWithinPartitions("h").groupBy(F.substring("h", 1, 3)).agg(

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import traceback
+import urllib.request
 import uuid
 
 import jwt
@@ -120,11 +121,12 @@ class Cluster:
         self.spark[port] = process
         return process
 
-    def start_gateway(self, name, tls):
+    def start_gateway(self, name, tls, health_interval=1):
         port, admin = free_port(), free_port()
         command = [self.args.binary, "gateway", "--routes", self.routes, "--backends", self.backends,
                    "--listen", f"127.0.0.1:{port}", "--admin-listen", f"127.0.0.1:{admin}", "--issuer", ISSUER,
-                   "--audience", AUDIENCE, "--jwks", self.keys.jwks, "--route-refresh", "1", "--health-interval", "1",
+                   "--audience", AUDIENCE, "--jwks", self.keys.jwks, "--route-refresh", "1",
+                   "--health-interval", str(health_interval),
                    "--threads", "2", "--max-executions-per-route", "50"]
         if tls:
             command += ["--tls-certificate", self.keys.cert, "--tls-key", self.keys.tls_key]
@@ -139,7 +141,7 @@ class Cluster:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=40)
 
-    def session(self, gateway, token, session_id=None, user_id=None, host=HOST):
+    def session(self, gateway, token, session_id=None, user_id=None, host=HOST, default_retries=False):
         from pyspark.sql.connect.client import DefaultChannelBuilder
         from pyspark.sql.connect.session import SparkSession
         _, port, _, tls = self.gateways[gateway]
@@ -157,11 +159,24 @@ class Cluster:
         if tls:
             options.append(("grpc.ssl_target_name_override", host))
         spark = SparkSession.builder.channelBuilder(DefaultChannelBuilder(url, channelOptions=options)).create()
+        if default_retries:
+            return spark  # as users run it: pyspark retries UNAVAILABLE for about 10 minutes
         # pyspark retries UNAVAILABLE for 10 minutes by default; a bounded policy keeps failures visible.
         from pyspark.sql.connect.client.retries import DefaultPolicy
         spark.client.set_retry_policies([DefaultPolicy(max_retries=4, initial_backoff=100, backoff_multiplier=2.0,
                                                        max_backoff=1000, jitter=50, min_jitter_threshold=500)])
         return spark
+
+    def servers(self, gateway):
+        """GET /servers of a gateway: sessions and health by server address."""
+        admin = self.gateways[gateway][2]
+        with urllib.request.urlopen(f"http://127.0.0.1:{admin}/servers", timeout=5) as response:
+            return {s["server"]: s for s in json.load(response)["servers"]}
+
+    def log_events(self, gateway, event):
+        with open(os.path.join(self.folder, f"gateway-{gateway}.log"), errors="replace") as f:
+            lines = [json.loads(line) for line in f if line.startswith("{")]
+        return [line for line in lines if line.get("event") == event]
 
     def close(self):
         for process, *_ in list(self.gateways.values()):
@@ -175,6 +190,27 @@ class Cluster:
 
 def server_port(spark):
     return int(spark.conf.get("spark.connect.grpc.binding.port"))
+
+
+def within(seconds, action):
+    """Runs `action`, failing if it has not returned or raised after `seconds` (it goes on in the background)."""
+    import threading
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = action()
+        except BaseException as error:  # noqa: B036 - handed back to the caller
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        raise AssertionError(f"still running after {seconds}s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
 
 
 def expect_failure(action, *needles):
@@ -280,9 +316,60 @@ def main():
                 assert server_port(spark) == port
                 assert spark.sql("SELECT count(*) AS c FROM mine").collect()[0]["c"] == index + 1
 
-        def new_sessions_fail_over_after_kill_9():
+        def a_dead_servers_session_fails_at_once_and_the_rest_carry_on():
+            # pyspark's own retry policy, as a notebook runs it: a session on each server.
             victim, survivor = cluster.spark_ports
+            on = {}
+            for _ in range(40):
+                spark = cluster.session("A", alice, default_retries=True)
+                port = server_port(spark)
+                if port in on:
+                    spark.stop()
+                    continue
+                spark.range(4).createOrReplaceTempView("mine")
+                on[port] = spark
+                if len(on) == 2:
+                    break
+            assert set(on) == {victim, survivor}, f"no session on each server: {sorted(on)}"
+            doomed, healthy = on[victim], on[survivor]
+            state["doomed"] = doomed.session_id
+            # Replica C checks health only on its own (once an hour): it learns of the death from a request.
+            cluster.start_gateway("C", tls=False, health_interval=3600)
             os.killpg(cluster.spark[victim].pid, signal.SIGKILL)
+            killed = time.time()
+            # The doomed session's next statement fails fast, naming the session and what to do.
+            started = time.time()
+            text = within(60, lambda: expect_failure(lambda: doomed.sql("SELECT count(*) AS c FROM mine").collect(),
+                                                     "INVALID_HANDLE.SESSION_CHANGED"))
+            elapsed = time.time() - started
+            print(f"  the dead server's session failed {elapsed:.2f}s into its next statement "
+                  f"({time.time() - killed:.2f}s after kill -9): {text.splitlines()[0]}", flush=True)
+            assert elapsed < 5, f"the statement took {elapsed:.1f}s to fail: {text[:300]}"
+            assert doomed.session_id in text, text[:400]
+            assert "Open a new session" in text, text[:400]
+            # Statements of the session on the healthy server, and a brand-new session, are not affected.
+            assert healthy.sql("SELECT count(*) AS c FROM mine").collect()[0]["c"] == 4
+            fresh = cluster.session("A", alice, default_retries=True)
+            assert fresh.range(10).count() == 10 and server_port(fresh) == survivor
+            # The dead server's sessions are forgotten (no longer counted) and audit-logged as lost.
+            servers = cluster.servers("A")
+            dead = servers[f"127.0.0.1:{victim}"]
+            assert dead["healthy"] is False and dead["sessions"] == 0, servers
+            assert servers[f"127.0.0.1:{survivor}"]["sessions"] >= 2, servers
+            lost = [s["session"] for e in cluster.log_events("A", "sessions-lost") for s in e["sessions"]]
+            assert doomed.session_id in lost, lost
+            print("  " + json.dumps(cluster.log_events("A", "server-down")[0]), flush=True)
+            print("  " + json.dumps(cluster.log_events("A", "sessions-lost")[0]), flush=True)
+            assert len(cluster.log_events("A", "server-down")) == 1, cluster.log_events("A", "server-down")
+            # A replica that finds the server down through a request logs it as a health check would, once.
+            for _ in range(4):
+                assert server_port(cluster.session("C", alice)) == survivor
+            down = cluster.log_events("C", "server-down")
+            assert [e["server"] for e in down] == [f"127.0.0.1:{victim}"], down
+            print(f"  replica C logged server-down once, found by {down[0].get('found_by')}", flush=True)
+
+        def new_sessions_fail_over_after_kill_9():
+            victim, survivor = cluster.spark_ports  # the victim was killed by the check before
             killed = time.time()
             landed = None
             while time.time() - killed < 30:
@@ -296,14 +383,11 @@ def main():
                 except Exception:
                     time.sleep(0.2)
             assert landed is not None, "no new session landed on the surviving server within 30s"
-            print(f"  new sessions landed on the surviving server {landed:.2f}s after kill -9", flush=True)
             assert landed < 10
-            for _ in range(6):
-                assert server_port(cluster.session("A", alice)) == survivor
-            # A session pinned to the dead server gets UNAVAILABLE rather than a silent empty session elsewhere.
-            lost = [s for s, p in state["placed"].items() if p == victim][0]
-            expect_failure(lambda: cluster.session("A", alice, session_id=lost).range(1).collect(),
-                           "UNAVAILABLE", "not answering", "SESSION_NOT_FOUND")
+            print(f"  new sessions landed on the surviving server {landed:.2f}s after kill -9", flush=True)
+            for gateway in ("A", "B"):
+                for _ in range(6):
+                    assert server_port(cluster.session(gateway, alice)) == survivor
 
         check("queries return correct results through the gateway", queries_return_results)
         check("missing, expired, forged and foreign-audience tokens, wrong group, unknown host", refusals_have_the_right_status)
@@ -311,6 +395,9 @@ def main():
               forged_user_and_foreign_session_do_not_reach_it)
         check("sessions spread over two servers and stay pinned, through both replicas", sessions_spread_and_stay_pinned)
         check("sessions stay pinned after a gateway restart", sessions_survive_a_gateway_restart)
+        check("kill -9 one server: its session's next statement fails within 5 s with pyspark's own retries, "
+              "the other server's session and new sessions work, its sessions are forgotten and audit-logged",
+              a_dead_servers_session_fails_at_once_and_the_rest_carry_on)
         check("kill -9 one server: new sessions land on the other in bounded time", new_sessions_fail_over_after_kill_9)
     finally:
         cluster.close()

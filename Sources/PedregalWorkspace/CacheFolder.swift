@@ -1,0 +1,139 @@
+import Foundation
+import PedregalBasics
+import PedregalCompiler
+import PedregalEmitter
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The command line's cache, in `.pedregal/cache/` below the root (git
+/// ignores it): one file per team file holding its unit (diagnostics,
+/// claims, and each object's address and digest), and one index per output
+/// folder.
+///
+/// Every file starts with a magic line and ends with the SHA-256 of what
+/// precedes it; units are used only when their key, which covers the
+/// pedregal executable, templates/ and the team file, matches. A damaged,
+/// truncated, foreign or stale file is ignored (and replaced), never
+/// trusted, and a cache that cannot be written only makes the next run slower.
+public struct CacheFolder: Sendable {
+    /// The folder (`<root>/.pedregal/cache`).
+    public let path: String
+    /// What the units of this executable carry besides pedregal's version.
+    public let fingerprint: String
+
+    /// The cache of the root at `root`.
+    public init(root: URL, fingerprint: String = CacheFolder.executableFingerprint()) {
+        self.path = root.standardizedFileURL.path + "/.pedregal/cache"
+        self.fingerprint = fingerprint
+    }
+
+    /// Identifies this pedregal executable: its version and the file's
+    /// device, inode, size and modification time, so a rebuilt or
+    /// upgraded pedregal never reuses another build's units.
+    public static func executableFingerprint() -> String {
+        var info = stat()
+        guard stat("/proc/self/exe", &info) == 0 else { return "pedregal \(PedregalVersion.current)" }
+        let stamp = FileStamp(info)
+        return "pedregal \(PedregalVersion.current) exe \(stamp.device):\(stamp.inode):\(stamp.size):\(stamp.modified)"
+    }
+
+    private static let unitMagic = Array("pedregal-team-unit\n".utf8)
+    private static let unitFormat: UInt64 = 1
+    private var unitsFolder: String { path + "/units-v\(Self.unitFormat)" }
+
+    private func unitPath(for file: String) -> String {
+        unitsFolder + "/" + ContentDigest(of: Array(file.utf8)).description + ".unit"
+    }
+
+    /// A compilation cache holding every readable unit of the folder.
+    public func load() -> CompilationCache {
+        let cache = CompilationCache(fingerprint: fingerprint)
+        let names = (FolderListing.entries(of: unitsFolder) ?? []).filter { $0.isRegularFile && $0.name.hasSuffix(".unit") }
+        let folder = unitsFolder
+        let units = names.parallelMap { entry in POSIXFile.read(folder + "/" + entry.name).flatMap(decodeUnit) }
+        for unit in units.compactMap({ $0 }) { cache.store(unit) }
+        return cache
+    }
+
+    /// Writes the units made in this run (those with details) and removes
+    /// the files of team files that are gone. Failures are ignored.
+    public func save(_ units: [TeamUnit]) {
+        guard makeFolder(unitsFolder) else { return }
+        let fresh = units.filter { $0.details != nil && !$0.file.isEmpty }
+        _ = fresh.parallelMap { unit in writeAtomically(encodeUnit(unit), to: unitPath(for: unit.file)) }
+        let kept = Set(units.map { unitPath(for: $0.file) })
+        for entry in FolderListing.entries(of: unitsFolder) ?? [] where !kept.contains(unitsFolder + "/" + entry.name) {
+            unlink(unitsFolder + "/" + entry.name)
+        }
+    }
+
+    private func encodeUnit(_ unit: TeamUnit) -> [UInt8] {
+        var writer = BinaryWriter()
+        writer.write(raw: Self.unitMagic)
+        writer.write(Self.unitFormat)
+        writer.write(fingerprint)
+        TeamUnitCoding.encode(unit, to: &writer)
+        writer.write(raw: ContentDigest(of: writer.bytes).bytes)
+        return writer.bytes
+    }
+
+    private func decodeUnit(_ bytes: [UInt8]) -> TeamUnit? {
+        guard bytes.count > Self.unitMagic.count + 32, bytes.starts(with: Self.unitMagic) else { return nil }
+        let body = Array(bytes.dropLast(32))
+        guard ContentDigest(of: body).bytes == Array(bytes.suffix(32)) else { return nil }
+        var reader = BinaryReader(body, offset: Self.unitMagic.count)
+        do {
+            guard try reader.readUInt64() == Self.unitFormat, try reader.readString() == fingerprint else { return nil }
+            let unit = try TeamUnitCoding.decode(from: &reader)
+            return reader.isAtEnd ? unit : nil
+        } catch {
+            return nil
+        }
+    }
+
+    // MARK: Output folder indexes
+
+    private var indexesFolder: String { path + "/outputs-v1" }
+
+    private func indexPath(for folder: String) -> String {
+        indexesFolder + "/" + ContentDigest(of: Array(folder.utf8)).description + ".index"
+    }
+
+    /// The index of the output folder at `folder` (absolute), if a usable one is kept.
+    public func index(for folder: String) -> FolderIndex? {
+        guard let (info, bytes) = POSIXFile.readWithStamp(indexPath(for: folder)) else { return nil }
+        return FolderIndex.decode(bytes, for: folder, writtenAt: FileStamp(info).modified)
+    }
+
+    /// Keeps `index` for the output folder at `folder`.
+    public func save(_ index: FolderIndex, for folder: String) {
+        guard makeFolder(indexesFolder) else { return }
+        writeAtomically(index.encoded(for: folder), to: indexPath(for: folder))
+    }
+
+    // MARK: Files
+
+    private func makeFolder(_ folder: String) -> Bool {
+        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else {
+            return false
+        }
+        // Like pytest's cache: the folder ignores itself, so a repository
+        // whose .gitignore does not name it never shows it as untracked.
+        let ignore = (path as NSString).deletingLastPathComponent + "/.gitignore"
+        if access(ignore, F_OK) != 0 {
+            _ = POSIXFile.write(Array("# Made by pedregal: its cache, never committed.\n*\n".utf8), to: ignore)
+        }
+        return true
+    }
+
+    /// Written beside the target, then renamed: a reader sees the old file or the new one.
+    private func writeAtomically(_ bytes: [UInt8], to target: String) {
+        let temporary = target + ".\(getpid()).tmp"
+        guard POSIXFile.write(bytes, to: temporary) == nil, rename(temporary, target) == 0 else {
+            unlink(temporary)
+            return
+        }
+    }
+}
