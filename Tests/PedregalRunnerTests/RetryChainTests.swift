@@ -40,7 +40,7 @@ import Testing
 
     static func conf(_ application: YAMLValue, _ key: String) -> String? { application["spec"]?["sparkConf"]?[key]?.string }
 
-    static let options = RetryOptions(maxAttempts: 3, backoff: .zero)
+    static let options = RetryOptions(maxAttempts: 3, backoff: .zero, pollInterval: .milliseconds(20))
 
     /// The driver needs more overhead than Spark gives a 1g Python driver (409m): it is killed until it has it.
     @Sendable static func oomUnlessOverhead(_ application: YAMLValue) -> FakeSparkOperator.Outcome {
@@ -197,6 +197,30 @@ import Testing
             let names = runs(cluster).compactMap { $0["metadata"]?["name"]?.string }
             let first = "daily-\(RunToken.hash("t5"))"
             #expect(names == [first, "\(first)-2"])
+        }
+    }
+
+    @Test func aRunningAttemptIsFollowedUntilTheOperatorIsDoneWithIt() async throws {
+        try await withChain({ _ in .running }) { cluster, source in
+            let name = "daily-\(RunToken.hash("t6"))"
+            let path = "/apis/spark.apache.org/v1/namespaces/\(Self.namespace)/sparkapplications/\(name)"
+            // The run ends only after the runner has read it running twice.
+            let finish = Task {
+                try await cluster.fake.waitForReads(path, count: 3)
+                cluster.fake.setStatus(
+                    "spark.apache.org/v1", "SparkApplication", namespace: Self.namespace, name: name,
+                    JobStateTests.apache("ResourceReleased", history: ["Submitted", "RunningHealthy", "Succeeded", "ResourceReleased"]))
+            }
+            let captured = Captured()
+            #expect(
+                await Runner.submit(source, token: "t6", args: nil, retry: Self.options, context: cluster.context(captured)) == .success)
+            try await finish.value
+            #expect(
+                captured.lines.suffix(2) == [
+                    "\(Self.namespace)/\(name): running (RunningHealthy): Application is running healthy.",
+                    "\(Self.namespace)/\(name): succeeded (ResourceReleased)",
+                ])
+            #expect(runs(cluster).count == 1)
         }
     }
 }

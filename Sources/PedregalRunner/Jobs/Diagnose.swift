@@ -9,11 +9,15 @@ public struct RetryOptions: Sendable {
     public var maxAttempts: Int?
     /// The first wait of a backoff (it doubles per attempt, up to 30 minutes).
     public var backoff: Duration
+    /// Pause between reads of a running attempt: a chain follows a run for
+    /// hours, and many scheduled jobs may follow theirs at once.
+    public var pollInterval: Duration
 
     /// Creates options.
-    public init(maxAttempts: Int? = nil, backoff: Duration = .seconds(60)) {
+    public init(maxAttempts: Int? = nil, backoff: Duration = .seconds(60), pollInterval: Duration = .seconds(15)) {
         self.maxAttempts = maxAttempts
         self.backoff = backoff
+        self.pollInterval = pollInterval
     }
 
     /// Attempts when neither the command nor the job says.

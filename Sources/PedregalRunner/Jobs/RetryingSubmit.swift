@@ -32,7 +32,7 @@ extension Jobs {
         if attempt > 1 { session.output.line("following attempt \(attempt) of the chain: \(run) (an earlier runner retried already)") }
         while true {
             var current = AttemptReport(run: run, attempt: attempt)
-            guard let (state, object) = try await follow(run, resource: resource) else {
+            guard let (state, object) = try await follow(run, resource: resource, every: options.pollInterval) else {
                 current.removed = true
                 report.attempts.append(current)
                 report.outcome = .removed
@@ -87,7 +87,7 @@ extension Jobs {
 
     /// Reads `run` until the operator is done with it, printing each new
     /// state; nil when it disappears.
-    private func follow(_ run: RunID, resource: APIResource) async throws -> (JobState, YAMLValue)? {
+    private func follow(_ run: RunID, resource: APIResource, every interval: Duration) async throws -> (JobState, YAMLValue)? {
         var last = ""
         while true {
             guard let object = try await session.api.getIfPresent(resource.objectPath(namespace: run.namespace, name: run.name)) else {
