@@ -201,7 +201,8 @@ import Testing
     }
 
     @Test func aRunningAttemptIsFollowedUntilTheOperatorIsDoneWithIt() async throws {
-        try await withChain({ _ in .running }) { cluster, source in
+        let stillRunning: @Sendable (YAMLValue) -> FakeSparkOperator.Outcome = { _ in .running }
+        try await withChain(stillRunning) { cluster, source in
             let name = "daily-\(RunToken.hash("t6"))"
             let path = "/apis/spark.apache.org/v1/namespaces/\(Self.namespace)/sparkapplications/\(name)"
             // The run ends only after the runner has read it running twice.
