@@ -87,6 +87,8 @@ let package = Package(
         .target(
             name: "PedregalScaffold", dependencies: ["PedregalDiagnostics", "PedregalLoader", "PedregalSpec", "PedregalCompiler"],
             swiftSettings: strict),
+        // Why a Spark run failed and how to retry it: pure rules over the evidence the runner collects.
+        .target(name: "PedregalRemediation", dependencies: ["PedregalBasics", "PedregalManifests"], swiftSettings: strict),
         // The runner applies generated/ and runs jobs; it reads manifests (and the emitter's
         // header and path scheme, to refuse files `generate` would not write), never the team format.
         .target(
@@ -94,7 +96,7 @@ let package = Package(
             dependencies: [
                 "PedregalBasics",
                 "PedregalDiagnostics", "PedregalYAML", "PedregalManifests", "PedregalEmitter",
-                "PedregalEventLog", "PedregalAdvisor",
+                "PedregalEventLog", "PedregalAdvisor", "PedregalRemediation",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -278,6 +280,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]),
+        .testTarget(
+            name: "PedregalRemediationTests", dependencies: ["PedregalRemediation"], exclude: ["Fixtures"]),
         .testTarget(
             name: "PedregalAuthTests",
             dependencies: [

@@ -76,6 +76,12 @@ extension FileDecoder {
         job.type = r.enumeration("type", as: JobType.self)
         job.schedule = r.string("schedule")
         job.concurrency = r.enumeration("concurrency", as: JobConcurrency.self)
+        job.retry = r.object("retry", FormatSchema.retry).map { retry in
+            var spec = RetrySpec(location: retry.location)
+            spec.policy = retry.enumeration("policy", as: RetryPolicy.self)
+            spec.maxAttempts = retry.int("maxAttempts", minimum: 1, maximum: 10)
+            return spec
+        }
         job.environments = r.stringList("environments")
         job.regions = r.stringList("regions")
         job.engine = r.string("engine")

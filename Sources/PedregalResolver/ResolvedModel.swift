@@ -315,6 +315,8 @@ public struct ResolvedJob: Sendable {
     public var schedule: String?
     /// `concurrency`, default `forbid`: what a new run does while the previous one is active (batch jobs).
     public var concurrency: JobConcurrency
+    /// `retry` with policy auto: failed runs are classified and retried with their remedy; nil: not retried.
+    public var retry: ResolvedRetry?
     /// Its own `regions`, in file order, else the environment's primary region only.
     public var regions: [ResolvedRegion]
     /// `engine`, else templates/engines.yaml's default.
@@ -348,4 +350,15 @@ public struct ResolvedSizing: Sendable, Hashable {
     public var driverMemoryMiB: ClosedRange<Int>
     /// Bounds on `spark.sql.shuffle.partitions`.
     public var shufflePartitions: ClosedRange<Int>
+}
+
+/// A job's `retry` with policy auto.
+public struct ResolvedRetry: Sendable, Hashable {
+    /// The default of `maxAttempts`.
+    public static let defaultAttempts = 3
+    /// `maxAttempts`, else 3: the most attempts, the first included.
+    public var maxAttempts: Int
+
+    /// Creates a retry setting.
+    public init(maxAttempts: Int) { self.maxAttempts = maxAttempts }
 }

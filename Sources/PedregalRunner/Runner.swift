@@ -1,6 +1,7 @@
 import PedregalBasics
 import PedregalDiagnostics
 import PedregalEventLog
+import PedregalManifests
 
 /// Where a batch job's template comes from.
 public enum JobSource: Sendable {
@@ -50,6 +51,7 @@ public enum Runner {
     /// macros comes from; `.scheduledJob` also makes the Job's name the token.
     public static func submit(
         _ source: JobSource, token: String?, args: [String]?, timing: RunTiming = .now, history: HistorySource = HistorySource(),
+        retry: RetryOptions? = nil,
         context: RunnerContext
     ) async -> ExitStatus {
         await context.run {
@@ -83,8 +85,17 @@ public enum Runner {
                     logical = LogicalTime(
                         seconds: RFC3339.seconds(now) ?? 0, source: "the current time; --logical-date sets another")
                 }
-                _ = try await Jobs(session: session).submit(
-                    template, token: token, args: args, logical: logical, history: history)
+                let jobs = Jobs(session: session, interval: context.pollInterval)
+                if retry == nil, template.object["metadata"]?["annotations"]?[Vocabulary.retryPolicy]?.string == "auto" {
+                    session.output.line(
+                        "note: the job retries failed runs (retry policy auto); this submit does not follow the run: pass --retry auto to")
+                }
+                if let retry {
+                    return try await jobs.submitRetrying(
+                        template, token: token, args: args, logical: logical, history: history, options: retry
+                    ).status
+                }
+                _ = try await jobs.submit(template, token: token, args: args, logical: logical, history: history)
                 return .success
             }
         }

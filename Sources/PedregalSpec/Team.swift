@@ -131,6 +131,27 @@ public enum JobConcurrency: String, CaseIterable, Sendable {
     case replace
 }
 
+/// `jobs[].retry.policy`: what the runner does when a run fails.
+public enum RetryPolicy: String, CaseIterable, Sendable {
+    /// Classify the failure and retry only what a retry can fix, with the remedy applied.
+    case auto
+    /// Do not retry (the same as leaving `retry` out).
+    case never
+}
+
+/// `jobs[].retry`.
+public struct RetrySpec: Sendable {
+    /// Where the mapping starts.
+    public var location: SourceLocation
+    /// `policy` (required).
+    public var policy: Located<RetryPolicy>?
+    /// `maxAttempts` (1–10): the most attempts, the first included; nil: 3.
+    public var maxAttempts: Located<Int>?
+
+    /// A `retry` mapping starting at `location`, with no fields read yet.
+    public init(location: SourceLocation) { self.location = location }
+}
+
 /// One entry of `jobs`: a batch or streaming Spark job.
 public struct JobSpec: Sendable {
     /// Where the entry's mapping starts.
@@ -144,6 +165,8 @@ public struct JobSpec: Sendable {
     public var schedule: Located<String>?
     /// `concurrency`: batch only, what a run does while the previous one is active; nil: `forbid`.
     public var concurrency: Located<JobConcurrency>?
+    /// `retry`: what the runner does when a run fails; nil: no retries.
+    public var retry: RetrySpec?
     /// `environments`: names of the team's environments it runs in; nil: all of them.
     public var environments: Located<[Located<String>]>?
     /// `regions`: regions it runs in, each listed by every environment it runs in;

@@ -67,13 +67,23 @@ public struct JobStatusReport: Sendable {
     public var timedOut: Bool
     /// The exit status: the worst of every result.
     public var status: ExitStatus
+    /// Why it failed and what a retry does, for a failed run.
+    public var diagnosis: FailureDiagnosis? = nil
+    /// The attempts of its retry chain, when it is part of one.
+    public var chain: [ChainEntry] = []
 
     var line: String {
         if removed { return "\(run): finished (object removed)" }
         guard let state else { return "\(run): not found" }
-        return "\(run): \(JobsReporting.describe(state))" + (timedOut ? "; timed out waiting" : "")
-            + (historyLink.map { "\n  history: \($0)" } ?? "")
-            + (sizing.map { "\n  sizing: \($0.applied)" + ($0.reason.isEmpty ? "" : "\n    \($0.reason)") } ?? "")
+        var lines = ["\(run): \(JobsReporting.describe(state))" + (timedOut ? "; timed out waiting" : "")]
+        if let historyLink { lines.append("  history: \(historyLink)") }
+        if let sizing { lines.append("  sizing: \(sizing.applied)" + (sizing.reason.isEmpty ? "" : "\n    \(sizing.reason)")) }
+        if let diagnosis { lines += diagnosis.lines }
+        if !chain.isEmpty {
+            lines.append("  retry chain:")
+            lines += chain.map { "    \($0.line)" }
+        }
+        return lines.joined(separator: "\n")
     }
 
     var json: YAMLValue {
@@ -81,7 +91,8 @@ public struct JobStatusReport: Sendable {
             "run": .string(run.description), "apiVersion": .optional(apiVersion),
             "phase": .optional(removed ? "finished" : state?.phase.rawValue), "state": state.map(JobsReporting.json) ?? .null,
             "removed": .bool(removed), "timedOut": .bool(timedOut), "exitStatus": .int(Int(status.rawValue)),
-            "historyLink": .optional(historyLink), "sizing": JobsReporting.json(sizing),
+            "historyLink": .optional(historyLink), "sizing": JobsReporting.json(sizing), "failure": diagnosis?.json ?? .null,
+            "retryChain": .list(chain.map(\.json)),
         ])
     }
 }

@@ -24,9 +24,20 @@ public struct Jobs: Sendable {
     public func submit(
         _ template: JobTemplate, token: String?, args: [String]?, logical: LogicalTime? = nil, history: HistorySource = HistorySource()
     ) async throws -> SubmitReport {
-        let token = token ?? RunToken.random()
+        finish(try await create(template, token: token ?? RunToken.random(), args: args, logical: logical, history: history))
+    }
+
+    /// `submit` without printing its result: the run object, with
+    /// `annotations` added, created unless its token's run exists or the
+    /// policy forbids it.
+    func create(
+        _ template: JobTemplate, token: String, args: [String]?, logical: LogicalTime?, history: HistorySource = HistorySource(),
+        annotations: [String: String] = [:]
+    ) async throws -> SubmitReport {
         let policy = try ConcurrencyPolicy.of(template.object)
         var object = try RunToken.run(from: template.object, token: token, args: args, logical: logical?.seconds)
+        // A run joins a retry chain only when its runner follows it; the template's policy alone does not.
+        object = RetryChain.annotating(RetryChain.withoutChain(object), annotations)
         let id = Manifest(cluster: template.cluster ?? "", object: object, source: template.file).id
         guard let namespace = id.namespace else { throw RunnerError.io("the template '\(template.file)' names no namespace") }
         guard let resource = try await session.discovery.resource(apiVersion: id.apiVersion, kind: id.kind) else {
@@ -41,7 +52,7 @@ public struct Jobs: Sendable {
         if let existing = try await existingRun(run, resource: resource, token: token) {
             report.created = false
             report.state = existing
-            return finish(report)
+            return report
         }
         if policy != .allow {
             let job = RunToken.job(of: object)
@@ -49,7 +60,7 @@ public struct Jobs: Sendable {
             if policy == .forbid && !report.active.isEmpty {
                 report.created = false
                 report.skipped = true
-                return finish(report)
+                return report
             }
             for active in report.active {
                 do {
@@ -84,12 +95,12 @@ public struct Jobs: Sendable {
             report.created = false
             report.state = existing
         }
-        return finish(report)
+        return report
     }
 
     /// The state of `run` when it exists and was made by `token`; nil when it
     /// does not exist; an error when another token made it.
-    private func existingRun(_ run: RunID, resource: APIResource, token: String) async throws -> JobState? {
+    func existingRun(_ run: RunID, resource: APIResource, token: String) async throws -> JobState? {
         guard let existing = try await session.api.getIfPresent(resource.objectPath(namespace: run.namespace, name: run.name)) else {
             return nil
         }
@@ -115,8 +126,10 @@ public struct Jobs: Sendable {
         let deadline = timeout.map { clock.now + $0 }
         var report = JobStatusReport(run: run, apiVersion: nil, state: nil, removed: false, timedOut: false, status: .success)
         var lastLine = ""
+        var found: (APIResource, YAMLValue)?
         while true {
             if let (resource, object) = try await locate(run) {
+                found = (resource, object)
                 report.apiVersion = resource.apiVersion
                 report.state = JobState.of(object, group: resource.group)
                 report.historyLink = HistoryLink.of(object, group: resource.group)
@@ -143,6 +156,14 @@ public struct Jobs: Sendable {
         }
         if wait {
             report.status = !report.timedOut && !report.removed && report.state?.phase == .succeeded ? .success : .failure
+        }
+        if !report.removed, let (resource, object) = found {
+            report.chain = try await chain(of: object, resource: resource)
+            if report.state?.phase == .failed {
+                report.diagnosis = try await diagnose(run, object: object, resource: resource, options: RetryOptions())
+                // A later attempt exists: the chain shows what the retry did, not what it would do.
+                if report.chain.contains(where: { $0.attempt > RetryChain.attempt(of: object) }) { report.diagnosis?.decision = nil }
+            }
         }
         session.output.line(report.line)
         session.output.document(report.json)
