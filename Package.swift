@@ -37,6 +37,11 @@ let package = Package(
         .systemLibrary(
             name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]),
+        // Spark event-log codecs (zstd, lz4, snappy) and the History Server's zip archives (zlib).
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CSnappy", path: "Sources/CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // What every module may need and none owns: RFC 3339 times, parallelMap, JSON
         // string quoting, whole-file POSIX reads and writes.
@@ -68,7 +73,7 @@ let package = Package(
             dependencies: [
                 "PedregalDiagnostics", "PedregalManifests", "PedregalSpec",
                 "PedregalLoader", "PedregalResolver", "PedregalRenderers", "PedregalEmitter", "PedregalKubernetesSchemas",
-                "PedregalTeamEdits", "PedregalDiff", "PedregalBasics",
+                "PedregalTeamEdits", "PedregalDiff", "PedregalBasics", "PedregalAdvisor",
             ],
             swiftSettings: strict),
         .target(name: "PedregalDiff", dependencies: ["PedregalYAML", "PedregalManifests", "PedregalBasics"], swiftSettings: strict),
@@ -84,6 +89,8 @@ let package = Package(
         .target(
             name: "PedregalScaffold", dependencies: ["PedregalDiagnostics", "PedregalLoader", "PedregalSpec", "PedregalCompiler"],
             swiftSettings: strict),
+        // Why a Spark run failed and how to retry it: pure rules over the evidence the runner collects.
+        .target(name: "PedregalRemediation", dependencies: ["PedregalBasics", "PedregalManifests"], swiftSettings: strict),
         // The runner applies generated/ and runs jobs; it reads manifests (and the emitter's
         // header and path scheme, to refuse files `generate` would not write), never the team format.
         .target(
@@ -91,6 +98,7 @@ let package = Package(
             dependencies: [
                 "PedregalBasics",
                 "PedregalDiagnostics", "PedregalYAML", "PedregalManifests", "PedregalEmitter",
+                "PedregalEventLog", "PedregalAdvisor", "PedregalRemediation",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -144,13 +152,25 @@ let package = Package(
             name: "PedregalRequests",
             dependencies: [
                 "PedregalDiagnostics", "PedregalEmitter", "PedregalLoader", "PedregalManifests", "PedregalResolver", "PedregalSpec",
-                "PedregalCompiler", "PedregalDiff", "PedregalTeamEdits", "PedregalRunner", "PedregalAuth", "PedregalBasics",
+                "PedregalCompiler", "PedregalTeamEdits", "PedregalRunner", "PedregalAuth", "PedregalBasics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
+        // Spark event logs as Spark writes them (rolling folders, codecs, the History Server), streamed into typed events
+        // and run summaries; shared by sizing advice (APS) and failure classification.
+        .target(
+            name: "PedregalEventLog",
+            dependencies: [
+                "CZstd", "CLZ4", "CSnappy", "CZlib",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
+        // Sizing advice (APS): run analysis, a scheduler simulation at other executor counts, recommendations within bounds.
+        .target(name: "PedregalAdvisor", dependencies: ["PedregalEventLog", "PedregalYAML"], swiftSettings: strict),
         // `pedregal local`: a team's Spark Connect server on this machine, from its compiled template.
         .target(name: "PedregalLocal", dependencies: ["PedregalManifests", "PedregalYAML", "PedregalAuth"], swiftSettings: strict),
         .executableTarget(
@@ -165,6 +185,7 @@ let package = Package(
                 "PedregalGateway",
                 "PedregalRequests",
                 "PedregalAuth",
+                "PedregalAdvisor", "PedregalEventLog", "PedregalYAML",
                 .product(name: "Logging", package: "swift-log"),
                 "PedregalScaffold",
                 "PedregalWorkspace",
@@ -179,6 +200,10 @@ let package = Package(
                 "PedregalDiagnostics", "PedregalEmitter", "PedregalKubernetesSchemas", "PedregalLoader", "PedregalManifests",
                 "PedregalYAML", "PedregalCompiler", "PedregalBasics",
             ], swiftSettings: strict),
+        // Measures APS on real event logs: the reader's MB/s per core and peak RSS, the replay's prediction error,
+        // and what a recommendation really saves (scripts/advise-bench runs the real Spark jobs).
+        .executableTarget(
+            name: "pedregal-advise-bench", dependencies: ["CZstd", "PedregalEventLog", "PedregalAdvisor"], swiftSettings: strict),
         // Loopback gRPC peers (an echo backend, a unary client) for the gateway's benchmark and tests.
         .target(
             name: "PedregalGatewayPeers",
@@ -227,6 +252,8 @@ let package = Package(
                 "PedregalBasics", "PedregalCompiler", "PedregalEmitter", "PedregalLoader", "PedregalTestSupport", "PedregalWorkspace",
             ]),
         .testTarget(name: "PedregalTeamEditsTests", dependencies: ["PedregalTeamEdits"]),
+        .testTarget(name: "PedregalEventLogTests", dependencies: ["PedregalEventLog"], exclude: ["Fixtures"]),
+        .testTarget(name: "PedregalAdvisorTests", dependencies: ["PedregalAdvisor", "PedregalEventLog"]),
         .testTarget(
             name: "PedregalRenderersTests", dependencies: ["PedregalCompiler", "PedregalManifests", "PedregalYAML", "PedregalTestSupport"]),
         .testTarget(
@@ -273,6 +300,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]),
+        .testTarget(
+            name: "PedregalRemediationTests", dependencies: ["PedregalRemediation"], exclude: ["Fixtures"]),
         .testTarget(
             name: "PedregalAuthTests",
             dependencies: [

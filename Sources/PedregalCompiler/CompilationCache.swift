@@ -48,7 +48,7 @@ public final class CompilationCache: Sendable {
     /// The newest unit of every file, in file order.
     public var newestUnits: [TeamUnit] {
         units.withLock { units in
-            units.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.compactMap { units[$0]?.first }
+            units.keys.sorted(by: ByteOrder.precedes).compactMap { units[$0]?.first }
         }
     }
 

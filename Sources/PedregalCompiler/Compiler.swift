@@ -48,9 +48,7 @@ public struct Compiler: Sendable {
         var compilation = Compilation(diagnostics: pass.diagnostics, platform: pass.platform, inputs: pass.inputs)
         guard let outputs = pass.outputs else { return compilation }
         compilation.manifests = pass.units.flatMap { $0.details?.manifests ?? [] } + outputs.clusterManifests
-        compilation.files = (pass.units.flatMap { $0.details?.files ?? [] } + outputs.clusterFiles).sorted {
-            $0.path.utf8.lexicographicallyPrecedes($1.path.utf8)
-        }
+        compilation.files = outputs.files
         compilation.outputs = outputs.records
         return compilation
     }
@@ -87,6 +85,8 @@ public struct Compiler: Sendable {
             var clusterFiles: [OutputFile]
             /// Every file, sorted by path.
             var records: [OutputRecord]
+            /// The same files with their bytes, when every unit has its details.
+            var files: [OutputFile]
         }
     }
 
@@ -142,9 +142,19 @@ public struct Compiler: Sendable {
             return pass
         }
         let clusterFiles = clusterManifests.map(Emitter.file(for:))
-        let records = (units.flatMap { $0.objects.map(\.record) } + clusterFiles.map(\.record)).sorted {
-            $0.path.utf8.lexicographicallyPrecedes($1.path.utf8)
+        // One sort for the records and, where the units have them, the bytes.
+        var entries: [(record: OutputRecord, file: OutputFile?)] = []
+        entries.reserveCapacity(units.reduce(clusterFiles.count) { $0 + $1.objects.count })
+        for unit in units {
+            if let files = unit.details?.files {
+                for (object, file) in zip(unit.objects, files) { entries.append((object.record, file)) }
+            } else {
+                for object in unit.objects { entries.append((object.record, nil)) }
+            }
         }
+        for file in clusterFiles { entries.append((file.record, file)) }
+        entries.sort { ByteOrder.precedes($0.record.path, $1.record.path) }
+        let records = entries.map(\.record)
         if let path = Emitter.firstCollision(in: records.map(\.path)) {
             pass.diagnostics =
                 (diagnostics + [
@@ -152,7 +162,10 @@ public struct Compiler: Sendable {
                 ]).sorted()
             return pass
         }
-        pass.outputs = Pass.Outputs(clusterManifests: clusterManifests, clusterFiles: clusterFiles, records: records)
+        let files = entries.compactMap(\.file)
+        pass.outputs = Pass.Outputs(
+            clusterManifests: clusterManifests, clusterFiles: clusterFiles, records: records,
+            files: files.count == records.count ? files : [])
         return pass
     }
 
@@ -164,7 +177,7 @@ public struct Compiler: Sendable {
             Array("checks-manifests=\(checksManifests) parser=\(loader.parser.limits) renderers=\(renderer.signature)".utf8),
         ]
         let names = ((try? tree.fileNames(in: "templates")) ?? nil) ?? []
-        parts.append(Array(names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.joined(separator: "\n").utf8))
+        parts.append(Array(names.sorted(by: ByteOrder.precedes).joined(separator: "\n").utf8))
         for file in templateFiles {
             parts.append(Array(file.utf8))
             switch loader.readFile(file, in: tree) {

@@ -55,7 +55,7 @@ public struct FolderIndex: Sendable, Equatable {
         writer.write(Self.format)
         writer.write(folder)
         writer.write(UInt64(entries.count))
-        for (path, entry) in entries.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+        for (path, entry) in entries.sorted(by: { ByteOrder.precedes($0.key, $1.key) }) {
             writer.write(path)
             entry.stamp.encode(to: &writer)
             writer.write(raw: entry.digest.bytes)

@@ -70,7 +70,7 @@ public enum Emitter {
 
     /// One file per manifest, sorted by path; serialisation runs in parallel.
     public static func files(for manifests: [Manifest]) throws -> [OutputFile] {
-        let sorted = manifests.parallelMap(file(for:)).sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        let sorted = manifests.parallelMap(file(for:)).sorted { ByteOrder.precedes($0.path, $1.path) }
         if let path = firstCollision(in: sorted.map(\.path)) { throw CollisionError(path: path) }
         return sorted
     }

@@ -1,4 +1,5 @@
 import Foundation
+import PedregalBasics
 import PedregalDiagnostics
 
 extension ManifestFileCheck {
@@ -32,7 +33,7 @@ extension ManifestFileCheck {
             }
         }
         let prefix = folder.hasSuffix("/") ? folder : folder + "/"
-        return readAll(paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }, below: root, shownAs: { prefix + $0 })
+        return readAll(paths.sorted(by: ByteOrder.precedes), below: root, shownAs: { prefix + $0 })
     }
 
     private static func readAll(

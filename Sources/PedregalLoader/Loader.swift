@@ -202,7 +202,7 @@ public struct Loader: Sendable {
     /// Byte order, not the locale's collation: output must not depend on
     /// the machine.
     static func byteOrder(_ a: String, _ b: String) -> Bool {
-        a.utf8.lexicographicallyPrecedes(b.utf8)
+        ByteOrder.precedes(a, b)
     }
 }
 

@@ -76,6 +76,12 @@ extension FileDecoder {
         job.type = r.enumeration("type", as: JobType.self)
         job.schedule = r.string("schedule")
         job.concurrency = r.enumeration("concurrency", as: JobConcurrency.self)
+        job.retry = r.object("retry", FormatSchema.retry).map { retry in
+            var spec = RetrySpec(location: retry.location)
+            spec.policy = retry.enumeration("policy", as: RetryPolicy.self)
+            spec.maxAttempts = retry.int("maxAttempts", minimum: 1, maximum: 10)
+            return spec
+        }
         job.environments = r.stringList("environments")
         job.regions = r.stringList("regions")
         job.engine = r.string("engine")
@@ -96,6 +102,33 @@ extension FileDecoder {
             }
         }
         job.catalogs = r.stringList("catalogs")
+        job.sizing = r.object("sizing", FormatSchema.sizing).map(sizing)
         return job
+    }
+
+    private func sizing(_ r: ObjectReader) -> SizingSpec {
+        var sizing = SizingSpec(location: r.location)
+        sizing.mode = r.enumeration("mode", as: SizingMode.self)
+        sizing.runs = r.int("runs", minimum: 1, maximum: 50)
+        func counts(_ key: String) -> CountRangeSpec? {
+            r.object(key, FormatSchema.countRange).map {
+                CountRangeSpec(
+                    location: $0.location, min: $0.int("min", minimum: 1, maximum: 100_000),
+                    max: $0.int("max", minimum: 1, maximum: 100_000))
+            }
+        }
+        func memory(_ key: String) -> MemoryRangeSpec? {
+            r.object(key, FormatSchema.memoryRange).map { range in
+                MemoryRangeSpec(
+                    location: range.location,
+                    min: range.raw("min").flatMap { sparkMemory($0, path: range.path("min")) },
+                    max: range.raw("max").flatMap { sparkMemory($0, path: range.path("max")) })
+            }
+        }
+        sizing.executorInstances = counts("executorInstances")
+        sizing.executorMemory = memory("executorMemory")
+        sizing.driverMemory = memory("driverMemory")
+        sizing.shufflePartitions = counts("shufflePartitions")
+        return sizing
     }
 }

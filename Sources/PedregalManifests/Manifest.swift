@@ -43,8 +43,28 @@ public enum Vocabulary {
     /// On a job's SparkApplication template: what `submit` does while an
     /// earlier run of the job is active (`Forbid`, `Allow`, `Replace`).
     public static let concurrencyPolicy = "pedregal.io/concurrency-policy"
+    /// On runs (and streaming jobs): the retry policy, `auto`, and the most
+    /// attempts its chain may make.
+    public static let retryPolicy = "pedregal.io/retry-policy"
+    public static let maxAttempts = "pedregal.io/max-attempts"
+    /// On a run of a retry chain: its attempt (1 for the first), the run it
+    /// retries and why that one failed, and the Spark properties the chain
+    /// changed (`key=value,…`) with their first values.
+    public static let attempt = "pedregal.io/attempt"
+    public static let retryOf = "pedregal.io/retry-of"
+    public static let retryReason = "pedregal.io/retry-reason"
+    public static let remedy = "pedregal.io/remedy"
+    public static let remedyBaseline = "pedregal.io/remedy-baseline"
     /// On SparkApplications: the Spark History Server that shows their runs.
     public static let historyServer = "pedregal.io/history-server"
+    /// On a batch job's template: `auto` when `submit` sizes each run from the job's history.
+    public static let sizing = "pedregal.io/sizing"
+    /// On a batch job's template with sizing auto: the bounds, as compact JSON.
+    public static let sizingBounds = "pedregal.io/sizing-bounds"
+    /// On a run sized by `submit`: what it chose (`executor.instances=4 (written 10), …`), or why it kept the written values.
+    public static let sizingApplied = "pedregal.io/sizing-applied"
+    /// On a run sized by `submit`: the runs the choice came from and its expected effect.
+    public static let sizingReason = "pedregal.io/sizing-reason"
     /// Where the object came from: `teams/<team>.yaml`.
     public static let source = "pedregal.io/source"
     public static let expiresAt = "pedregal.io/expires-at"

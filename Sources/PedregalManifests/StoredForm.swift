@@ -44,8 +44,26 @@ public enum StoredForm {
         case eachValue
     }
 
+    /// The paths of every kind that has quantities, made once (this runs
+    /// for every object the compiler makes).
+    private static let pathsByKind: [String: [[Step]]] = {
+        var paths: [String: [[Step]]] = [:]
+        for (group, kind) in [
+            ("", "ResourceQuota"), ("", "LimitRange"), ("", "PersistentVolumeClaim"), ("", "Pod"), ("", "PodTemplate"),
+            ("apps", "Deployment"), ("apps", "ReplicaSet"), ("apps", "DaemonSet"), ("batch", "Job"), ("", "ReplicationController"),
+            ("apps", "StatefulSet"), ("batch", "CronJob"),
+        ] {
+            paths[group + "/" + kind] = makeQuantityPaths(group: group, kind: kind)
+        }
+        return paths
+    }()
+
     private static func quantityPaths(apiVersion: String, kind: String) -> [[Step]]? {
-        let group = apiVersion.contains("/") ? String(apiVersion.split(separator: "/")[0]) : ""
+        guard let slash = apiVersion.firstIndex(of: "/") else { return pathsByKind["/" + kind] }
+        return pathsByKind[apiVersion[..<slash] + "/" + kind]
+    }
+
+    private static func makeQuantityPaths(group: String, kind: String) -> [[Step]]? {
         switch (group, kind) {
         case ("", "ResourceQuota"):
             return [[.key("spec"), .key("hard"), .eachValue]]

@@ -60,7 +60,32 @@ public struct JobRenderer: TenantRenderer {
             mainClass: job.mainClass, args: job.args, extraConf: [], userConf: job.sparkConf,
             lifecycle: job.type == .streaming ? .continuous : .batch)
         if job.type == .batch { workload.annotations[Vocabulary.concurrencyPolicy] = Self.policy(job.concurrency) }
+        if let sizing = job.sizing {
+            workload.annotations[Vocabulary.sizing] = "auto"
+            workload.annotations[Vocabulary.sizingBounds] = Self.bounds(sizing)
+        }
+        if let retry = job.retry {
+            workload.annotations[Vocabulary.retryPolicy] = "auto"
+            workload.annotations[Vocabulary.maxAttempts] = String(retry.maxAttempts)
+            // Kubeflow would rerun every failure as it was; the runner retries what a retry can fix, with its remedy.
+            workload.retriedByRunner = true
+        }
         return workload
+    }
+
+    /// The sizing bounds as the runner reads them: compact JSON with sorted keys, memory in MiB.
+    static func bounds(_ sizing: ResolvedSizing) -> String {
+        func range(_ r: ClosedRange<Int>) -> String { "{\"max\":\(r.upperBound),\"min\":\(r.lowerBound)}" }
+        return "{\"driverMemoryMiB\":\(range(sizing.driverMemoryMiB)),\"executorInstances\":\(range(sizing.executorInstances)),"
+            + "\"executorMemoryMiB\":\(range(sizing.executorMemoryMiB)),\"runs\":\(sizing.runs),"
+            + "\"shufflePartitions\":\(range(sizing.shufflePartitions))}"
+    }
+
+    /// Whether the runner's CronJob submits the scheduled job: always for the
+    /// Apache operator; for Kubeflow when the job retries (its own
+    /// ScheduledSparkApplication cannot classify or remedy a failure).
+    public static func submitsWithCronJob(_ job: ResolvedJob, _ flavor: SparkOperatorFlavor) -> Bool {
+        flavor == .apache || job.retry != nil
     }
 
     /// The annotations a run inherits from its template (not Argo CD's or the source's).
@@ -85,7 +110,7 @@ public struct JobRenderer: TenantRenderer {
         let application = context.sparkApplication(workload(job))
         if job.type == .streaming { return [application] }
 
-        if let schedule = job.schedule, context.platform.sparkOperator == .kubeflow {
+        if let schedule = job.schedule, !Self.submitsWithCronJob(job, context.platform.sparkOperator) {
             let spec = application.object["spec"]!.mapValue!
             let scheduled = context.object(
                 application.id.apiVersion, "ScheduledSparkApplication", name: job.name,
@@ -131,10 +156,11 @@ public struct JobRenderer: TenantRenderer {
             // same name for every retry of one scheduled run, a new name for
             // the next, which is exactly an idempotency token. The runner
             // reads that Job's scheduled time, the logical date of the run.
-            "args": [
-                "submit", "--template", .string("\(Self.templateMountPath)/\(Vocabulary.templateKey)"),
-                "--in-cluster", "--cluster", .string(context.region.cluster), "--scheduled-job", "$(PEDREGAL_JOB_NAME)",
-            ],
+            "args": .list(
+                [
+                    "submit", "--template", .string("\(Self.templateMountPath)/\(Vocabulary.templateKey)"),
+                    "--in-cluster", "--cluster", .string(context.region.cluster), "--scheduled-job", "$(PEDREGAL_JOB_NAME)",
+                ] + (job.retry.map { ["--retry", "auto", "--max-attempts", .string(String($0.maxAttempts))] } ?? [])),
             "env": [
                 [
                     "name": "PEDREGAL_JOB_NAME",
@@ -145,10 +171,14 @@ public struct JobRenderer: TenantRenderer {
             "securityContext": [
                 "allowPrivilegeEscalation": false, "capabilities": ["drop": ["ALL"]], "readOnlyRootFilesystem": true,
             ],
-            "volumeMounts": [
-                ["name": "template", "mountPath": .string(Self.templateMountPath), "readOnly": true],
-                ["name": "kube-api-access", "mountPath": .string(Self.serviceAccountPath), "readOnly": true],
-            ],
+            "volumeMounts": .list(
+                [
+                    ["name": "template", "mountPath": .string(Self.templateMountPath), "readOnly": true],
+                    ["name": "kube-api-access", "mountPath": .string(Self.serviceAccountPath), "readOnly": true],
+                ]
+                    // Classifying a failure may fetch the run's event log from the History Server:
+                    // the root file system is read-only, so it is unpacked in a scratch volume.
+                    + (job.retry == nil ? [] : [["name": "scratch", "mountPath": "/tmp"]])),
         ]
         // checkov (CKV_K8S_43) wants images pinned by digest; a tag is what
         // most platforms publish, so say why where it is one.
@@ -174,21 +204,36 @@ public struct JobRenderer: TenantRenderer {
                         "metadata": ["labels": .sortedStrings(labels)],
                         "spec": [
                             "backoffLimit": 4,
+                            // With retries the submit follows its chain to the end: exit 1
+                            // means the chain decided the run failed, and a new pod would
+                            // only decide it again. Other failures (an unreachable API) retry.
+                            "podFailurePolicy": job.retry == nil
+                                ? .null
+                                : [
+                                    "rules": [
+                                        [
+                                            "action": "FailJob",
+                                            "onExitCodes": ["containerName": "submit", "operator": "In", "values": [1]],
+                                        ]
+                                    ]
+                                ],
                             "template": [
                                 "metadata": ["labels": .sortedStrings(labels)],
                                 "spec": [
                                     "serviceAccountName": .string(ObjectNames.submitterServiceAccount),
                                     // The token is mounted explicitly below, short-lived and only here.
                                     "automountServiceAccountToken": false,
-                                    "restartPolicy": "OnFailure",
+                                    // A pod failure policy needs pods that are not restarted in place.
+                                    "restartPolicy": job.retry == nil ? "OnFailure" : "Never",
                                     "securityContext": [
                                         "runAsNonRoot": true, "runAsUser": 65532, "seccompProfile": ["type": "RuntimeDefault"],
                                     ],
                                     "containers": [container],
-                                    "volumes": [
-                                        ["name": "template", "configMap": ["name": .string(ObjectNames.jobTemplate(job.name))]],
-                                        Self.serviceAccountTokenVolume,
-                                    ],
+                                    "volumes": .list(
+                                        [
+                                            ["name": "template", "configMap": ["name": .string(ObjectNames.jobTemplate(job.name))]],
+                                            Self.serviceAccountTokenVolume,
+                                        ] + (job.retry == nil ? [] : [["name": "scratch", "emptyDir": ["sizeLimit": "512Mi"]]])),
                                 ],
                             ],
                         ],

@@ -13,7 +13,9 @@ import PedregalYAML
 ///   scheduled-submit CronJobs (only where a scheduled job runs): create a
 ///   run, read it back by name, list the job's runs to honour its
 ///   concurrency policy, delete them only where a job's policy is
-///   `replace`, and read its own Job for the scheduled time.
+///   `replace`, and read its own Job for the scheduled time; where a job
+///   retries, read what classifying a failure needs (pods, their log,
+///   events, the quota).
 public struct RBACRenderer: TenantRenderer {
     public init() {}
 
@@ -58,7 +60,7 @@ public struct RBACRenderer: TenantRenderer {
             "pedregal-admin",
             [
                 Self.rule(sparkGroup, sparkResources, Self.manageVerbs),
-                Self.rule("", ["configmaps", "events", "pods", "pods/log", "services"], Self.readVerbs),
+                Self.rule("", ["configmaps", "events", "pods", "pods/log", "resourcequotas", "services"], Self.readVerbs),
                 Self.rule("", ["pods"], ["delete"]),
                 Self.rule("batch", ["cronjobs", "jobs"], Self.readVerbs),
                 Self.rule("batch", ["jobs"], ["create", "delete"]),
@@ -69,25 +71,34 @@ public struct RBACRenderer: TenantRenderer {
                 "pedregal-member",
                 [
                     Self.rule(sparkGroup, sparkResources, Self.readVerbs),
-                    Self.rule("", ["configmaps", "events", "pods", "pods/log", "services"], Self.readVerbs),
+                    Self.rule("", ["configmaps", "events", "pods", "pods/log", "resourcequotas", "services"], Self.readVerbs),
                     Self.rule("batch", ["cronjobs", "jobs"], Self.readVerbs),
                 ], subjects: context.groupSubjects(context.team.members))
         }
 
-        let scheduled = context.environment.jobs.filter { $0.schedule != nil && $0.regions.contains(context.region) }
-        if context.runsSpark, context.platform.sparkOperator == .apache, !scheduled.isEmpty {
-            // submit lists a job's runs unless its policy is allow, and
-            // deletes them only to replace them.
+        // Scheduled jobs submitted by the runner's CronJob (Kubeflow's own
+        // ScheduledSparkApplication runs the others, without the runner).
+        let scheduled = context.environment.jobs.filter {
+            $0.schedule != nil && $0.regions.contains(context.region) && JobRenderer.submitsWithCronJob($0, context.platform.sparkOperator)
+        }
+        if context.runsSpark, !scheduled.isEmpty {
+            // submit lists a job's runs unless its policy is allow (and to
+            // follow a retry chain), and deletes them only to replace them.
+            let retrying = scheduled.contains { $0.retry != nil }
             var runVerbs: [YAMLValue] = ["create"]
             if scheduled.contains(where: { $0.concurrency == .replace }) { runVerbs.append("delete") }
             runVerbs.append("get")
-            if scheduled.contains(where: { $0.concurrency != .allow }) { runVerbs.append("list") }
+            if retrying || scheduled.contains(where: { $0.concurrency != .allow }) { runVerbs.append("list") }
+            var rules = [Self.rule(sparkGroup, ["sparkapplications"], .list(runVerbs)), Self.rule("batch", ["jobs"], ["get"])]
+            if retrying {
+                // What classifying a failed run reads: its pods, their events and the driver's log, and the quota a remedy must fit.
+                rules += [
+                    Self.rule("", ["events", "resourcequotas"], ["list"]), Self.rule("", ["pods"], ["get", "list"]),
+                    Self.rule("", ["pods/log"], ["get"]),
+                ]
+            }
             role(
-                ObjectNames.submitterServiceAccount,
-                [
-                    Self.rule(sparkGroup, ["sparkapplications"], .list(runVerbs)),
-                    Self.rule("batch", ["jobs"], ["get"]),
-                ], subjects: serviceAccount(ObjectNames.submitterServiceAccount, automount: false))
+                ObjectNames.submitterServiceAccount, rules, subjects: serviceAccount(ObjectNames.submitterServiceAccount, automount: false))
         }
         return manifests
     }

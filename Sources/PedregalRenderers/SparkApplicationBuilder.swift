@@ -44,6 +44,8 @@ struct SparkWorkload {
     /// The team's own properties; they win over derived ones they repeat.
     var userConf: [(String, String)]
     var lifecycle: Lifecycle
+    /// The runner retries failed runs with a remedy (`retry: {policy: auto}`), so the operator must not rerun them as they were.
+    var retriedByRunner = false
 }
 
 extension TenantContext {
@@ -218,6 +220,8 @@ extension TenantContext {
         switch w.lifecycle {
         case .continuous:
             restart = ["type": "Always", "onFailureRetryInterval": 30, "onSubmissionFailureRetryInterval": 30]
+        case .batch where w.retriedByRunner:
+            restart = ["type": "Never"]
         case .batch:
             restart = [
                 "type": "OnFailure", "onFailureRetries": 2, "onFailureRetryInterval": 60,

@@ -49,6 +49,9 @@ public enum ClusterStatus: String, Sendable, Codable, CaseIterable {
     case failed
     /// Its `expiresAt` passed; `pedregal expire --root` removes it.
     case expired
+    /// Its pending change could not be rebuilt on the target branch's new
+    /// head (the same entry was edited there by hand); `reason` says why.
+    case conflict
 }
 
 /// What a change the service made does.

@@ -48,10 +48,12 @@ public struct ClusterFacts: Sendable {
     /// Whether generated/ on the target branch holds its objects.
     public var generated: Bool = false
     /// A review branch not merged yet, and the cluster as it holds it.
-    public var branch: (ref: RequestRepository.ClusterRef, placement: Placement?)?
+    public var branch: (ref: ClusterRef, placement: Placement?)?
+    /// Why that branch could not be rebuilt on the target's head, if it could not.
+    public var conflict: String?
     /// The service's last change to it, whether the target holds that
     /// commit, and the cluster as that commit held it.
-    public var record: (ref: RequestRepository.ClusterRef, merged: Bool, placement: Placement?)?
+    public var record: (ref: ClusterRef, merged: Bool, placement: Placement?)?
     /// The cluster's own account, when read.
     public var live: LiveState?
     /// Seconds since 1970.
@@ -70,6 +72,17 @@ public enum ClusterStateRules {
     /// The cluster as the API shows it, or nil when it does not exist (never
     /// requested, or deleted).
     public static func view(_ facts: ClusterFacts) -> ClusterView? {
+        guard var view = gitView(facts) else { return nil }
+        // A pending change that cannot be rebuilt needs a person, whatever else holds.
+        if let conflict = facts.conflict, let pending = view.pendingChange, view.status != .expired {
+            view.status = .conflict
+            view.reason =
+                "the pending change on branch \(pending.branch) (commit \(short(pending.commit))) cannot be rebuilt on \(facts.targetBranch): \(conflict)"
+        }
+        return view
+    }
+
+    private static func gitView(_ facts: ClusterFacts) -> ClusterView? {
         let pending = facts.branch.map {
             PendingChange(action: $0.ref.action ?? .update, branch: facts.id.reviewBranch, commit: $0.ref.commit)
         }

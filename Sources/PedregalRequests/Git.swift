@@ -58,14 +58,19 @@ public struct Git: Sendable {
         self.executable = FileManager.default.isExecutableFile(atPath: executable) ? executable : "/usr/bin/env"
     }
 
+    // A git that exits before reading all of its input must fail with its
+    // own status, not kill this process with SIGPIPE.
+    private static let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
     // One thread for blocking process waits, so they never hold a thread of
     // Swift's cooperative pool.
     private static let queue = DispatchQueue(label: "pedregal.git", attributes: .concurrent)
 
-    /// Runs `git arguments…`; throws `Failure` on a non-zero exit status.
+    /// Runs `git arguments…` (with `input` on its standard input); throws
+    /// `Failure` on a non-zero exit status.
     @discardableResult
-    public func run(_ arguments: [String]) async throws -> Output {
-        let output = try await status(arguments)
+    public func run(_ arguments: [String], input: [UInt8]? = nil) async throws -> Output {
+        let output = try await status(arguments, input: input)
         guard output.status == 0 else {
             throw Failure(arguments: arguments, status: output.status, message: output.stderr)
         }
@@ -73,17 +78,17 @@ public struct Git: Sendable {
     }
 
     /// Runs `git arguments…` and returns whatever it printed, whatever its status.
-    public func status(_ arguments: [String]) async throws -> Output {
+    public func status(_ arguments: [String], input: [UInt8]? = nil) async throws -> Output {
         let command = self
         return try await withCheckedThrowingContinuation { continuation in
             Self.queue.async {
-                continuation.resume(with: Result { try command.runBlocking(arguments) })
+                continuation.resume(with: Result { try command.runBlocking(arguments, input: input) })
             }
         }
     }
 
     /// Runs git and waits, on the calling thread.
-    public func runBlocking(_ arguments: [String]) throws -> Output {
+    public func runBlocking(_ arguments: [String], input: [UInt8]? = nil) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = (executable == "/usr/bin/env" ? ["git"] : []) + arguments
@@ -100,11 +105,20 @@ public struct Git: Sendable {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        if input != nil { Self.ignoreBrokenPipes }
+        let stdin = input.map { _ in Pipe() }
+        process.standardInput = stdin ?? FileHandle.nullDevice
         try process.run()
-        // Drain standard error beside standard output so neither pipe fills.
+        // Feed standard input and drain standard error beside standard
+        // output, so no pipe fills up and stalls git.
         let errors = LockedData()
         let group = DispatchGroup()
+        if let input, let handle = stdin?.fileHandleForWriting {
+            DispatchQueue.global().async(group: group) {
+                try? handle.write(contentsOf: input)
+                try? handle.close()
+            }
+        }
         let errHandle = err.fileHandleForReading
         DispatchQueue.global().async(group: group) { errors.set(errHandle.readDataToEndOfFile()) }
         let data = out.fileHandleForReading.readDataToEndOfFile()

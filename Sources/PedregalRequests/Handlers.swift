@@ -10,9 +10,18 @@ import PedregalSpec
 extension ServiceState {
     func create(_ call: Call) async throws -> Answer {
         let request = try CreateClusterRequest(json: call.body)
-        let outcome = try await requests.create(request, by: call.identity)
+        let answer: @Sendable (ClusterRequests.Outcome) throws -> Answer = {
+            Answer(status: $0.created ? .created : .ok, json: try Self.encode($0.view))
+        }
+        let outcome = try await requests.create(request, by: call.identity, beforePush: Self.hook(call, answer))
         metrics.changed(action: outcome.created ? "create" : "update")
-        return Answer(status: outcome.created ? .created : .ok, json: try Self.encode(outcome.view))
+        return try answer(outcome)
+    }
+
+    /// The idempotency intent of a call, as the hook a change runs before its push.
+    static func hook<T: Sendable>(_ call: Call, _ answer: @escaping @Sendable (T) throws -> Answer) -> BeforePush<T>? {
+        guard let intent = call.intent else { return nil }
+        return { value, commits in await intent(try answer(value), commits) }
     }
 
     func list(_ call: Call) async throws -> Answer {
@@ -43,15 +52,19 @@ extension ServiceState {
     func update(_ call: Call) async throws -> Answer {
         let id = try Self.id(call)
         let request = try UpdateClusterRequest(json: call.body)
-        let view = try await requests.update(id, request, by: call.identity)
+        let answer: @Sendable (ClusterView) throws -> Answer = { Answer(status: .ok, json: try Self.encode($0)) }
+        let view = try await requests.update(id, request, by: call.identity, beforePush: Self.hook(call, answer))
         metrics.changed(action: "extend")
-        return Answer(status: .ok, json: try Self.encode(view))
+        return try answer(view)
     }
 
     func delete(_ call: Call) async throws -> Answer {
-        let deletion = try await requests.delete(try Self.id(call), by: call.identity)
+        let answer: @Sendable (ClusterRequests.Deletion) throws -> Answer = {
+            Answer(status: $0.status == "pending-review" ? .accepted : .ok, json: try Self.encode($0))
+        }
+        let deletion = try await requests.delete(try Self.id(call), by: call.identity, beforePush: Self.hook(call, answer))
         metrics.changed(action: "delete")
-        return Answer(status: deletion.status == "pending-review" ? .accepted : .ok, json: try Self.encode(deletion))
+        return try answer(deletion)
     }
 
     static func id(_ call: Call) throws -> ClusterID {

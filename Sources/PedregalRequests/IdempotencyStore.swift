@@ -4,6 +4,10 @@ import Foundation
 /// The first answer to each `Idempotency-Key`, kept as one small file per key
 /// in the service's state folder so that a retry after a restart still gets
 /// it. Only answers are kept here; the clusters' state lives in git.
+///
+/// A change's answer is written before its push, as an intent naming its
+/// commits, and confirmed after: when the service dies between the two, a
+/// retry finds the intent, and answers it again if the commits landed.
 public actor IdempotencyStore {
     /// A stored answer.
     public struct Record: Sendable, Codable, Equatable {
@@ -13,6 +17,20 @@ public actor IdempotencyStore {
         public var body: String
         /// Seconds since 1970.
         public var storedAt: Int
+        /// The commits the answer is about (an intent: not known to be pushed yet).
+        public var commits: [String]?
+        /// False for an intent: the answer of a change whose push may not have landed.
+        public var confirmed: Bool?
+
+        /// Creates a record.
+        public init(fingerprint: String, status: Int, body: String, storedAt: Int, commits: [String]? = nil, confirmed: Bool? = nil) {
+            self.fingerprint = fingerprint
+            self.status = status
+            self.body = body
+            self.storedAt = storedAt
+            self.commits = commits
+            self.confirmed = confirmed
+        }
     }
 
     /// What to do with a request that carries a key.
@@ -25,6 +43,9 @@ public actor IdempotencyStore {
         case mismatch
         /// The first request with this key is still being answered.
         case inProgress
+        /// The first request's change was about to be pushed when the service
+        /// stopped: replay it if its commits landed, else go ahead (now marked running).
+        case unconfirmed(Record)
     }
 
     private let folder: String
@@ -54,7 +75,13 @@ public actor IdempotencyStore {
         if let data = FileManager.default.contents(atPath: file),
             let record = try? JSONDecoder().decode(Record.self, from: data), now - record.storedAt < lifetime
         {
-            return record.fingerprint == fingerprint ? .replay(record) : .mismatch
+            guard record.fingerprint == fingerprint else { return .mismatch }
+            if record.confirmed == false {
+                if running.contains(file) { return .inProgress }
+                running.insert(file)
+                return .unconfirmed(record)
+            }
+            return .replay(record)
         }
         if running.contains(file) { return .inProgress }
         running.insert(file)
@@ -65,6 +92,17 @@ public actor IdempotencyStore {
     public func store(subject: String, key: String, _ record: Record) {
         let file = path(subject: subject, key: key)
         running.remove(file)
+        write(record, to: file)
+    }
+
+    /// Keeps an answer whose change is about to be pushed; the key stays running.
+    public func intend(subject: String, key: String, _ record: Record) {
+        var intent = record
+        intent.confirmed = false
+        write(intent, to: path(subject: subject, key: key))
+    }
+
+    private func write(_ record: Record, to file: String) {
         guard let data = try? JSONEncoder().encode(record) else { return }
         let temporary = file + ".new"
         if FileManager.default.createFile(atPath: temporary, contents: data),
@@ -76,9 +114,29 @@ public actor IdempotencyStore {
         }
     }
 
-    /// Drops the running mark without keeping an answer (failures are not replayed).
+    /// Drops the running mark and any intent, keeping no answer (failures are not replayed).
     public func forget(subject: String, key: String) {
+        let file = path(subject: subject, key: key)
+        running.remove(file)
+        discardIntent(file)
+    }
+
+    /// Drops the running mark and keeps whatever is stored.
+    public func release(subject: String, key: String) {
         running.remove(path(subject: subject, key: key))
+    }
+
+    /// Drops an intent whose change did not land; the key stays running.
+    public func discardIntent(subject: String, key: String) {
+        discardIntent(path(subject: subject, key: key))
+    }
+
+    private func discardIntent(_ file: String) {
+        if let data = FileManager.default.contents(atPath: file), let record = try? JSONDecoder().decode(Record.self, from: data),
+            record.confirmed == false
+        {
+            try? FileManager.default.removeItem(atPath: file)
+        }
     }
 
     /// Removes answers older than the lifetime and half-written files.

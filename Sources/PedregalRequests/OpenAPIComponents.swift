@@ -119,7 +119,10 @@ extension OpenAPIDocument {
                   description: '`sc://<host>`: the cluster''s hostname, served by its region''s Spark Gateway.'
                 status:
                   type: string
-                  enum: [pending-review, provisioning, ready, failed, expired]
+                  enum: [pending-review, provisioning, ready, failed, expired, conflict]
+                  description: |
+                    `conflict`: its pending change could not be rebuilt on the target branch's new head (the same
+                    entry was edited there by hand); `reason` says why, and the review branch is left for a person.
                 reason:
                   type: [string, 'null']
                   description: Why it is in this state (always set unless ready).
@@ -182,11 +185,16 @@ extension OpenAPIDocument {
                         type: string
                 diagnostics:
                   type: array
-                  description: The compiler's findings, each at file, line and column of the edited root.
+                  description: |
+                    The findings the change introduced (not those the target branch already had), each at file, line
+                    and column of the files as they would have been committed.
                   items:
                     type: object
                     required: [severity, code, file, line, column, message, notes]
                     properties:
+                      quote:
+                        type: string
+                        description: The line it points at, for a finding in a file the change edited.
                       severity:
                         type: string
                         enum: [error, warning]
@@ -213,6 +221,25 @@ extension OpenAPIDocument {
                             column:
                               type: integer
                             message:
+                              type: string
+                edits:
+                  type: array
+                  description: The lines the change wrote, per file, numbered as the file would have been committed.
+                  items:
+                    type: object
+                    required: [file, lines]
+                    properties:
+                      file:
+                        type: string
+                      lines:
+                        type: array
+                        items:
+                          type: object
+                          required: [line, text]
+                          properties:
+                            line:
+                              type: integer
+                            text:
                               type: string
 
         """#

@@ -15,7 +15,9 @@ public enum OpenAPIDocument {
             A request for a Spark Connect cluster becomes a change to `teams/<team>.yaml`: a minimal text
             edit, compiled with the whole repository, committed on a branch for review (or straight to the
             target branch where `templates/platform.yaml` lets the environment auto-approve) and pushed.
-            Every answer is derived from git and the cluster. Errors are RFC 9457 problem details.
+            Every answer is derived from git and the cluster; reads answer from the remote as last read and never
+            wait for a change. A pending review branch is rebuilt on the target branch's head whenever that moves.
+            Errors are RFC 9457 problem details.
             Served by `pedregal serve` at `/openapi.yaml`.
         servers:
           - url: /
@@ -106,6 +108,8 @@ public enum OpenAPIDocument {
                   $ref: '#/components/responses/Problem'
                 '422':
                   $ref: '#/components/responses/Problem'
+                '503':
+                  $ref: '#/components/responses/Problem'
                 default:
                   $ref: '#/components/responses/Problem'
           /api/v1/spark-connect-clusters/{id}:
@@ -132,6 +136,8 @@ public enum OpenAPIDocument {
                 '403':
                   $ref: '#/components/responses/Problem'
                 '404':
+                  $ref: '#/components/responses/Problem'
+                '503':
                   $ref: '#/components/responses/Problem'
                 default:
                   $ref: '#/components/responses/Problem'
@@ -167,6 +173,8 @@ public enum OpenAPIDocument {
                   $ref: '#/components/responses/Problem'
                 '422':
                   $ref: '#/components/responses/Problem'
+                '503':
+                  $ref: '#/components/responses/Problem'
                 default:
                   $ref: '#/components/responses/Problem'
             delete:
@@ -196,6 +204,8 @@ public enum OpenAPIDocument {
                 '409':
                   $ref: '#/components/responses/Problem'
                 '422':
+                  $ref: '#/components/responses/Problem'
+                '503':
                   $ref: '#/components/responses/Problem'
                 default:
                   $ref: '#/components/responses/Problem'

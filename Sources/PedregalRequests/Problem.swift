@@ -30,6 +30,11 @@ public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
     public var errors: [FieldError] = []
     /// The compiler's findings, for a change that does not compile.
     public var diagnostics: [Diagnostic] = []
+    /// The line each diagnostic located in an edited file points at, as the
+    /// file would have been committed.
+    public var quotes: [Diagnostic: String] = [:]
+    /// The lines the change wrote, per file, numbered as committed.
+    public var edits: [ChangeDiagnostics.EditedFile] = []
     /// Seconds after which a retry may succeed (503).
     public var retryAfter: Int?
 
@@ -69,9 +74,17 @@ public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
                 }
                 return "{\"severity\": \"\(d.severity.rawValue)\", \"code\": \(JSONText.quote(d.code.rawValue)), "
                     + "\"file\": \(JSONText.quote(d.location.file)), \"line\": \(d.location.line), \"column\": \(d.location.column), "
-                    + "\"message\": \(JSONText.quote(d.message)), \"notes\": [\(notes.joined(separator: ", "))]}"
+                    + "\"message\": \(JSONText.quote(d.message)), \"notes\": [\(notes.joined(separator: ", "))]"
+                    + (quotes[d].map { ", \"quote\": \(JSONText.quote($0))" } ?? "") + "}"
             }
             members.append("\"diagnostics\": [\(items.joined(separator: ", "))]")
+        }
+        if !edits.isEmpty {
+            let items = edits.map { edit in
+                let lines = edit.lines.map { "{\"line\": \($0.line), \"text\": \(JSONText.quote($0.text))}" }
+                return "{\"file\": \(JSONText.quote(edit.file)), \"lines\": [\(lines.joined(separator: ", "))]}"
+            }
+            members.append("\"edits\": [\(items.joined(separator: ", "))]")
         }
         return "{" + members.joined(separator: ", ") + "}\n"
     }
@@ -88,14 +101,27 @@ extension Problem {
         Problem(status: 422, kind: "invalid-request", title: "The request is not valid", detail: detail, errors: errors)
     }
 
-    /// 422: the change does not compile.
-    public static func doesNotCompile(_ file: String, _ diagnostics: [Diagnostic]) -> Problem {
-        let errors = diagnostics.filter { $0.severity == .error }
-        return Problem(
+    /// 422: the change does not compile: the diagnostics it introduced, in
+    /// the files as they would have been committed, with the edited lines.
+    public static func doesNotCompile(_ file: String, _ report: ChangeDiagnostics) -> Problem {
+        let errors = report.introduced.filter { $0.severity == .error }
+        var problem = Problem(
             status: 422, kind: "does-not-compile", title: "The change does not compile",
             detail:
                 "with this change \(file) does not compile (\(errors.count) error\(errors.count == 1 ? "" : "s"): \(errors.first.map(\.description) ?? "")); nothing was committed",
-            diagnostics: diagnostics)
+            diagnostics: report.introduced)
+        problem.quotes = report.quotes
+        problem.edits = report.edits
+        return problem
+    }
+
+    /// 409: the target branch does not compile, whatever the change.
+    public static func targetDoesNotCompile(_ branch: String, _ errors: [Diagnostic]) -> Problem {
+        Problem(
+            status: 409, kind: "target-does-not-compile", title: "The target branch does not compile",
+            detail:
+                "\(branch) does not compile without this change (\(errors.count) error\(errors.count == 1 ? "" : "s"), none caused by it: \(errors.first.map(\.description) ?? "")); nothing can be committed until it is fixed",
+            diagnostics: errors)
     }
 
     /// 401.

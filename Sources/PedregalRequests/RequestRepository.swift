@@ -1,34 +1,18 @@
 import Foundation
-import PedregalCompiler
-import PedregalDiagnostics
-import PedregalDiff
-import PedregalEmitter
-import PedregalLoader
-import PedregalSpec
 
-/// A commit's root, compiled once: what reads and checks need.
-public struct Snapshot: Sendable {
-    /// The commit.
-    public var commit: String
-    /// The whole root compiled.
-    public var compilation: Compilation
-    /// templates/ as written (size and catalog names for request checks).
-    public var templates: Templates
-}
-
-/// The service's own clone of the repository, owned by one actor so that
-/// every change is made alone: fetch, check out the base, edit, compile
-/// the whole root, write teams/ and generated/, commit, push. Nothing is
-/// pushed before the commit compiles; a crash at any point leaves the
-/// remote untouched or complete, and `prepare()` restores the clone.
-public actor RequestRepository {
+/// The service's own repository: a clone of the remote's objects and refs
+/// with no work tree. Commits are built from objects (`git fast-import`),
+/// never by checking files out, so git work is proportional to a change and
+/// a crash at any point leaves nothing to clean but lock files: the remote
+/// is untouched or complete (every push is atomic).
+public struct RequestRepository: Sendable {
     /// Where to push and what to build on.
     public struct Settings: Sendable {
         /// The remote's URL (a path works for tests).
         public var remote: String
         /// The branch Argo CD syncs and approved changes land on.
         public var targetBranch: String
-        /// The clone (created when missing).
+        /// The repository's folder (created when missing).
         public var checkout: String
         /// The committer.
         public var committerName: String
@@ -50,24 +34,33 @@ public actor RequestRepository {
         }
     }
 
-    /// A branch or record ref of a cluster on the remote.
-    public struct ClusterRef: Sendable, Equatable {
-        public var commit: String
-        /// The `Pedregal-Request` trailer of its commit.
-        public var action: ChangeAction?
+    /// One ref a push sets or deletes.
+    public struct RefUpdate: Sendable, Equatable {
+        /// The remote ref: `refs/heads/…` or `refs/pedregal-requests/…`.
+        public var ref: String
+        /// The new commit; nil deletes the ref.
+        public var commit: String?
+        /// The commit the remote must still hold for the push to go through
+        /// ("" for a ref that must not exist yet); nil: no condition.
+        public var expected: String?
 
-        /// Creates a ref.
-        public init(commit: String, action: ChangeAction?) {
+        /// Creates an update.
+        public init(ref: String, commit: String?, expected: String?) {
+            self.ref = ref
             self.commit = commit
-            self.action = action
+            self.expected = expected
         }
     }
 
+    /// How a push ended.
+    public enum PushResult: Sendable, Equatable {
+        case pushed
+        /// A ref moved since it was read: read again and redo the change.
+        case raced(String)
+    }
+
     public let settings: Settings
-    private let git: Git
-    private var snapshots: [String: Snapshot] = [:]
-    private var snapshotOrder: [String] = []
-    private static let snapshotLimit = 32
+    let git: Git
 
     /// Creates the repository; call `prepare()` before anything else.
     public init(settings: Settings) {
@@ -80,48 +73,113 @@ public actor RequestRepository {
 
     // MARK: Recovery
 
-    /// Makes the clone usable whatever state a crash left it in: clones it
-    /// when missing or broken, removes stale lock files, fetches, and puts
-    /// the work tree exactly at the target branch with nothing untracked.
+    /// Makes the repository usable whatever state a crash left it in:
+    /// creates it when missing, broken or checked out (an older service
+    /// kept a work tree), removes stale lock files, and fetches.
     public func prepare() async throws {
         let fm = FileManager.default
-        if fm.fileExists(atPath: settings.checkout + "/.git") {
-            for lock in ["index.lock", "HEAD.lock", "config.lock", "shallow.lock", "packed-refs.lock"] {
-                try? fm.removeItem(atPath: "\(settings.checkout)/.git/\(lock)")
-            }
-            if (try? await git.run(["rev-parse", "--git-dir"])) == nil {
+        let gitDirectory = settings.checkout + "/.git"
+        if fm.fileExists(atPath: gitDirectory) {
+            Self.removeLocks(under: gitDirectory)
+            let usable = (try? await git.run(["rev-parse", "--git-dir"])) != nil
+            let checkedOut = try await git.status(["rev-parse", "-q", "--verify", "HEAD"]).status == 0
+            let extra = ((try? fm.contentsOfDirectory(atPath: settings.checkout)) ?? []).contains { $0 != ".git" }
+            if !usable || checkedOut || extra || fm.fileExists(atPath: gitDirectory + "/index") {
                 try fm.removeItem(atPath: settings.checkout)
             }
         }
-        if !fm.fileExists(atPath: settings.checkout + "/.git") {
+        if !fm.fileExists(atPath: gitDirectory) {
             try? fm.removeItem(atPath: settings.checkout)
             try fm.createDirectory(atPath: settings.checkout, withIntermediateDirectories: true)
             try await git.run(["init", "-q"])
             try await git.run(["remote", "add", "origin", settings.remote])
+            // Only the service changes refs here, one command at a time; git's
+            // own background housekeeping would race it for ref locks.
+            try await git.run(["config", "gc.auto", "0"])
+            try await git.run(["config", "maintenance.auto", "false"])
         } else {
             try await git.run(["remote", "set-url", "origin", settings.remote])
         }
         try await fetch()
-        try await reset(to: targetRef)
     }
 
-    /// Fetches branches and records from the remote: every answer reflects
-    /// the remote as it is (a merge or a closed branch shows at once).
+    /// Removes the lock files a killed git leaves behind.
+    static func removeLocks(under folder: String) {
+        let fm = FileManager.default
+        guard let walker = fm.enumerator(atPath: folder) else { return }
+        while let path = walker.nextObject() as? String {
+            if path.hasPrefix("objects/") {
+                walker.skipDescendants()
+                continue
+            }
+            if path.hasSuffix(".lock") { try? fm.removeItem(atPath: folder + "/" + path) }
+        }
+    }
+
+    /// Packs loose objects once there are many (fast-import leaves a few per change).
+    public func housekeeping() async {
+        _ = try? await git.status(["-c", "gc.auto=6700", "-c", "gc.autoDetach=false", "gc", "--auto", "--quiet"])
+    }
+
+    // MARK: The remote
+
+    /// The remote's refs the service reads (ref → commit), without fetching.
+    public func listRemote() async throws -> [String: String] {
+        let output = try await git.run(["ls-remote", "origin"] + RemoteState.patterns(targetBranch: settings.targetBranch))
+        return RemoteState.listing(output.text)
+    }
+
+    /// Fetches the target branch, review branches and records.
     public func fetch() async throws {
         try await git.run([
-            "fetch", "-q", "--prune", "--no-tags", "origin", "+refs/heads/*:refs/remotes/origin/*",
-            "+refs/pedregal-requests/*:refs/pedregal-requests/*",
+            "fetch", "-q", "--prune", "--no-tags", "--no-write-fetch-head", "origin",
+            "+refs/heads/*:refs/remotes/origin/*", "+refs/pedregal-requests/*:refs/pedregal-requests/*",
         ])
     }
 
-    /// Puts the work tree at `revision`, dropping every local change and untracked file.
-    private func reset(to revision: String) async throws {
-        try await git.run(["checkout", "-q", "-f", "--detach", revision])
-        try await git.run(["reset", "-q", "--hard", revision])
-        try await git.run(["clean", "-q", "-ffdx"])
+    /// The state the last fetch brought, or nil when the remote has no target branch.
+    public func readState() async throws -> RemoteState? {
+        guard let target = try await commit(of: targetRef) else { return nil }
+        let locations = ["refs/remotes/origin/cluster-requests/", "refs/pedregal-requests/"]
+        let lines = try await git.run(
+            [
+                "for-each-ref",
+                "--format=%(refname) %(objectname) %(trailers:key=Pedregal-Request,valueonly,separator=%x2C)",
+            ] + locations
+        ).text
+        let merged = try await git.run(["for-each-ref", "--format=%(refname)", "--merged=\(target)"] + locations).text
+        return RemoteState.read(
+            target: target, lines: lines.split(separator: "\n"), merged: Set(merged.split(separator: "\n").map(String.init)))
     }
 
-    // MARK: Reading
+    /// Sets and deletes refs on the remote in one atomic push, each branch
+    /// under its lease; on success the clone's own refs follow.
+    public func push(_ updates: [RefUpdate]) async throws -> PushResult {
+        guard !updates.isEmpty else { return .pushed }
+        var arguments = ["push", "-q", "--atomic", "--no-verify", "origin"]
+        for update in updates {
+            if let expected = update.expected { arguments.append("--force-with-lease=\(update.ref):\(expected)") }
+        }
+        for update in updates { arguments.append(update.commit.map { "+\($0):\(update.ref)" } ?? ":\(update.ref)") }
+        let push = try await git.status(arguments)
+        guard push.status == 0 else {
+            let message = push.stderr
+            if ["stale info", "rejected", "fetch first", "non-fast-forward", "cannot lock ref"].contains(where: message.contains) {
+                return .raced(message)
+            }
+            throw Git.Failure(arguments: ["push", "origin"], status: push.status, message: message)
+        }
+        var commands = ""
+        for update in updates {
+            let local =
+                update.ref.hasPrefix("refs/heads/") ? "refs/remotes/origin/" + update.ref.dropFirst("refs/heads/".count) : update.ref
+            commands += update.commit.map { "update \(local) \($0)\n" } ?? "delete \(local)\n"
+        }
+        try await git.run(["update-ref", "--stdin"], input: Array(commands.utf8))
+        return .pushed
+    }
+
+    // MARK: Commits
 
     /// The commit a ref names, or nil when it does not exist.
     public func commit(of ref: String) async throws -> String? {
@@ -134,199 +192,91 @@ public actor RequestRepository {
         try await git.status(["merge-base", "--is-ancestor", ancestor, descendant]).status == 0
     }
 
-    /// Whether `path` exists at `commit`.
-    public func exists(_ path: String, at commit: String) async throws -> Bool {
-        try await git.status(["cat-file", "-e", "\(commit):\(path)"]).status == 0
+    /// The best common ancestor of two commits.
+    public func mergeBase(_ a: String, _ b: String) async throws -> String? {
+        let output = try await git.status(["merge-base", a, b])
+        return output.status == 0 ? output.text : nil
     }
 
-    /// The bytes of `path` at `commit`, or nil.
-    public func contents(of path: String, at commit: String) async throws -> [UInt8]? {
-        let output = try await git.status(["show", "\(commit):\(path)"])
-        return output.status == 0 ? output.stdout : nil
+    /// A commit's message.
+    public func message(of commit: String) async throws -> String {
+        try await git.run(["log", "-1", "--format=%B", commit]).text
     }
 
-    /// The review branches and records of `team` (or of every team), by cluster.
-    public func clusterRefs(team: String?) async throws -> (branches: [ClusterID: ClusterRef], records: [ClusterID: ClusterRef]) {
-        let suffix = team.map { "/\($0)/" } ?? "/"
-        let output = try await git.run([
-            "for-each-ref", "--format=%(refname) %(objectname) %(trailers:key=Pedregal-Request,valueonly,separator=%x2C)",
-            "refs/remotes/origin/cluster-requests\(suffix)", "refs/pedregal-requests\(suffix)",
+    /// Whether any ref read from the remote (target, review branches,
+    /// records) holds `commit`: a change that landed.
+    public func landed(_ commit: String) async throws -> Bool {
+        guard try await self.commit(of: commit) != nil else { return false }
+        let refs = try await git.run([
+            "for-each-ref", "--count=1", "--format=%(refname)", "--contains=\(commit)", "refs/remotes/origin", "refs/pedregal-requests",
         ])
-        var branches: [ClusterID: ClusterRef] = [:]
-        var records: [ClusterID: ClusterRef] = [:]
-        for line in output.text.split(separator: "\n") {
-            let fields = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
-            guard fields.count >= 2 else { continue }
-            let ref = ClusterRef(commit: fields[1], action: fields.count > 2 ? ChangeAction(rawValue: fields[2].trimmed) : nil)
-            let parts = fields[0].split(separator: "/").map(String.init)
-            guard parts.count >= 2 else { continue }
-            let id = ClusterID(team: parts[parts.count - 2], name: parts[parts.count - 1])
-            if fields[0].hasPrefix("refs/remotes/") { branches[id] = ref } else { records[id] = ref }
-        }
-        return (branches, records)
-    }
-
-    /// The root at `commit`, compiled (cached per commit).
-    public func snapshot(_ commit: String) async throws -> Snapshot {
-        if let cached = snapshots[commit] { return cached }
-        let root = URL(fileURLWithPath: settings.checkout)
-        let tree = try await Self.blocking { try GitSourceTree(root: root, revision: commit) }
-        let snapshot = Self.compile(tree, commit: commit)
-        remember(snapshot)
-        return snapshot
-    }
-
-    private func remember(_ snapshot: Snapshot) {
-        if snapshots[snapshot.commit] == nil { snapshotOrder.append(snapshot.commit) }
-        snapshots[snapshot.commit] = snapshot
-        while snapshotOrder.count > Self.snapshotLimit { snapshots[snapshotOrder.removeFirst()] = nil }
-    }
-
-    static func compile(_ tree: any SourceTree, commit: String) -> Snapshot {
-        let templates = Loader().load(from: TemplatesOnly(base: tree)).templates
-        return Snapshot(commit: commit, compilation: Compiler().compile(tree), templates: templates)
-    }
-
-    // MARK: Changing
-
-    /// What a change writes, made against its base's root.
-    public struct Edit: Sendable {
-        /// Root-relative team file → new bytes.
-        public var files: [String: [UInt8]]
-        /// The commit message.
-        public var message: String
-
-        /// Creates an edit.
-        public init(files: [String: [UInt8]], message: String) {
-            self.files = files
-            self.message = message
-        }
-    }
-
-    /// The outcome of a change.
-    public enum ChangeResult: Sendable {
-        /// Committed and pushed.
-        case pushed(commit: String, snapshot: Snapshot)
-        /// The root does not compile with the change; nothing was committed.
-        case doesNotCompile([Diagnostic])
-        /// The edit changes nothing.
-        case unchanged
-    }
-
-    /// Applies `makeEdit` to the root at `base`, compiles it, commits teams/
-    /// and the regenerated generated/, and pushes the commit to `branch` and
-    /// to the cluster's record ref in one atomic push. When the push is
-    /// refused because `branch` moved, fetches and tries again (3 times).
-    public func change(
-        base: String, branch: String, replacingBranch: Bool = false, record: String,
-        _ makeEdit: @Sendable (Snapshot, any SourceTree) throws -> Edit?
-    ) async throws -> ChangeResult {
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                if let result = try await attemptChange(
-                    base: base, branch: branch, replacingBranch: replacingBranch, record: record, retry: attempt < 3, makeEdit)
-                {
-                    return result
-                }
-            } catch {
-                // Whatever failed, the clone is left clean for the next change.
-                try? await reset(to: targetRef)
-                throw error
-            }
-        }
-    }
-
-    /// One try; nil when the push lost a race and the change should be made again.
-    private func attemptChange(
-        base: String, branch: String, replacingBranch: Bool, record: String, retry: Bool,
-        _ makeEdit: @Sendable (Snapshot, any SourceTree) throws -> Edit?
-    ) async throws -> ChangeResult? {
-        try await fetch()
-        var found = try await commit(of: base)
-        if found == nil { found = try await commit(of: targetRef) }
-        guard let baseCommit = found else {
-            throw Git.Failure(arguments: ["rev-parse", base], status: 1, message: "the target branch does not exist on the remote")
-        }
-        try await reset(to: baseCommit)
-        let snapshot = try await self.snapshot(baseCommit)
-        let root = URL(fileURLWithPath: settings.checkout)
-        guard let edit = try makeEdit(snapshot, DiskSourceTree(root: root)) else { return .unchanged }
-        let tree = OverlaySourceTree(DiskSourceTree(root: root), replacing: edit.files)
-        let compiled = Self.compile(tree, commit: "")
-        if compiled.compilation.hasErrors { return .doesNotCompile(compiled.compilation.diagnostics) }
-        try await write(edit.files, generated: compiled.compilation.files)
-        try await git.run(["add", "-A", "--", "teams", "generated"])
-        if try await git.status(["diff", "--cached", "--quiet"]).status == 0 {
-            try await reset(to: baseCommit)
-            return .unchanged
-        }
-        try await git.run([
-            "-c", "user.name=\(settings.committerName)", "-c", "user.email=\(settings.committerEmail)",
-            "commit", "-q", "--no-verify", "-m", edit.message,
-        ])
-        let commit = try await git.run(["rev-parse", "HEAD"]).text
-        let push = try await git.status([
-            "push", "-q", "--atomic", "origin", "\(replacingBranch ? "+" : "")HEAD:refs/heads/\(branch)", "+HEAD:\(record)",
-        ])
-        if push.status != 0 {
-            try await reset(to: targetRef)
-            if retry, push.stderr.contains("rejected") || push.stderr.contains("fetch first") { return nil }
-            throw Git.Failure(arguments: ["push", "origin", branch], status: push.status, message: push.stderr)
-        }
-        try await fetch()
-        var pushed = compiled
-        pushed.commit = commit
-        remember(pushed)
-        return .pushed(commit: commit, snapshot: pushed)
-    }
-
-    /// Deletes a review branch and points the record at `commit` (a
-    /// withdrawn request: the branch goes, the record says it was withdrawn).
-    public func withdraw(branch: String, record: String, recordCommit: String) async throws {
-        try await git.run(["push", "-q", "--atomic", "origin", ":refs/heads/\(branch)", "+\(recordCommit):\(record)"])
-        try await fetch()
+        return !refs.text.isEmpty
     }
 
     /// Makes an empty commit on top of `parent` saying what happened, for a
     /// record (never pushed to a branch).
-    public func recordCommit(parent: String, message: String) async throws -> String {
-        let tree = try await git.run(["rev-parse", "\(parent)^{tree}"]).text
-        return try await git.run([
-            "-c", "user.name=\(settings.committerName)", "-c", "user.email=\(settings.committerEmail)",
-            "commit-tree", tree, "-p", parent, "-m", message,
-        ]).text
+    public func recordCommit(parent: String, message: String, time: Int) async throws -> String {
+        try await makeCommit(parent: parent, message: message, time: time, changes: FileChanges())
     }
 
-    private func write(_ files: [String: [UInt8]], generated: [OutputFile]) async throws {
-        let root = settings.checkout
-        try await Self.blocking {
-            let directory = OutputDirectory(url: URL(fileURLWithPath: root).appendingPathComponent("generated"))
-            try directory.apply(directory.plan(generated), withTeamFiles: files, under: root)
+    /// Makes a commit on top of `parent` that writes and removes exactly the
+    /// files of `changes`, from objects: no index, no work tree, no status.
+    public func makeCommit(parent: String, message: String, time: Int, changes: FileChanges) async throws -> String {
+        let marks = settings.checkout + "/.git/pedregal-marks"
+        let script = FastImportScript.commit(
+            parent: parent, message: message, committer: committer, time: time, changes: changes)
+        try await git.run(
+            ["fast-import", "--quiet", "--force", "--done", "--export-marks=\(marks)"], input: script)
+        let text = try String(contentsOfFile: marks, encoding: .utf8)
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(":1 ") }) else {
+            throw Git.Failure(arguments: ["fast-import"], status: 1, message: "no commit was made")
         }
+        return String(line.dropFirst(3))
     }
 
-    private static func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
-        }
+    private var committer: String {
+        func clean(_ text: String) -> String { String(text.filter { !"<>\n\r".contains($0) }) }
+        return "\(clean(settings.committerName)) <\(clean(settings.committerEmail))>"
     }
 }
 
-/// Only templates/ of another tree, to read the templates alone.
-struct TemplatesOnly: SourceTree {
-    let base: any SourceTree
-
-    func fileNames(in directory: String) throws -> [String]? {
-        directory == "templates" ? try base.fileNames(in: directory) : nil
+/// The input of `git fast-import` that makes one commit.
+enum FastImportScript {
+    static func commit(parent: String, message: String, committer: String, time: Int, changes: FileChanges) -> [UInt8] {
+        var out: [UInt8] = []
+        func line(_ text: String) { out += Array((text + "\n").utf8) }
+        func data(_ bytes: [UInt8]) {
+            line("data \(bytes.count)")
+            out += bytes
+            line("")
+        }
+        line("feature done")
+        line("commit refs/pedregal/fast-import")
+        line("mark :1")
+        line("committer \(committer) \(time) +0000")
+        data(Array(message.utf8))
+        line("from \(parent)")
+        for path in changes.removed { line("D \(quoted(path))") }
+        for (path, bytes) in changes.written.sorted(by: { $0.key < $1.key }) {
+            line("M 100644 inline \(quoted(path))")
+            data(bytes)
+        }
+        line("done")
+        return out
     }
 
-    func contents(of path: String) throws -> [UInt8]? {
-        path.hasPrefix("templates/") ? try base.contents(of: path) : nil
+    /// A path as fast-import reads it: C-quoted when it starts with a quote or holds a newline.
+    static func quoted(_ path: String) -> String {
+        guard path.hasPrefix("\"") || path.contains("\n") || path.contains("\\") else { return path }
+        var out = "\""
+        for character in path {
+            switch character {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            default: out.append(character)
+            }
+        }
+        return out + "\""
     }
-}
-
-extension String {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
 }

@@ -34,13 +34,18 @@ public struct ServeConfiguration: Sendable {
     public var gitEnvironment: [String: String]
     /// How long `Idempotency-Key` answers are kept, in seconds.
     public var idempotencyLifetime: Int
+    /// How often the remote's refs are listed to rebuild pending review
+    /// branches on a target branch that moved (one `git ls-remote` when
+    /// nothing moved).
+    public var rebuildInterval: Duration
 
     /// Creates a configuration with the production defaults.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, remote: String, targetBranch: String = "main", stateDirectory: String,
         issuer: String, audiences: [String], jwks: KeySource, groupsClaim: String = "groups", clockSkew: Duration = .seconds(60),
         clusters: [String: ConnectionOptions] = [:], maxBodyBytes: Int = 64 * 1024, committerName: String = "pedregal",
-        committerEmail: String = "pedregal@localhost", gitEnvironment: [String: String] = [:], idempotencyLifetime: Int = 86_400
+        committerEmail: String = "pedregal@localhost", gitEnvironment: [String: String] = [:], idempotencyLifetime: Int = 86_400,
+        rebuildInterval: Duration = .seconds(1)
     ) {
         self.host = host
         self.port = port
@@ -58,6 +63,7 @@ public struct ServeConfiguration: Sendable {
         self.committerEmail = committerEmail
         self.gitEnvironment = gitEnvironment
         self.idempotencyLifetime = idempotencyLifetime
+        self.rebuildInterval = rebuildInterval
     }
 }
 
@@ -89,7 +95,7 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pedregal"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
-    app.addServices(KeyRefresher(keys: state.keys))
+    app.addServices(KeyRefresher(keys: state.keys), PendingChangeKeeper(state: state))
     app.beforeServerStarts {
         try await state.start()
     }
@@ -102,6 +108,35 @@ struct KeyRefresher: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown { await keys.run() }
+    }
+}
+
+/// Rebuilds pending review branches when the target branch moved (the
+/// service's own pushes, merges, hand-made commits), and packs the
+/// repository now and then.
+struct PendingChangeKeeper: Service {
+    let state: ServiceState
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var rounds = 0
+            var moves = -1
+            while !Task.isCancelled {
+                try? await Task.sleep(for: state.configuration.rebuildInterval)
+                guard state.isStarted else { continue }
+                // The service's own moves rebuild the branches of the teams they touched at once; the rest wait for this.
+                do {
+                    try await state.requests.rebuildPendingChanges()
+                } catch {
+                    state.logger.warning("cannot rebuild pending changes: \(redactingCredentials("\(error)"))")
+                }
+                rounds += 1
+                if moves != state.requests.targetMoves, rounds % 100 == 0 {
+                    moves = state.requests.targetMoves
+                    try? await state.requests.housekeeping()
+                }
+            }
+        }
     }
 }
 

@@ -40,9 +40,9 @@ final class ServiceState: Sendable {
             folder: configuration.stateDirectory + "/idempotency", lifetime: configuration.idempotencyLifetime)
     }
 
-    /// Restores the clone, loads the keys, prunes old idempotency records.
+    /// Restores the repository, loads the keys, prunes old idempotency records.
     func start() async throws {
-        try await requests.repository.prepare()
+        try await requests.start()
         do {
             try await keys.refresh()
         } catch {
@@ -54,6 +54,9 @@ final class ServiceState: Sendable {
         logger.notice(
             "ready", metadata: ["remote": "\(redactingCredentials(configuration.remote))", "branch": "\(configuration.targetBranch)"])
     }
+
+    /// Whether the repository is prepared.
+    var isStarted: Bool { started.value }
 
     func readiness() async -> Response {
         guard started.value else { return text("starting: preparing the repository\n", status: .serviceUnavailable) }
@@ -69,6 +72,9 @@ final class ServiceState: Sendable {
         var body: [UInt8]
         var id: String?
         var query: [String: String]
+        /// With an `Idempotency-Key`: keeps a change's answer before it is
+        /// pushed, so a retry after a crash can give it again.
+        var intent: (@Sendable (Answer, [String]) async -> Void)?
     }
 
     /// A handler's answer: a status and a JSON body.
@@ -129,7 +135,7 @@ final class ServiceState: Sendable {
         }
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
-        let call = Call(identity: identity, body: body, id: context.parameters.get("id"), query: query)
+        var call = Call(identity: identity, body: body, id: context.parameters.get("id"), query: query)
 
         let key = request.headers[HTTPField.Name("Idempotency-Key")!]
         if let key, request.method != .get {
@@ -151,8 +157,36 @@ final class ServiceState: Sendable {
                     instance: path)
             case .inProgress:
                 return problem(.conflict("a request with this Idempotency-Key is still being answered; retry later"), instance: path)
+            case .unconfirmed(let record):
+                // The service stopped while this change was being pushed: if it landed, its answer is the answer.
+                let landed: Bool
+                do {
+                    landed = try await requests.landed(record.commits ?? [])
+                } catch {
+                    // Unknown: keep the intent for a retry that can tell.
+                    await idempotency.release(subject: identity.subject, key: key)
+                    return problem(
+                        .unavailable("cannot tell whether this request's change landed: \(redactingCredentials("\(error)"))"),
+                        instance: path)
+                }
+                if landed {
+                    var confirmed = record
+                    confirmed.confirmed = true
+                    await idempotency.store(subject: identity.subject, key: key, confirmed)
+                    return json(.init(code: record.status), record.body, replayed: true)
+                }
+                await idempotency.discardIntent(subject: identity.subject, key: key)
             case .proceed:
                 break
+            }
+            let subject = identity.subject
+            let idempotency = self.idempotency
+            let storedAt = now()
+            call.intent = { answer, commits in
+                await idempotency.intend(
+                    subject: subject, key: key,
+                    .init(
+                        fingerprint: fingerprint, status: Int(answer.status.code), body: answer.json, storedAt: storedAt, commits: commits))
             }
             let response = await run(handler, call, path: path)
             if let answer = response.answer, (200..<300).contains(Int(answer.status.code)) {

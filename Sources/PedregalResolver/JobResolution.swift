@@ -21,6 +21,8 @@ struct JobDefinition {
     var regions: [Located<String>]?
     /// With dynamic allocation, the most executors it may grow to.
     var maxExecutors: Int?
+    /// `retry` with policy auto; nil: no retries.
+    var retry: ResolvedRetry?
     /// False when a check that does not depend on the environment failed (reported).
     var isValid: Bool
 
@@ -88,12 +90,22 @@ extension TeamResolution {
         let maxExecutors = dynamicAllocationCeiling(job, name: name)
         if maxExecutors == .failure { ok = false }
         let location = job.name?.location ?? job.location
+        var retry: ResolvedRetry?
+        if let spec = job.retry, let policy = spec.policy?.value {
+            if policy == .auto {
+                retry = ResolvedRetry(maxAttempts: spec.maxAttempts?.value ?? ResolvedRetry.defaultAttempts)
+            } else if let attempts = spec.maxAttempts {
+                warning(
+                    .invalidValue, "maxAttempts has no effect with retry policy never; remove it, or set policy: auto",
+                    at: attempts.location)
+            }
+        }
         return JobDefinition(
             spec: job, name: name, type: type, location: location,
             engine: bindEngine(job.engine, for: "job '\(name)'", at: location),
             mainApplicationFile: job.mainApplicationFile?.value, mainClass: mainClass,
             catalogs: job.catalogs.map { catalogList($0) ?? [] }, regions: regions,
-            maxExecutors: maxExecutors.value, isValid: ok)
+            maxExecutors: maxExecutors.value, retry: retry, isValid: ok)
     }
 
     /// The job in one environment: its regions there and its quota fit;
@@ -140,13 +152,17 @@ extension TeamResolution {
                 ok = false
             }
         }
+        let sizing = resolveSizing(job, resources: resources, environment: environment)
+        if sizing == .failure { ok = false }
         guard ok, let engine = job.engine, let file = job.mainApplicationFile, !regions.isEmpty else { return nil }
-        return ResolvedJob(
+        var resolved = ResolvedJob(
             name: job.name, type: job.type, schedule: job.spec.schedule?.value.trimmingSpaces,
-            concurrency: job.spec.concurrency?.value ?? .forbid, regions: regions, engine: engine,
+            concurrency: job.spec.concurrency?.value ?? .forbid, retry: job.retry, regions: regions, engine: engine,
             mainApplicationFile: file, mainClass: job.mainClass, args: job.spec.args?.map(\.value) ?? [],
             resources: resources, sparkConf: (job.spec.sparkConf ?? []).map { ($0.key.value, $0.value.value) },
             catalogs: resolveCatalogs(job.catalogs ?? teamCatalogs, environment: environment.template))
+        if case .auto(let bounds) = sizing { resolved.sizing = bounds }
+        return resolved
     }
 
     /// A job's own regions that exist, each once; nil when the list is empty

@@ -315,6 +315,8 @@ public struct ResolvedJob: Sendable {
     public var schedule: String?
     /// `concurrency`, default `forbid`: what a new run does while the previous one is active (batch jobs).
     public var concurrency: JobConcurrency
+    /// `retry` with policy auto: failed runs are classified and retried with their remedy; nil: not retried.
+    public var retry: ResolvedRetry?
     /// Its own `regions`, in file order, else the environment's primary region only.
     public var regions: [ResolvedRegion]
     /// `engine`, else templates/engines.yaml's default.
@@ -332,4 +334,31 @@ public struct ResolvedJob: Sendable {
     public var sparkConf: [(String, String)]
     /// Its own `catalogs`, else the team's.
     public var catalogs: [ResolvedCatalog]
+    /// `sizing` with mode auto, every bound known; nil: the written values, always.
+    public var sizing: ResolvedSizing? = nil
+}
+
+/// A job's pre-submit sizing bounds, defaults applied (`jobs[].sizing` with mode auto).
+public struct ResolvedSizing: Sendable, Hashable {
+    /// How many of the latest runs to learn from.
+    public var runs: Int
+    /// Bounds on `executor.instances`.
+    public var executorInstances: ClosedRange<Int>
+    /// Bounds on `executor.memory`, MiB.
+    public var executorMemoryMiB: ClosedRange<Int>
+    /// Bounds on `driver.memory`, MiB.
+    public var driverMemoryMiB: ClosedRange<Int>
+    /// Bounds on `spark.sql.shuffle.partitions`.
+    public var shufflePartitions: ClosedRange<Int>
+}
+
+/// A job's `retry` with policy auto.
+public struct ResolvedRetry: Sendable, Hashable {
+    /// The default of `maxAttempts`.
+    public static let defaultAttempts = 3
+    /// `maxAttempts`, else 3: the most attempts, the first included.
+    public var maxAttempts: Int
+
+    /// Creates a retry setting.
+    public init(maxAttempts: Int) { self.maxAttempts = maxAttempts }
 }

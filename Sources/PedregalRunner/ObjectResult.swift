@@ -10,6 +10,8 @@ public struct ObjectResult: Sendable, Equatable {
         case expired
         /// Left alone on purpose: a Namespace prune would delete without `--prune-namespaces`.
         case skipped
+        /// A failing streaming job replaced by its next attempt, with the remedy for its failure.
+        case redeployed
     }
 
     /// The object.

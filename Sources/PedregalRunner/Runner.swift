@@ -1,5 +1,7 @@
 import PedregalBasics
 import PedregalDiagnostics
+import PedregalEventLog
+import PedregalManifests
 
 /// Where a batch job's template comes from.
 public enum JobSource: Sendable {
@@ -48,7 +50,9 @@ public enum Runner {
     /// `pedregal submit`: `timing` says where the logical time of the run's
     /// macros comes from; `.scheduledJob` also makes the Job's name the token.
     public static func submit(
-        _ source: JobSource, token: String?, args: [String]?, timing: RunTiming = .now, context: RunnerContext
+        _ source: JobSource, token: String?, args: [String]?, timing: RunTiming = .now, history: HistorySource = HistorySource(),
+        retry: RetryOptions? = nil,
+        context: RunnerContext
     ) async -> ExitStatus {
         await context.run {
             var token = token
@@ -81,8 +85,17 @@ public enum Runner {
                     logical = LogicalTime(
                         seconds: RFC3339.seconds(now) ?? 0, source: "the current time; --logical-date sets another")
                 }
-                _ = try await Jobs(session: session).submit(
-                    template, token: token, args: args, logical: logical)
+                let jobs = Jobs(session: session, interval: context.pollInterval)
+                if retry == nil, template.object["metadata"]?["annotations"]?[Vocabulary.retryPolicy]?.string == "auto" {
+                    session.output.line(
+                        "note: the job retries failed runs (retry policy auto); this submit does not follow the run: pass --retry auto to")
+                }
+                if let retry {
+                    return try await jobs.submitRetrying(
+                        template, token: token, args: args, logical: logical, history: history, options: retry
+                    ).status
+                }
+                _ = try await jobs.submit(template, token: token, args: args, logical: logical, history: history)
                 return .success
             }
         }
@@ -104,6 +117,18 @@ public enum Runner {
                     + "(the CronJob passes its name from the pod's batch.kubernetes.io/job-name label)")
         }
         return try LogicalTime.scheduled(job: job, name: name, namespace: namespace)
+    }
+
+    /// A job's past runs found in the cluster by their labels, and their event logs (`pedregal advise`
+    /// without --event-logs or --history-server). Read-only: lists SparkApplications in `namespace`.
+    public static func pastRunLogs(
+        team: String, job: String, namespace: String, limit: Int, history: HistorySource, context: RunnerContext
+    ) async throws -> (runs: [ApplicationSummary], described: String) {
+        let connection = try context.connect()
+        let past = try await context.withSession(connection) { session in
+            try await Jobs(session: session).pastRuns(team: team, job: job, namespace: namespace)
+        }
+        return try await history.runs(of: past, limit: limit)
     }
 
     /// `pedregal job status RUN [--wait [--timeout S]]`.

@@ -1,81 +1,3 @@
-/// The type of one key's value, as the editor's JSON Schema states it. The
-/// loader does not read types from here: it decodes each key with a reader
-/// of its own, kept in step with these by hand.
-public indirect enum FieldType: Sendable {
-    /// A string; `pattern` is a regular expression for the JSON Schema.
-    case string(pattern: String?)
-    /// One of fixed strings.
-    case enumeration([String])
-    /// An integer within bounds (nil: unbounded on that side).
-    case integer(minimum: Int?, maximum: Int?)
-    /// `true` or `false`.
-    case boolean
-    /// A Kubernetes quantity (`Quantity`), written as a string or a number.
-    case quantity
-    /// A JVM memory size with a unit, such as `4g` (`SparkMemory`).
-    case sparkMemory
-    /// An RFC 3339 time.
-    case timestamp
-    /// A cron schedule in UTC: 5 fields, or a macro such as `@daily`.
-    case cron
-    /// Any scalar, used as its text (sparkConf values, arguments).
-    case scalarText
-    /// A list whose items all have the given type.
-    case list(FieldType)
-    /// A mapping with the fixed keys of the given schema.
-    case object(ObjectSchema)
-    /// A mapping whose keys are names (described by `keys`) and values all of one type.
-    case map(keys: String, values: FieldType)
-
-    /// A DNS-1123 label: lowercase letters, digits and '-', alphanumeric at both ends
-    /// (the resolver checks names, length included).
-    public static let dnsLabel = FieldType.string(pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-}
-
-/// One key of an object.
-public struct FieldSchema: Sendable {
-    /// The key as written in YAML (`shortName`).
-    public var name: String
-    /// What its value must be.
-    public var type: FieldType
-    /// Whether the loader reports the key as missing when it is absent or empty.
-    public var required: Bool
-    /// What the key means, for the JSON Schema and "missing required key" messages.
-    public var description: String
-
-    /// The key `name` of `type`, optional unless `required`, meaning `description`.
-    public init(_ name: String, _ type: FieldType, required: Bool = false, _ description: String) {
-        self.name = name
-        self.type = type
-        self.required = required
-        self.description = description
-    }
-}
-
-/// A mapping with fixed keys.
-public struct ObjectSchema: Sendable {
-    /// A name for the definition (`Team`, `Job`, …), used in messages and in
-    /// the JSON Schema's `$defs`.
-    public var name: String
-    /// What the object is, for the JSON Schema.
-    public var description: String
-    /// Its keys, in the order the JSON Schema lists them.
-    public var fields: [FieldSchema]
-
-    /// The object `name` meaning `description`, with the keys `fields`.
-    public init(_ name: String, _ description: String, _ fields: [FieldSchema]) {
-        self.name = name
-        self.description = description
-        self.fields = fields
-    }
-
-    /// The keys, in declaration order.
-    public var keys: [String] { fields.map(\.name) }
-
-    /// The field called `name`.
-    public func field(_ name: String) -> FieldSchema? { fields.first { $0.name == name } }
-}
-
 /// The input format (FORMAT.md, version 1) as data: every object, its keys,
 /// which are required, their types and what they mean.
 ///
@@ -185,6 +107,9 @@ public enum FormatSchema {
                 "concurrency", .enumeration(JobConcurrency.allCases.map(\.rawValue)),
                 "Batch only: when the previous run of this job is still active, a new run is skipped (forbid, the default), started beside it (allow), or replaces it (replace)."
             ),
+            FieldSchema(
+                "retry", .object(retry), "What happens when a run fails: policy auto retries what a retry can fix, with the remedy applied."
+            ),
             FieldSchema("environments", names, "Environments it runs in (default: all of the team's)."),
             FieldSchema("regions", names, "Regions it runs in (default: each environment's primary region)."),
             FieldSchema("engine", .string(pattern: nil), "An engine version from templates/engines.yaml (default: its default)."),
@@ -199,6 +124,9 @@ public enum FormatSchema {
                 "sparkConf", .map(keys: "Spark property", values: .scalarText),
                 "Extra Spark properties; values are strings. Never put secrets here."),
             FieldSchema("catalogs", catalogNames, "Catalogs from templates/catalogs.yaml (default: the team's)."),
+            FieldSchema(
+                "sizing", .object(sizing),
+                "Pre-submit sizing: with mode auto, `pedregal submit` sizes each run from the job's recent event logs within these bounds."),
         ])
 
     /// `teams/<team>.yaml`.
@@ -275,38 +203,6 @@ public enum FormatSchema {
             FieldSchema(
                 "environments", .map(keys: "environment", values: .object(clusterRequestTerms)), required: true,
                 "Environments that take requests, each with its terms; requests for any other are refused.")
-        ])
-
-    /// `templates/platform.yaml` `gateway`.
-    public static let gateway = ObjectSchema(
-        "Gateway", "The Spark Gateway pedregal deploys in every cluster (pedregal gateway).",
-        [
-            FieldSchema("image", .string(pattern: nil), "Container image of pedregal (default: runnerImage)."),
-            FieldSchema("replicas", .integer(minimum: 1, maximum: 100), "Replicas per cluster (default: 2)."),
-            FieldSchema(
-                "issuer", .string(pattern: "^https://"), required: true,
-                "OIDC issuer (iss) of the tokens clients send, e.g. https://example.okta.com/oauth2/default."),
-            FieldSchema("audience", .string(pattern: nil), required: true, "Accepted token audience (aud)."),
-            FieldSchema(
-                "jwksURL", .string(pattern: "^https://"), required: true,
-                "The issuer's signing keys (JWKS), e.g. https://example.okta.com/oauth2/default/v1/keys."),
-            FieldSchema("groupsClaim", .string(pattern: nil), "Token claim holding the caller's Okta groups (default: groups)."),
-            FieldSchema("adminGroups", groups, "Okta groups allowed to cordon and drain Spark Connect servers (default: none)."),
-            FieldSchema(
-                "tlsSecret", .string(pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"), required: true,
-                "Name of the Secret (type kubernetes.io/tls, e.g. from cert-manager) in the gateway namespace holding the certificate for the regions' gateway hosts; its value never enters generated/."
-            ),
-            FieldSchema(
-                "port", .integer(minimum: 1, maximum: 65535),
-                "Port clients reach on the gateway's Service (default: sparkConnectPort, which sc:// URLs without a port use)."),
-            FieldSchema(
-                "serviceType", .enumeration(GatewayServiceType.allCases.map(\.rawValue)),
-                "How the Service is exposed: LoadBalancer (default), ClusterIP or NodePort."),
-            FieldSchema("cpu", .quantity, "CPU of each replica, requested and limit (default: \"1\"); one event loop per whole core."),
-            FieldSchema("memory", .quantity, "Memory of each replica, requested and limit (default: 1Gi)."),
-            FieldSchema(
-                "upstreams", .map(keys: "region", values: .list(.string(pattern: "^[^\\s:]+:[0-9]+$"))),
-                "Per region whose backend is not sk8 (EMR): the Spark Connect endpoints (host:port, over TLS) its gateway forwards to."),
         ])
 
     /// `templates/platform.yaml`.

@@ -131,6 +131,27 @@ public enum JobConcurrency: String, CaseIterable, Sendable {
     case replace
 }
 
+/// `jobs[].retry.policy`: what the runner does when a run fails.
+public enum RetryPolicy: String, CaseIterable, Sendable {
+    /// Classify the failure and retry only what a retry can fix, with the remedy applied.
+    case auto
+    /// Do not retry (the same as leaving `retry` out).
+    case never
+}
+
+/// `jobs[].retry`.
+public struct RetrySpec: Sendable {
+    /// Where the mapping starts.
+    public var location: SourceLocation
+    /// `policy` (required).
+    public var policy: Located<RetryPolicy>?
+    /// `maxAttempts` (1–10): the most attempts, the first included; nil: 3.
+    public var maxAttempts: Located<Int>?
+
+    /// A `retry` mapping starting at `location`, with no fields read yet.
+    public init(location: SourceLocation) { self.location = location }
+}
+
 /// One entry of `jobs`: a batch or streaming Spark job.
 public struct JobSpec: Sendable {
     /// Where the entry's mapping starts.
@@ -144,6 +165,8 @@ public struct JobSpec: Sendable {
     public var schedule: Located<String>?
     /// `concurrency`: batch only, what a run does while the previous one is active; nil: `forbid`.
     public var concurrency: Located<JobConcurrency>?
+    /// `retry`: what the runner does when a run fails; nil: no retries.
+    public var retry: RetrySpec?
     /// `environments`: names of the team's environments it runs in; nil: all of them.
     public var environments: Located<[Located<String>]>?
     /// `regions`: regions it runs in, each listed by every environment it runs in;
@@ -165,7 +188,72 @@ public struct JobSpec: Sendable {
     public var sparkConf: [(key: Located<String>, value: Located<String>)]?
     /// `catalogs`: catalogs the job opens, replacing the team's; nil: the team's.
     public var catalogs: Located<[Located<String>]>?
+    /// `sizing`: pre-submit sizing; nil: the written values.
+    public var sizing: SizingSpec?
 
     /// An entry whose mapping starts at `location`, with no fields read yet.
     public init(location: SourceLocation) { self.location = location }
+}
+
+/// `jobs[].sizing.mode`.
+public enum SizingMode: String, CaseIterable, Sendable {
+    /// `pedregal submit` sizes each run from the job's recent runs, within the bounds.
+    case auto
+    /// The written values, always (the same as no `sizing`).
+    case fixed
+}
+
+/// `jobs[].sizing`: pre-submit sizing and its bounds.
+public struct SizingSpec: Sendable {
+    /// Where the mapping starts.
+    public var location: SourceLocation
+    /// `mode` (required).
+    public var mode: Located<SizingMode>?
+    /// `runs`: how many recent runs to learn from; nil: 5.
+    public var runs: Located<Int>?
+    /// `executorInstances`: bounds on `executor.instances`.
+    public var executorInstances: CountRangeSpec?
+    /// `executorMemory`: bounds on `executor.memory`.
+    public var executorMemory: MemoryRangeSpec?
+    /// `driverMemory`: bounds on `driver.memory`.
+    public var driverMemory: MemoryRangeSpec?
+    /// `shufflePartitions`: bounds on `spark.sql.shuffle.partitions`.
+    public var shufflePartitions: CountRangeSpec?
+
+    /// A `sizing` mapping starting at `location`.
+    public init(location: SourceLocation) { self.location = location }
+}
+
+/// `{min, max}` of a count.
+public struct CountRangeSpec: Sendable {
+    /// Where the mapping starts.
+    public var location: SourceLocation
+    /// `min`.
+    public var min: Located<Int>?
+    /// `max`.
+    public var max: Located<Int>?
+
+    /// Bounds at `location`.
+    public init(location: SourceLocation, min: Located<Int>?, max: Located<Int>?) {
+        self.location = location
+        self.min = min
+        self.max = max
+    }
+}
+
+/// `{min, max}` of a JVM memory size.
+public struct MemoryRangeSpec: Sendable {
+    /// Where the mapping starts.
+    public var location: SourceLocation
+    /// `min`.
+    public var min: Located<SparkMemory>?
+    /// `max`.
+    public var max: Located<SparkMemory>?
+
+    /// Bounds at `location`.
+    public init(location: SourceLocation, min: Located<SparkMemory>?, max: Located<SparkMemory>?) {
+        self.location = location
+        self.min = min
+        self.max = max
+    }
 }

@@ -9,6 +9,12 @@ public enum EditValue: Sendable, Equatable {
     case timestamp(String)
     /// A flow list of strings: `[a, b]`.
     case list([String])
+    /// An integer, written plain.
+    case integer(Int)
+    /// A JVM memory size such as `16g`, written plain as team files write them.
+    case sparkMemory(String)
+    /// YAML text written as it is (a value copied from another version of the file).
+    case verbatim(String)
 
     var yaml: String {
         switch self {
@@ -17,6 +23,11 @@ public enum EditValue: Sendable, Equatable {
             let plain = !time.isEmpty && time.allSatisfy { $0.isASCII && ($0.isNumber || "-:.TZ+".contains($0)) }
             return plain ? time : YAMLWriter.scalarText(time)
         case .list(let items): return "[" + items.map(YAMLWriter.scalarText).joined(separator: ", ") + "]"
+        case .integer(let value): return String(value)
+        case .sparkMemory(let size):
+            let plain = size.count > 1 && size.dropLast().allSatisfy(\.isNumber) && "kmgt".contains(size.last!)
+            return plain ? size : YAMLWriter.scalarText(size)
+        case .verbatim(let text): return text
         }
     }
 }

@@ -67,8 +67,14 @@ public enum YAMLWriter {
         case .list(let l) where !l.isEmpty:
             out.append(newline)
             writeList(l, indent: indent, into: &out)
-        case .string(let s) where blockLiteral(s) != nil:
-            writeBlock(s, indent: indent + 2, into: &out)
+        case .string(let s):
+            if let chomping = blockLiteral(s) {
+                writeBlock(s, chomping: chomping, indent: indent + 2, into: &out)
+            } else {
+                out.append(space)
+                writeScalar(s, into: &out)
+                out.append(newline)
+            }
         default:
             out.append(space)
             writeInline(value, into: &out)
@@ -85,10 +91,10 @@ public enum YAMLWriter {
                 spaces(indent, into: &out)
                 out.append(contentsOf: "-\n".utf8)
                 writeList(l, indent: indent + 2, into: &out)
-            case .string(let s) where blockLiteral(s) != nil:
+            case .string(let s) where s.utf8.contains(newline) && blockLiteral(s) != nil:
                 spaces(indent, into: &out)
                 out.append(UInt8(ascii: "-"))
-                writeBlock(s, indent: indent + 2, into: &out)
+                writeBlock(s, chomping: blockLiteral(s)!, indent: indent + 2, into: &out)
             default:
                 spaces(indent, into: &out)
                 out.append(contentsOf: "- ".utf8)
@@ -98,46 +104,64 @@ public enum YAMLWriter {
         }
     }
 
-    private static func writeBlock(_ s: String, indent: Int, into out: inout [UInt8]) {
-        let chomping = blockLiteral(s)!
+    private static func writeBlock(_ s: String, chomping: String, indent: Int, into out: inout [UInt8]) {
         out.append(contentsOf: " |".utf8)
         out.append(contentsOf: chomping.utf8)
         out.append(newline)
-        var lines = s.utf8.split(separator: newline, omittingEmptySubsequences: false)
-        if s.utf8.last == newline { lines.removeLast() }
-        for line in lines {
-            if !line.isEmpty {
-                spaces(indent, into: &out)
-                out.append(contentsOf: line)
+        var text = s
+        text.withUTF8 { bytes in
+            // Lines of the text, each indented; empty lines stay empty; the
+            // text's final newline (if any) ends the last line.
+            let end = bytes.last == newline ? bytes.count - 1 : bytes.count
+            var start = 0
+            while start <= end {
+                var stop = start
+                while stop < end && bytes[stop] != newline { stop += 1 }
+                if stop > start {
+                    spaces(indent, into: &out)
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<stop]))
+                }
+                out.append(newline)
+                start = stop + 1
             }
-            out.append(newline)
         }
     }
 
     /// The chomping indicator to write `s` as a literal block ("" or "-"),
     /// or nil when a block cannot hold it exactly.
     static func blockLiteral(_ s: String) -> String? {
-        let bytes = s.utf8
-        guard bytes.contains(newline) else { return nil }
-        let endsWithNewline = bytes.last == newline
-        let body = endsWithNewline ? bytes.dropLast() : bytes[...]
-        guard let first = body.first, body.last != newline, first != space, first != newline else { return nil }
-        // No line may end in a space or tab: a block would drop it.
-        var previous = first
-        var isASCII = true
-        for byte in body.dropFirst() {
-            if byte == newline && (previous == space || previous == UInt8(ascii: "\t")) { return nil }
-            if byte >= 0x80 { isASCII = false }
-            previous = byte
+        var text = s
+        let result: (isBlock: Bool, endsWithNewline: Bool, isASCII: Bool) = text.withUTF8 { bytes in
+            guard bytes.count > 1, bytes.contains(newline) else { return (false, false, true) }
+            let endsWithNewline = bytes[bytes.count - 1] == newline
+            let end = endsWithNewline ? bytes.count - 1 : bytes.count
+            // A body that is empty, ends in a newline or starts with a space or newline cannot be a block.
+            guard end > 0, bytes[end - 1] != newline, bytes[0] != space, bytes[0] != newline else { return (false, false, true) }
+            // No line may end in a space or tab: a block would drop it.
+            var isASCII = true
+            var index = 0
+            while index < end {
+                let byte = bytes[index]
+                if byte == newline, index > 0,
+                    bytes[index - 1] == space || bytes[index - 1] == UInt8(ascii: "\t")
+                {
+                    return (false, false, true)
+                }
+                if byte >= 0x80 {
+                    isASCII = false
+                } else if (byte < 0x20 && byte != newline) || byte == 0x7F {
+                    return (false, false, true)
+                }
+                index += 1
+            }
+            if bytes[end - 1] == space || bytes[end - 1] == UInt8(ascii: "\t") { return (false, false, true) }
+            return (true, endsWithNewline, isASCII)
         }
-        if previous == space || previous == UInt8(ascii: "\t") { return nil }
-        if first >= 0x80 { isASCII = false }
-        if isASCII {
-            for byte in bytes where (byte < 0x20 && byte != newline) || byte == 0x7F { return nil }
-        } else {
+        guard result.isBlock else { return nil }
+        if !result.isASCII {
             for scalar in s.unicodeScalars where needsEscape(scalar) && scalar != "\n" { return nil }
         }
-        return endsWithNewline ? "" : "-"
+        return result.endsWithNewline ? "" : "-"
     }
 
     private static func writeInline(_ value: YAMLValue, into out: inout [UInt8]) {
@@ -176,21 +200,34 @@ public enum YAMLWriter {
     // Works on UTF-8 bytes: this runs for every key and value of every
     // generated file. Only ASCII is ever written plain.
     static func isPlainSafe(_ s: String) -> Bool {
-        let bytes = s.utf8
-        guard let first = bytes.first, let last = bytes.last else { return false }
-        // A leading letter rules out every number, timestamp and
-        // sexagesimal of YAML 1.1 and 1.2, and every indicator character.
-        guard isLetter(first) || first == UInt8(ascii: "_") || first == UInt8(ascii: "/") else { return false }
-        guard last != UInt8(ascii: " ") && last != UInt8(ascii: ":") else { return false }
-        if bytes.count <= 5, reservedWords.contains(s.lowercased()) { return false }
-        var previous: UInt8 = first
-        for byte in bytes {
-            if !isPlainByte[Int(byte)] { return false }
-            if byte == UInt8(ascii: " ") && (previous == UInt8(ascii: " ") || previous == UInt8(ascii: ":")) { return false }
-            previous = byte
+        var s = s
+        return s.withUTF8 { bytes in
+            guard let first = bytes.first, let last = bytes.last else { return false }
+            // A leading letter rules out every number, timestamp and
+            // sexagesimal of YAML 1.1 and 1.2, and every indicator character.
+            guard isLetter(first) || first == UInt8(ascii: "_") || first == UInt8(ascii: "/") else { return false }
+            guard last != UInt8(ascii: " ") && last != UInt8(ascii: ":") else { return false }
+            if bytes.count <= 5, isReservedWord(bytes) { return false }
+            let table = isPlainByte
+            var previous: UInt8 = first
+            for byte in bytes {
+                if !table[Int(byte)] { return false }
+                if byte == UInt8(ascii: " ") && (previous == UInt8(ascii: " ") || previous == UInt8(ascii: ":")) { return false }
+                previous = byte
+            }
+            return true
         }
-        return true
     }
+
+    /// Whether `bytes` is one of `reservedWords` in any case, without
+    /// making a lower-cased copy (this runs for every short scalar).
+    private static func isReservedWord(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        reservedBytes.contains { word in
+            word.count == bytes.count && zip(word, bytes).allSatisfy { $0 == $1 | 0x20 }
+        }
+    }
+
+    private static let reservedBytes: [[UInt8]] = reservedWords.map { Array($0.utf8) }
 
     private static func isLetter(_ b: UInt8) -> Bool {
         (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))

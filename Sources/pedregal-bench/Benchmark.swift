@@ -24,10 +24,11 @@ struct Benchmark {
         var runs = 3
         var folder = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
         var corpusOnly: String?
+        var profileRuns = 0
         var arguments = CommandLine.arguments.dropFirst()
         func usage() -> Never {
             FileHandle.standardError.write(
-                Data("usage: pedregal-bench [--teams N] [--regions N] [--runs N] [--dir DIR] [--write-corpus DIR]\n".utf8))
+                Data("usage: pedregal-bench [--teams N] [--regions N] [--runs N] [--dir DIR] [--write-corpus DIR] [--profile N]\n".utf8))
             exit(64)
         }
         while let flag = arguments.popFirst() {
@@ -38,6 +39,10 @@ struct Benchmark {
                 if flag == "--teams" { teams = number } else if flag == "--regions" { regions = number } else { runs = number }
             case "--dir": folder = value
             case "--write-corpus": corpusOnly = value
+            case "--profile":
+                // Only compiles, N times: a steady workload for a profiler.
+                guard let number = Int(value), number > 0 else { usage() }
+                profileRuns = number
             default: usage()
             }
         }
@@ -50,6 +55,11 @@ struct Benchmark {
                 try Data(bytes).write(to: target)
             }
             print("wrote \(files.count) files of \(teams) teams to \(corpusOnly)")
+            return
+        }
+        if profileRuns > 0 {
+            let tree = MemorySourceTree(bytes: files)
+            for _ in 0..<profileRuns { precondition(!Compiler().compile(tree).files.isEmpty) }
             return
         }
         let inputBytes = files.values.reduce(0) { $0 + $1.count }

@@ -19,6 +19,10 @@ enum Corpus {
             gatewayNamespace: spark-gateway
             groupPrefix: "okta:"
             argocd: { repoURL: https://git.example.team/platform.git }
+            clusterRequests:
+              environments:
+                dev:  { defaultTTL: 7d,  maxTTL: 30d, autoApprove: true, members: true }
+                prod: { defaultTTL: 30d, maxTTL: 90d, persistent: true }
 
             """,
             "templates/environments.yaml": """

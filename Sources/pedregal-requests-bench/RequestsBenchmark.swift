@@ -1,154 +1,146 @@
-import AsyncHTTPClient
 import Foundation
-import Logging
-import NIOCore
-import NIOHTTP1
-import PedregalAuth
 import PedregalCompiler
 import PedregalLoader
 import PedregalRequests
 import PedregalTeamEdits
-import ServiceLifecycle
 
-// Measures the Cluster Request API against floors measured in the same run,
-// on a throw-away copy of a repository root (work tree + bare remote):
+// Measures the Cluster Request API on a throw-away copy of a root (a bare
+// remote, the server on loopback), each figure beside a floor measured in the
+// same run:
 //
-//   create: POST through HTTP, auth, checks, change, state   vs   the change alone
-//           (edit, compile the whole root, write, commit, push) through RequestRepository
-//   read:   GET of one cluster (fetch, compile cache, refs)   vs   GET /healthz (the HTTP round trip)
+//   create, one at a time     vs  compiling the root with that one team file changed (same compiler)
+//   GET of one cluster        vs  GET /healthz (the bare HTTP round trip)
+//   20 creates at once, for 20 teams: every answer and the slowest
+//   GET and LIST while those 20 changes run: p50 and p99
 //
-// Ratios are what to compare across machines; milliseconds depend on the machine.
+// For the 2,000-team platform:
 //
-//   swift run -c release pedregal-requests-bench [--requests N] [--root DIR]
+//   swift build -c release --product pedregal --product pedregal-bench --product pedregal-requests-bench
+//   .build/release/pedregal-bench --teams 2000 --regions 3 --write-corpus /dev/shm/root
+//   .build/release/pedregal generate --root /dev/shm/root
+//   .build/release/pedregal-requests-bench --root /dev/shm/root --scratch /dev/shm
 
-let arguments = CommandLine.arguments
-func option(_ name: String) -> String? { arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } }
-let count = option("--requests").flatMap(Int.init) ?? 20
-let source = option("--root") ?? FileManager.default.currentDirectoryPath
+@main
+struct RequestsBenchmark {
+    static func main() async throws {
+        let options = Options(CommandLine.arguments)
+        let scratch = options.scratch + "/pedregal-requests-bench-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let clock = ContinuousClock()
 
-func median(_ values: [Duration]) -> Double {
-    let seconds = values.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }.sorted()
-    return seconds.isEmpty ? 0 : seconds[seconds.count / 2]
-}
+        // The root as the remote's main, and the teams to ask for.
+        let setUp = clock.now
+        let remote = try await BenchRoot.remote(from: options.root, in: scratch)
+        let sources = try BenchRoot.sources(options.root)
+        let compiled = Compiler().compile(MemorySourceTree(bytes: sources))
+        guard let platform = compiled.platform, !compiled.hasErrors else {
+            print("the root does not compile")
+            exit(1)
+        }
+        let teams = platform.teams.filter { team in team.environments.contains { $0.name == "dev" } }
+        let needed = options.requests + 1 + options.concurrent
+        guard teams.count >= needed, platform.settings.clusterRequests?.environments["dev"]?.autoApprove == true else {
+            print("the root needs \(needed) teams with a dev environment, and dev requests auto-approved in templates/platform.yaml")
+            exit(1)
+        }
+        print(
+            "root: \(options.root): \(platform.teams.count) teams, \(compiled.files.count) generated files "
+                + "(set up in \(seconds(clock.now - setUp)))")
 
-func measure(_ body: () async throws -> Void) async rethrows -> Duration {
-    let start = ContinuousClock.now
-    try await body()
-    return ContinuousClock.now - start
-}
+        let started = clock.now
+        let server = try await BenchServer.start(
+            remote: remote, state: scratch + "/state", groups: teams.prefix(needed).flatMap(\.admins))
+        print("start-up: clone, fetch and compile the root: \(seconds(clock.now - started))")
 
-func copyRoot(to work: String, git: Git) async throws {
-    let fm = FileManager.default
-    try fm.createDirectory(atPath: work, withIntermediateDirectories: true)
-    for folder in ["teams", "templates", "generated"] {
-        try fm.copyItem(atPath: source + "/" + folder, toPath: work + "/" + folder)
-    }
-    try await git.run(["init", "-q", "-b", "main"])
-    try await git.run(["add", "-A"])
-    try await git.run(["-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "-q", "-m", "root"])
-}
+        // The floor of a create: the compile it cannot avoid, through a compiler of its own, warmed like the server's.
+        let floorCompiler = CompileService()
+        _ = await floorCompiler.compile(MemorySourceTree(bytes: sources))
+        let request: @Sendable (Int) -> String = { team in
+            let region = teams[team].environments.first { $0.name == "dev" }!.regions[0].name
+            return #"{"team": "\#(teams[team].name)", "environment": "dev", "region": "\#(region)"}"#
+        }
 
-let folder = NSTemporaryDirectory() + "pedregal-requests-bench-" + UUID().uuidString
-let environment = ["HOME": folder + "/home", "GIT_CONFIG_NOSYSTEM": "1"]
-try FileManager.default.createDirectory(atPath: folder + "/home", withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(atPath: folder) }
-
-// Two remotes from one root: one for the floor, one for the API.
-var remotes: [String] = []
-for name in ["floor", "api"] {
-    let work = "\(folder)/\(name)-work"
-    let git = Git(directory: work, environment: environment)
-    try await copyRoot(to: work, git: git)
-    try await Git(directory: folder, environment: environment).run(["init", "-q", "--bare", "\(name).git"])
-    try await git.run(["push", "-q", "\(folder)/\(name).git", "main"])
-    remotes.append("\(folder)/\(name).git")
-}
-guard
-    let team = Compiler().compile(DiskSourceTree(root: URL(fileURLWithPath: source))).platform?.teams
-        .first(where: { team in team.environments.contains { $0.name == "dev" } })
-else {
-    print("the root needs a team with a dev environment")
-    exit(1)
-}
-let region = team.environments.first { $0.name == "dev" }!.regions[0].name
-
-// The API on loopback.
-let issuer = try TokenIssuer.rsa(keyID: "bench")
-try TokenIssuer.jwks([issuer]).write(toFile: folder + "/jwks.json", atomically: true, encoding: .utf8)
-let token = try issuer.token(subject: "bench", groups: team.admins, issuer: "https://issuer.bench", audience: "pedregal")
-var logger = Logger(label: "bench")
-logger.logLevel = .error
-let ports = AsyncStream<Int>.makeStream()
-let app = try buildApplication(
-    ServeConfiguration(
-        port: 0, remote: remotes[1], stateDirectory: folder + "/state", issuer: "https://issuer.bench",
-        audiences: ["pedregal"], jwks: .file(folder + "/jwks.json"), gitEnvironment: environment),
-    logger: logger
-) { ports.continuation.yield($0) }
-let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-let server = Task { try await group.run() }
-var listening = 0
-for await value in ports.stream {
-    listening = value
-    break
-}
-let port = listening
-
-func send(_ method: NIOHTTP1.HTTPMethod, _ path: String, body: String? = nil) async throws -> Int {
-    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-    request.method = method
-    request.headers.add(name: "Authorization", value: "Bearer \(token)")
-    if let body { request.body = .bytes(ByteBuffer(string: body)) }
-    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-    _ = try await response.body.collect(upTo: 1 << 20)
-    return Int(response.status.code)
-}
-
-// The floor: the change itself, with no HTTP, auth, checks or state.
-let floorRepository = RequestRepository(
-    settings: .init(
-        remote: remotes[0], targetBranch: "main", checkout: folder + "/floor-checkout", gitEnvironment: environment))
-try await floorRepository.prepare()
-let file = "teams/\(team.source.split(separator: "/").last!)"
-
-// Alternating, so that load on the machine weighs on both alike; the
-// first of each (cold caches) is left out.
-var floorTimes: [Duration] = []
-var createTimes: [Duration] = []
-for index in 0...count {
-    let floorTime = try await measure {
-        _ = try await floorRepository.change(
-            base: "refs/remotes/origin/main", branch: "main", record: "refs/pedregal-requests/bench/f\(index)"
-        ) { _, tree in
-            let bytes = try TeamFile(path: file, bytes: try tree.contents(of: file) ?? []).addingSparkConnect([
-                ("name", .text("f\(index)")), ("environments", .list(["dev"])), ("regions", .list([region])),
+        // One at a time: a create, the floor for the same edit, a GET, /healthz.
+        var creates: [Duration] = []
+        var floors: [Duration] = []
+        var reads: [Duration] = []
+        var health: [Duration] = []
+        for index in 0...options.requests {
+            let team = teams[index]
+            let file = "teams/\(team.name).yaml"
+            let region = team.environments.first { $0.name == "dev" }!.regions[0].name
+            var edited = sources
+            edited[file] = try TeamFile(path: file, bytes: sources[file] ?? []).addingSparkConnect([
+                ("name", .text("floor")), ("environments", .list(["dev"])), ("regions", .list([region])),
             ])
-            return RequestRepository.Edit(files: [file: bytes], message: "bench \(index)")
+            let tree = MemorySourceTree(bytes: edited)
+            let (_, floor) = await timed { await floorCompiler.compile(tree) }
+            let (status, create) = try await timed { try await server.send("POST", "/api/v1/spark-connect-clusters", body: request(index)) }
+            precondition(status == 201, "create answered \(status)")
+            let id = "\(team.name).dev-\(team.environments.first { $0.name == "dev" }!.regions[0].alias)"
+            let (_, read) = try await timed { try await server.send("GET", "/api/v1/spark-connect-clusters/\(id)") }
+            let (_, bare) = try await timed { try await server.send("GET", "/healthz") }
+            // The first of each warms caches and connections.
+            guard index > 0 else { continue }
+            creates.append(create)
+            floors.append(floor)
+            reads.append(read)
+            health.append(bare)
+        }
+        let id = "\(teams[1].name).dev-\(teams[1].environments.first { $0.name == "dev" }!.regions[0].alias)"
+
+        // Twenty at once, for twenty other teams, while reads run beside them.
+        let first = options.requests + 1
+        let commitsBefore = try await server.commitCount()
+        let burst = clock.now
+        let reader = Task {
+            var latencies: [(String, Duration)] = []
+            var turn = 0
+            while !Task.isCancelled {
+                turn += 1
+                let path =
+                    turn % 2 == 0 ? "/api/v1/spark-connect-clusters/\(id)" : "/api/v1/spark-connect-clusters?team=\(teams[1].name)"
+                let (status, latency) = try await timed { try await server.send("GET", path) }
+                precondition(status == 200, "\(path) answered \(status)")
+                latencies.append((turn % 2 == 0 ? "GET" : "LIST", latency))
+            }
+            return latencies
+        }
+        let answers = try await withThrowingTaskGroup(of: (Int, Duration).self) { group in
+            for index in first..<(first + options.concurrent) {
+                group.addTask { try await timed { try await server.send("POST", "/api/v1/spark-connect-clusters", body: request(index)) } }
+            }
+            var results: [(Int, Duration)] = []
+            for try await result in group { results.append(result) }
+            return results
+        }
+        let burstTime = clock.now - burst
+        reader.cancel()
+        let during = (try? await reader.value) ?? []
+        let commits = try await server.commitCount() - commitsBefore
+        let pushes = try await server.pushCount()
+        await server.stop()
+
+        print("\n\(options.requests) creates one at a time (dev, committed to main), medians:")
+        row("create", median(creates), floor: median(floors), "compile with one team changed")
+        row("GET one cluster", median(reads), floor: median(health), "GET /healthz")
+        print("  create p90 \(ms(percentile(creates, 0.9))), GET p99 \(ms(percentile(reads, 0.99)))")
+        print("\n\(options.concurrent) creates at once for \(options.concurrent) teams:")
+        let ok = answers.filter { (200..<300).contains($0.0) }.count
+        print("  \(ok) of \(answers.count) answered 2xx; \(commits) commits in \(pushes) pushes to main so far")
+        print("  all answered within \(seconds(burstTime)); fastest \(seconds(answers.map(\.1).min() ?? .zero))")
+        for kind in ["GET", "LIST"] {
+            let times = during.filter { $0.0 == kind }.map(\.1)
+            print(
+                "  \(kind) while they ran: \(times.count) answered, p50 \(ms(percentile(times, 0.5))), p99 \(ms(percentile(times, 0.99))), max \(ms(times.max() ?? .zero))"
+            )
         }
     }
-    let createTime = try await measure {
-        let status = try await send(
-            .POST, "/api/v1/spark-connect-clusters",
-            body: """
-                {"team": "\(team.name)", "environment": "dev", "region": "\(region)", "name": "a\(index)"}
-                """)
-        precondition(status == 201, "create answered \(status)")
-    }
-    if index > 0 {
-        floorTimes.append(floorTime)
-        createTimes.append(createTime)
-    }
-}
-var readTimes: [Duration] = []
-var healthTimes: [Duration] = []
-for index in 1...count {
-    readTimes.append(try await measure { _ = try await send(.GET, "/api/v1/spark-connect-clusters/\(team.name).a\(index)") })
-    healthTimes.append(try await measure { _ = try await send(.GET, "/healthz") })
-}
-await group.triggerGracefulShutdown()
-_ = try? await server.value
 
-let (floor, create, read, health) = (median(floorTimes), median(createTimes), median(readTimes), median(healthTimes))
-print("root: \(source) (\(team.name), dev/\(region)); \(count) requests each; medians")
-print(String(format: "create  %7.1f ms   floor (the change alone)  %7.1f ms   ratio %.2f×", create * 1000, floor * 1000, create / floor))
-print(String(format: "read    %7.1f ms   floor (GET /healthz)      %7.1f ms   ratio %.1f×", read * 1000, health * 1000, read / health))
+    static func row(_ name: String, _ value: Duration, floor: Duration, _ what: String) {
+        let ratio = floor == .zero ? 0 : value / floor
+        print(
+            "  \(name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(ms(value))   floor (\(what)) \(ms(floor))   ratio \(String(format: "%.2f", ratio))×"
+        )
+    }
+}

@@ -4,6 +4,6 @@ import ArgumentParser
 struct JobCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "job",
-        abstract: "Follow runs started by `pedregal submit`.",
-        subcommands: [JobStatusCommand.self])
+        abstract: "Follow runs started by `pedregal submit`, and say why failed ones failed.",
+        subcommands: [JobStatusCommand.self, JobClassifyCommand.self])
 }

@@ -9,6 +9,8 @@ struct JobStatusCommand: AsyncParsableCommand {
         discussion: """
             Maps the Apache operator's currentState and the Kubeflow operator's applicationState to four phases. --wait reads again until the operator is done with the run (or --timeout seconds pass); a run that disappears while waited for is reported as "finished (object removed)".
 
+            A failed run is classified from everything the cluster holds: the SparkApplication's status and state history, its pods' terminations (OOMKilled, exit codes 52, 137, 143), the events about it and its pods, and the tail of the driver's log. The class (user-code, data-or-schema, permission-denied, configuration, driver-out-of-memory, executor-out-of-memory, container-memory, disk-full, shuffle-fetch-failure, quota-or-capacity, image, transient-dependency, platform, unknown), whether a retry helps, the remedy a retry applies within the namespace's quota or who must act, and the lines that prove it. Runs of a retry chain (`submit --retry auto`) list the chain.
+
             Exit status: 0 the state was read (with --wait: the run succeeded); 1 the run was not found (with --wait: it failed, disappeared or the timeout passed); 64 bad usage; 69 unreachable; 74 local files unreadable; 77 refused.
 
             Examples:

@@ -21,6 +21,6 @@ struct Pedregal: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ValidateCommand.self, GenerateCommand.self, CheckCommand.self, DiffCommand.self,
             SchemaCommand.self, ApplyCommand.self, ClusterStatusCommand.self, SubmitCommand.self, JobCommand.self,
-            CancelCommand.self, ExpireCommand.self, GatewayCommand.self, ServeCommand.self, LocalCommand.self,
+            CancelCommand.self, ExpireCommand.self, GatewayCommand.self, ServeCommand.self, LocalCommand.self, AdviseCommand.self,
         ])
 }

@@ -11,7 +11,11 @@ struct SubmitCommand: AsyncParsableCommand {
 
             The macros {{ ds }}, {{ ds_nodash }} and {{ ts }} in the arguments take the run's logical time: --logical-date (a date YYYY-MM-DD or an RFC 3339 time), else with --scheduled-job JOB the scheduled time of that CronJob Job (its batch.kubernetes.io/cronjob-scheduled-timestamp annotation, else the minute its name ends in; the Job's name is then the token), else the current time. Each is printed.
 
+            A job with `sizing: {mode: auto}` is sized from its latest finished runs before it is created: the event logs in --event-logs DIR, else the History Server of --history-server URL or of the template's pedregal.io/history-server annotation. The run records what was chosen and why (annotations pedregal.io/sizing-applied and pedregal.io/sizing-reason, shown by `job status`); without history it keeps the written values.
+
             While an earlier run of the job is active, the template's pedregal.io/concurrency-policy decides: Forbid (the default) starts nothing and exits 0, Allow starts another, Replace deletes the active runs first. A second submit with the same token always returns the first run.
+
+            --retry auto follows the run to its end; when it fails it classifies the failure (as `job status` does) and retries only what a retry can fix, with the remedy applied: for out-of-memory the driver's or executors' memory (or the memory overhead) 1.5×, then 2× its first value, within the namespace's quota; for transient failures unchanged after a backoff (--retry-backoff, doubling per attempt). User errors are never retried; when the quota cannot hold the remedy it stops and says so. Attempt n is the run <job>-<h>-<n>, so a restarted or racing runner follows the same chain. Exit 0 when an attempt succeeded.
 
             \(runnerExitStatuses)
 
@@ -23,6 +27,8 @@ struct SubmitCommand: AsyncParsableCommand {
                 --arg --model --arg v8
               pedregal submit --template job.yaml --in-cluster --cluster sk8-us-west-2 \\
                 --scheduled-job daily-29012345
+              pedregal submit feature-engineering/daily-user-features --env prod \\
+                --retry auto --max-attempts 3
             """)
 
     @Argument(help: ArgumentHelp("The job, as TEAM/JOB.", valueName: "team/job"))
@@ -57,6 +63,28 @@ struct SubmitCommand: AsyncParsableCommand {
             valueName: "job"))
     var scheduledJob: String?
 
+    @Option(help: ArgumentHelp("For sizing auto: a folder of the job's event logs.", valueName: "dir"))
+    var eventLogs: String?
+
+    @Option(help: ArgumentHelp("For sizing auto: a Spark History Server (default: the template's).", valueName: "url"))
+    var historyServer: String?
+
+    @Option(
+        help: ArgumentHelp("auto: follow the run and retry a failure with its remedy; off (the default): submit only.", valueName: "policy")
+    )
+    var retry: RetryPolicyChoice = .off
+
+    @Option(
+        help: ArgumentHelp(
+            "With --retry auto: the most attempts, the first included (1-10; default the job's retry.maxAttempts, else 3).", valueName: "n")
+    )
+    var maxAttempts: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --retry auto: seconds before a retry of a transient failure, doubling per attempt (default 60).", valueName: "seconds"))
+    var retryBackoff: Int?
+
     @OptionGroup var connection: ConnectionFlags
 
     func validate() throws {
@@ -80,6 +108,13 @@ struct SubmitCommand: AsyncParsableCommand {
             throw ValidationError("--scheduled-job gives the logical date (the Job's scheduled time); drop --logical-date")
         }
         if let scheduledJob, scheduledJob.isEmpty { throw ValidationError("--scheduled-job must not be empty") }
+        if retry == .off && (maxAttempts != nil || retryBackoff != nil) {
+            throw ValidationError("--max-attempts and --retry-backoff go with --retry auto")
+        }
+        if let maxAttempts, !(1...10).contains(maxAttempts) { throw ValidationError("--max-attempts must be 1 to 10; got \(maxAttempts)") }
+        if let retryBackoff, !(0...3600).contains(retryBackoff) {
+            throw ValidationError("--retry-backoff must be 0 to 3600 seconds; got \(retryBackoff)")
+        }
     }
 
     func run() async throws {
@@ -92,7 +127,20 @@ struct SubmitCommand: AsyncParsableCommand {
         }
         let timing: RunTiming = scheduledJob.map { .scheduledJob($0) } ?? logicalDate.map { .logicalDate($0) } ?? .now
         try await connection.execute {
-            await Runner.submit(source, token: token, args: args.isEmpty ? nil : args, timing: timing, context: $0)
+            await Runner.submit(
+                source, token: token, args: args.isEmpty ? nil : args, timing: timing,
+                history: HistorySource(eventLogFolder: eventLogs, historyServer: historyServer), retry: retryOptions, context: $0)
         }
     }
+
+    /// The retry options, with --retry auto.
+    var retryOptions: RetryOptions? {
+        guard retry == .auto else { return nil }
+        return RetryOptions(maxAttempts: maxAttempts, backoff: .seconds(retryBackoff ?? 60))
+    }
+}
+
+/// `--retry`: whether `submit` follows the run and retries its failures.
+enum RetryPolicyChoice: String, ExpressibleByArgument, CaseIterable {
+    case off, auto
 }

@@ -39,6 +39,16 @@ import Testing
                 .map(\.object)
         }
 
+        func list(_ path: String, fieldSelector: String) async throws -> [YAMLValue] {
+            calls.withLock { $0.append("list \(path)") }
+            return []
+        }
+
+        func text(_ path: String, query: [(String, String)]) async throws -> String {
+            calls.withLock { $0.append("get \(path)") }
+            throw APIError(code: 404, reason: "NotFound", message: path, retryAfter: nil)
+        }
+
         func create(_ path: String, object: YAMLValue, dryRun: Bool) async throws -> YAMLValue {
             calls.withLock { $0.append("create \(path)") }
             return object

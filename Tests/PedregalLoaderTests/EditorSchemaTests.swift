@@ -24,6 +24,7 @@ import Testing
         let objects = [
             FormatSchema.teamEnvironment, FormatSchema.owners, FormatSchema.network, FormatSchema.networkPeer,
             FormatSchema.sparkConnect, FormatSchema.job, FormatSchema.quota, FormatSchema.driver, FormatSchema.executor,
+            FormatSchema.sizing, FormatSchema.countRange, FormatSchema.memoryRange,
         ]
         for object in [FormatSchema.team] + objects {
             let definition = object.name == "Team" ? schema : try #require(definitions[object.name], "\(object.name)")

@@ -27,8 +27,8 @@ import Testing
 
     func facts() -> ClusterFacts { ClusterFacts(id: Self.id, targetBranch: "main", targetCommit: "aaaa", now: Self.now) }
 
-    func ref(_ action: ChangeAction, _ commit: String = "bbbb") -> RequestRepository.ClusterRef {
-        RequestRepository.ClusterRef(commit: commit, action: action)
+    func ref(_ action: ChangeAction, _ commit: String = "bbbb") -> ClusterRef {
+        ClusterRef(commit: commit, action: action)
     }
 
     @Test func onlyManagesClustersInOnePlace() throws {

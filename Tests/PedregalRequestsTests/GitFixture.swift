@@ -109,6 +109,41 @@ final class GitFixture: @unchecked Sendable {
         try git(["push", "-q", "origin", "main"])
     }
 
+    /// Commits `files` (root-relative path → text) on the remote's main as a
+    /// person would: edited, regenerated, committed, pushed.
+    func commitToMain(_ files: [String: String], message: String) throws {
+        try git(["fetch", "-q", "origin"])
+        try git(["checkout", "-q", "main"])
+        try git(["reset", "-q", "--hard", "origin/main"])
+        for (path, text) in files { try text.write(toFile: work + "/" + path, atomically: true, encoding: .utf8) }
+        let compilation = Compiler().compile(DiskSourceTree(root: URL(fileURLWithPath: work)))
+        precondition(!compilation.hasErrors, "\(compilation.diagnostics)")
+        let output = OutputDirectory(url: URL(fileURLWithPath: work + "/generated"))
+        try output.apply(try output.plan(compilation.files))
+        try git(["add", "-A"])
+        try git(["commit", "-q", "-m", message])
+        try git(["push", "-q", "origin", "main"])
+    }
+
+    /// Whether `ref` of the remote compiles and its generated/ is exactly
+    /// what `generate` writes (what `pedregal check` says).
+    func isCurrent(_ ref: String = "main") throws -> Bool {
+        try git(["fetch", "-q", "origin"])
+        try git(["checkout", "-q", "--detach", "origin/\(ref)"])
+        try git(["clean", "-q", "-ffdx"])
+        let compilation = Compiler().compile(DiskSourceTree(root: URL(fileURLWithPath: work)))
+        let plan = try OutputDirectory(url: URL(fileURLWithPath: work + "/generated")).plan(compilation.files)
+        try git(["checkout", "-q", "main"])
+        return !compilation.hasErrors && plan.isEmpty
+    }
+
+    /// Installs a hook in the remote (`pre-receive`, `post-receive`, …).
+    func installHook(_ name: String, _ script: String) throws {
+        let path = remote + "/hooks/" + name
+        try ("#!/bin/sh\n" + script).write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+    }
+
     /// Compiles the remote's main: what Argo CD would sync.
     func compileRemoteMain() throws -> Compilation {
         try git(["fetch", "-q", "origin"])

@@ -61,16 +61,16 @@ import Testing
     }
 
     @Test func problemsAreRFC9457() {
-        let problem = Problem.doesNotCompile(
-            "teams/a.yaml",
-            [
-                .error(
-                    .exceedsQuota, "too big", at: PedregalDiagnostics.SourceLocation(file: "teams/a.yaml", line: 12, column: 7),
-                    notes: [.init("quota here", at: PedregalDiagnostics.SourceLocation(file: "templates/sizes.yaml", line: 1, column: 2))])
-            ])
+        let diagnostic = Diagnostic.error(
+            .exceedsQuota, "too big", at: PedregalDiagnostics.SourceLocation(file: "teams/a.yaml", line: 12, column: 7),
+            notes: [.init("quota here", at: PedregalDiagnostics.SourceLocation(file: "templates/sizes.yaml", line: 1, column: 2))])
+        let old = (1...10).map { "line \($0)\n" }.joined()
+        let new = old + "  - name: big\n    size: huge\n"
+        let report = ChangeDiagnostics.compare(before: [], after: [diagnostic], edits: ["teams/a.yaml": (Array(old.utf8), Array(new.utf8))])
+        let problem = Problem.doesNotCompile("teams/a.yaml", report)
         #expect(
             problem.json(instance: "/api/v1/spark-connect-clusters") == """
-                {"type": "urn:pedregal:problem:does-not-compile", "title": "The change does not compile", "status": 422, "detail": "with this change teams/a.yaml does not compile (1 error: teams/a.yaml:12:7: error: too big [exceeds-quota]); nothing was committed", "instance": "/api/v1/spark-connect-clusters", "diagnostics": [{"severity": "error", "code": "exceeds-quota", "file": "teams/a.yaml", "line": 12, "column": 7, "message": "too big", "notes": [{"file": "templates/sizes.yaml", "line": 1, "column": 2, "message": "quota here"}]}]}
+                {"type": "urn:pedregal:problem:does-not-compile", "title": "The change does not compile", "status": 422, "detail": "with this change teams/a.yaml does not compile (1 error: teams/a.yaml:12:7: error: too big [exceeds-quota]); nothing was committed", "instance": "/api/v1/spark-connect-clusters", "diagnostics": [{"severity": "error", "code": "exceeds-quota", "file": "teams/a.yaml", "line": 12, "column": 7, "message": "too big", "notes": [{"file": "templates/sizes.yaml", "line": 1, "column": 2, "message": "quota here"}], "quote": "    size: huge"}], "edits": [{"file": "teams/a.yaml", "lines": [{"line": 11, "text": "  - name: big"}, {"line": 12, "text": "    size: huge"}]}]}
 
                 """)
     }

@@ -19,6 +19,8 @@ final class ServerHarness: @unchecked Sendable {
     private var task: Task<Void, any Error>?
     private var group: ServiceGroup?
     private(set) var port = 0
+    /// More environment for the server's git (a trace file).
+    var gitEnvironment: [String: String] = [:]
 
     init(fixture: GitFixture? = nil) throws {
         self.fixture = try fixture ?? GitFixture()
@@ -33,7 +35,7 @@ final class ServerHarness: @unchecked Sendable {
         ServeConfiguration(
             host: "127.0.0.1", port: 0, remote: fixture.remote, targetBranch: "main", stateDirectory: state,
             issuer: Self.issuerURL, audiences: [Self.audience], jwks: .file(jwksPath),
-            gitEnvironment: ["HOME": fixture.home, "GIT_CONFIG_NOSYSTEM": "1"])
+            gitEnvironment: ["HOME": fixture.home, "GIT_CONFIG_NOSYSTEM": "1"].merging(gitEnvironment) { _, new in new })
     }
 
     /// Starts the server and waits until it listens.

@@ -73,6 +73,11 @@ final class FakeKubernetes: @unchecked Sendable {
     var forbidden: [(method: String, prefix: String)] = []
     var interleaved: [(method: String, path: String, write: (FakeKubernetes) -> Void)] = []
     var log: [Recorded] = []
+    /// Containers' logs, by namespace, pod, container and whether it is the previous run's.
+    var containerLogs: [PodLogKey: String] = [:]
+    /// What controllers do when an object is created (with the lock held:
+    /// they must use the `…Locked` writers), as an operator reacting to a new SparkApplication.
+    var controllers: [(FakeKubernetes, YAMLValue) -> Void] = []
 
     /// A server requiring `token`, serving every catalog kind except those of `withoutGroups`.
     init(token: String? = "test-token", withoutGroups: Set<String> = []) {
@@ -165,6 +170,41 @@ final class FakeKubernetes: @unchecked Sendable {
         }
     }
 
+    /// Runs `controller` after every create, with the created object.
+    func addController(_ controller: @escaping (FakeKubernetes, YAMLValue) -> Void) {
+        lock.withLock { controllers.append(controller) }
+    }
+
+    /// Stores `yaml` with its `status` kept (a pod as the kubelet reports it,
+    /// an event as a component records it), for a caller that holds the lock.
+    @discardableResult
+    func seedLocked(_ yaml: YAMLValue, manager: String = "kubelet") -> YAMLValue {
+        let resource = served.first { $0.apiVersion == yaml["apiVersion"]?.string && $0.kind == yaml["kind"]?.string }!
+        let key = self.key(resource, yaml["metadata"]?["namespace"]?.string, yaml["metadata"]?["name"]?.string ?? "")
+        var stored = prepareNew(yaml, resource: resource)
+        if let status = yaml["status"] { stored = FieldPaths.setting(stored, ["status"], to: status) }
+        objects[key] = Stored(
+            object: stored, managers: [manager: Manager(operation: "Update", apiVersion: resource.apiVersion, paths: ownedPaths(yaml))])
+        return stored
+    }
+
+    /// `seedLocked` for a caller without the lock.
+    @discardableResult
+    func seedWithStatus(_ yaml: String, manager: String = "kubelet") -> YAMLValue {
+        let object = YAMLParser().parse(Array(yaml.utf8), file: "seed.yaml").documents[0].value
+        return lock.withLock { seedLocked(object, manager: manager) }
+    }
+
+    /// Sets the log a container wrote (`previous`: before its last restart).
+    func setLog(namespace: String, pod: String, container: String, previous: Bool = false, _ text: String) {
+        lock.withLock { setLogLocked(namespace: namespace, pod: pod, container: container, previous: previous, text) }
+    }
+
+    /// `setLog` for a caller that holds the lock.
+    func setLogLocked(namespace: String, pod: String, container: String, previous: Bool = false, _ text: String) {
+        containerLogs[PodLogKey(namespace: namespace, pod: pod, container: container, previous: previous)] = text
+    }
+
     /// Removes an object directly, as a controller's garbage collection would.
     func remove(_ apiVersion: String, _ kind: String, namespace: String?, name: String) {
         lock.withLock {
@@ -246,6 +286,11 @@ final class FakeKubernetes: @unchecked Sendable {
             namespace = parts[1]
             plural = parts[2]
             name = parts.count > 3 ? parts[3] : nil
+            if parts.count == 5, let namespace, let name, plural == "pods", parts[4] == "log", group.isEmpty {
+                return request.method == "GET"
+                    ? podLog(namespace: namespace, pod: name, query: request.query)
+                    : statusReply(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+            }
             if parts.count > 4 { return notFound() }
         } else {
             plural = parts[0]
@@ -257,7 +302,7 @@ final class FakeKubernetes: @unchecked Sendable {
 
         switch (request.method, name) {
         case ("GET", let name?): return get(resource, namespace, name)
-        case ("GET", nil): return list(resource, namespace, request.query["labelSelector"])
+        case ("GET", nil): return list(resource, namespace, request.query["labelSelector"], fieldSelector: request.query["fieldSelector"])
         case ("POST", nil): return create(resource, namespace, request)
         case ("PATCH", let name?): return apply(resource, namespace, name, request)
         case ("DELETE", let name?): return delete(resource, namespace, name, dryRun: request.query["dryRun"] == "All")

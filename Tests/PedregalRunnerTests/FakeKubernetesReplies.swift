@@ -179,6 +179,10 @@ extension FakeKubernetes {
                     "name": .string("\(resource.plural)/status"), "singularName": "", "namespaced": .bool(resource.namespaced),
                     "kind": .string(resource.kind), "verbs": ["get", "patch", "update"],
                 ]))
+            if resource.kind == "Pod" && resource.group.isEmpty {
+                entries.append(
+                    .object(["name": "pods/log", "singularName": "", "namespaced": true, "kind": "Pod", "verbs": ["get"]]))
+            }
         }
         return .object([
             "kind": "APIResourceList", "apiVersion": "v1",

@@ -10,7 +10,7 @@ extension FakeKubernetes {
         return ok(render(stored))
     }
 
-    func list(_ resource: FakeResource, _ namespace: String?, _ selectorText: String?) -> Reply {
+    func list(_ resource: FakeResource, _ namespace: String?, _ selectorText: String?, fieldSelector fieldText: String? = nil) -> Reply {
         var selector: FakeLabelSelector?
         if let selectorText, !selectorText.isEmpty {
             guard let parsed = FakeLabelSelector(selectorText) else {
@@ -18,10 +18,18 @@ extension FakeKubernetes {
             }
             selector = parsed
         }
+        var fields: FakeFieldSelector?
+        if let fieldText, !fieldText.isEmpty {
+            switch FakeFieldSelector.parse(fieldText, kind: resource.kind) {
+            case .failure(let error): return statusReply(400, "BadRequest", error.message)
+            case .success(let parsed): fields = parsed
+            }
+        }
         let items = objects.filter { entry in
             entry.key.group == resource.group && entry.key.plural == resource.plural
                 && (namespace == nil || entry.key.namespace == namespace)
                 && (selector?.matches(labels(entry.value.object)) ?? true)
+                && (fields?.matches(entry.value.object) ?? true)
         }
         .sorted { ($0.key.namespace, $0.key.name) < ($1.key.namespace, $1.key.name) }
         .map { entry -> YAMLValue in
@@ -70,7 +78,10 @@ extension FakeKubernetes {
         let stored = Stored(
             object: prepareNew(withNamespace, resource: resource),
             managers: [manager: Manager(operation: "Update", apiVersion: resource.apiVersion, paths: ownedPaths(object))])
-        if request.query["dryRun"] != "All" { objects[key] = stored }
+        if request.query["dryRun"] != "All" {
+            objects[key] = stored
+            for controller in controllers { controller(self, render(stored)) }
+        }
         return ok(render(stored), status: 201)
     }
 
@@ -108,7 +119,10 @@ extension FakeKubernetes {
             let created = Stored(
                 object: prepareNew(object, resource: resource),
                 managers: [manager: Manager(operation: "Apply", apiVersion: resource.apiVersion, paths: applied)])
-            if !dryRun { objects[key] = created }
+            if !dryRun {
+                objects[key] = created
+                for controller in controllers { controller(self, render(created)) }
+            }
             return ok(render(created), status: 201)
         }
 

@@ -21,7 +21,13 @@ extension JobTests {
             let once = Captured()
             // Without --wait, reading any state is success.
             #expect(await Runner.jobStatus(run: run, wait: false, timeout: nil, context: cluster.context(once)) == .success)
-            #expect(once.lines == ["\(run): failed (Failed): exit 1"])
+            #expect(once.lines.first == "\(run): failed (Failed): exit 1")
+            // A failed run says why as far as the cluster knows: here its pods are gone and its status says little.
+            #expect(once.lines.dropFirst().first == "  why: unknown: nothing in the SparkApplication's status says why")
+            #expect(
+                once.lines.last
+                    == "  evidence: SparkApplication status; not read: pods: none left (the operator deletes them after the run, or they never started); driver log: the driver pod is gone; event log: the run does not write one (spark.eventLog.enabled)"
+            )
 
             set(JobStateTests.apache("DriverRequested"))
             let path = "/apis/spark.apache.org/v1/namespaces/sjns-alpha-prod/sparkapplications/\(name)"

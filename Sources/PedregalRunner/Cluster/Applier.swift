@@ -28,6 +28,7 @@ public struct ApplyReport: Sendable {
         var text = cluster + (dryRun ? " (dry run, nothing changed)" : "") + ": \(Output.counted(total, "object")), "
         text += "\(count(.created)) created, \(count(.configured)) configured, \(count(.unchanged)) unchanged, "
         text += "\(count(.failed)) failed"
+        if count(.redeployed) > 0 { text += ", \(count(.redeployed)) redeployed with a remedy" }
         if count(.expired) > 0 { text += ", \(count(.expired)) expired (not applied)" }
         if let prune {
             text += "; \(prune.results.filter { $0.action == .deleted }.count) pruned"
@@ -133,13 +134,22 @@ public struct Applier: Sendable {
             }
             let path = resource.objectPath(namespace: id.namespace, name: id.name)
             let live = try await session.api.getIfPresent(path)
-            let applied = try await session.api.apply(
-                path, object: manifest.object, fieldManager: fieldManager, force: true, dryRun: dryRun)
+            var object = manifest.object
+            var note: String?
+            if let live, StreamingRemedy.retries(object) {
+                switch try await StreamingRemedy(session: session).plan(object, live: live, resource: resource) {
+                case .apply(let kept, let why):
+                    (object, note) = (kept, why)
+                case .redeploy(let remedied, let why):
+                    return try await redeploy(remedied, at: path, id: id, note: why, dryRun: dryRun)
+                }
+            }
+            let applied = try await session.api.apply(path, object: object, fieldManager: fieldManager, force: true, dryRun: dryRun)
             guard let live, !applied.created else {
                 if id.kind == "Namespace" && id.group.isEmpty && dryRun { newNamespaces.insert(id.name) }
                 return ObjectResult(id: id, action: .created)
             }
-            return ObjectResult(id: id, action: Self.outcome(before: live, after: applied.object, dryRun: dryRun))
+            return ObjectResult(id: id, action: Self.outcome(before: live, after: applied.object, dryRun: dryRun), message: note)
         } catch  where isFatal(error) {
             throw error
         } catch let error as APIError {
@@ -152,6 +162,30 @@ public struct Applier: Sendable {
         } catch {
             return .failed(id, error)
         }
+    }
+
+    /// Replaces a failing streaming job with `object` (its next attempt, the
+    /// remedy applied): the operators start an application once, so a new
+    /// one is created after the old one is gone.
+    private func redeploy(_ object: YAMLValue, at path: String, id: ResourceID, note: String, dryRun: Bool) async throws -> ObjectResult {
+        if dryRun {
+            _ = try await session.api.apply(path, object: object, fieldManager: fieldManager, force: true, dryRun: true)
+            return ObjectResult(id: id, action: .redeployed, message: note)
+        }
+        try await session.api.delete(path, dryRun: false)
+        // Finalizers can keep it a moment; a minute is plenty for the operators' cleanup.
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(60)
+        while try await session.api.getIfPresent(path) != nil {
+            guard clock.now < deadline else {
+                return ObjectResult(
+                    id: id, action: .failed, message: "deleted to redeploy, but still present after a minute; apply again", status: .failure
+                )
+            }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        _ = try await session.api.apply(path, object: object, fieldManager: fieldManager, force: true, dryRun: false)
+        return ObjectResult(id: id, action: .redeployed, message: note)
     }
 
     /// Whether an apply changed the stored object, as the server tells it.

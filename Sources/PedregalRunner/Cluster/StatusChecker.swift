@@ -191,7 +191,8 @@ public struct StatusChecker: Sendable {
                 return ObjectStatus(id: id, present: false, differences: [], health: missing, problem: nil)
             }
             return ObjectStatus(
-                id: id, present: true, differences: Drift.differences(desired: manifest.object, live: live),
+                id: id, present: true,
+                differences: Drift.differences(desired: StreamingRemedy.desired(manifest.object, live: live, group: id.group), live: live),
                 health: Health.evaluate(live, group: id.group, kind: id.kind), problem: nil)
         } catch  where isFatal(error) {
             throw error

@@ -23,6 +23,8 @@ public struct SubmitReport: Sendable {
     public var skipped = false
     /// Active runs deleted first (policy Replace).
     public var replaced: [RunID] = []
+    /// What pre-submit sizing chose, when the job asks for it.
+    public var sizing: PreSubmitSizing.Decision? = nil
 
     var line: String {
         if skipped {
@@ -42,6 +44,7 @@ public struct SubmitReport: Sendable {
             "state": state.map(JobsReporting.json) ?? .null, "concurrencyPolicy": .string(policy.rawValue),
             "activeRuns": .list(active.map(\.json)), "replaced": .list(replaced.map { .string($0.description) }),
             "logicalTime": .optional(logical?.text), "logicalTimeSource": .optional(logical?.source),
+            "sizing": JobsReporting.json(sizing),
         ])
     }
 }
@@ -58,16 +61,29 @@ public struct JobStatusReport: Sendable {
     public var removed: Bool
     /// The run in the Spark History Server, when the platform names one.
     public var historyLink: String? = nil
+    /// What pre-submit sizing chose for the run, when it was sized.
+    public var sizing: PreSubmitSizing.Decision? = nil
     /// Whether `--timeout` passed first.
     public var timedOut: Bool
     /// The exit status: the worst of every result.
     public var status: ExitStatus
+    /// Why it failed and what a retry does, for a failed run.
+    public var diagnosis: FailureDiagnosis? = nil
+    /// The attempts of its retry chain, when it is part of one.
+    public var chain: [ChainEntry] = []
 
     var line: String {
         if removed { return "\(run): finished (object removed)" }
         guard let state else { return "\(run): not found" }
-        return "\(run): \(JobsReporting.describe(state))" + (timedOut ? "; timed out waiting" : "")
-            + (historyLink.map { "\n  history: \($0)" } ?? "")
+        var lines = ["\(run): \(JobsReporting.describe(state))" + (timedOut ? "; timed out waiting" : "")]
+        if let historyLink { lines.append("  history: \(historyLink)") }
+        if let sizing { lines.append("  sizing: \(sizing.applied)" + (sizing.reason.isEmpty ? "" : "\n    \(sizing.reason)")) }
+        if let diagnosis { lines += diagnosis.lines }
+        if !chain.isEmpty {
+            lines.append("  retry chain:")
+            lines += chain.map { "    \($0.line)" }
+        }
+        return lines.joined(separator: "\n")
     }
 
     var json: YAMLValue {
@@ -75,7 +91,8 @@ public struct JobStatusReport: Sendable {
             "run": .string(run.description), "apiVersion": .optional(apiVersion),
             "phase": .optional(removed ? "finished" : state?.phase.rawValue), "state": state.map(JobsReporting.json) ?? .null,
             "removed": .bool(removed), "timedOut": .bool(timedOut), "exitStatus": .int(Int(status.rawValue)),
-            "historyLink": .optional(historyLink),
+            "historyLink": .optional(historyLink), "sizing": JobsReporting.json(sizing), "failure": diagnosis?.json ?? .null,
+            "retryChain": .list(chain.map(\.json)),
         ])
     }
 }
@@ -87,6 +104,11 @@ enum JobsReporting {
         if !state.state.isEmpty { text += " (\(state.state))" }
         if let reason = state.reason { text += ": \(reason)" }
         return text
+    }
+
+    static func json(_ sizing: PreSubmitSizing.Decision?) -> YAMLValue {
+        guard let sizing else { return .null }
+        return .object(["applied": .string(sizing.applied), "reason": .string(sizing.reason), "changed": .bool(sizing.changed)])
     }
 
     static func json(_ state: JobState) -> YAMLValue {

@@ -21,12 +21,23 @@ public struct Jobs: Sendable {
     /// template's `ConcurrencyPolicy` is Allow, it looks for active runs of the
     /// same job first: Forbid then starts nothing (and succeeds), Replace
     /// deletes them and starts the new run.
-    public func submit(_ template: JobTemplate, token: String?, args: [String]?, logical: LogicalTime? = nil) async throws
-        -> SubmitReport
-    {
-        let token = token ?? RunToken.random()
+    public func submit(
+        _ template: JobTemplate, token: String?, args: [String]?, logical: LogicalTime? = nil, history: HistorySource = HistorySource()
+    ) async throws -> SubmitReport {
+        finish(try await create(template, token: token ?? RunToken.random(), args: args, logical: logical, history: history))
+    }
+
+    /// `submit` without printing its result: the run object, with
+    /// `annotations` added, created unless its token's run exists or the
+    /// policy forbids it.
+    func create(
+        _ template: JobTemplate, token: String, args: [String]?, logical: LogicalTime?, history: HistorySource = HistorySource(),
+        annotations: [String: String] = [:]
+    ) async throws -> SubmitReport {
         let policy = try ConcurrencyPolicy.of(template.object)
-        let object = try RunToken.run(from: template.object, token: token, args: args, logical: logical?.seconds)
+        var object = try RunToken.run(from: template.object, token: token, args: args, logical: logical?.seconds)
+        // A run joins a retry chain only when its runner follows it; the template's policy alone does not.
+        object = RetryChain.annotating(RetryChain.withoutChain(object), annotations)
         let id = Manifest(cluster: template.cluster ?? "", object: object, source: template.file).id
         guard let namespace = id.namespace else { throw RunnerError.io("the template '\(template.file)' names no namespace") }
         guard let resource = try await session.discovery.resource(apiVersion: id.apiVersion, kind: id.kind) else {
@@ -41,7 +52,7 @@ public struct Jobs: Sendable {
         if let existing = try await existingRun(run, resource: resource, token: token) {
             report.created = false
             report.state = existing
-            return finish(report)
+            return report
         }
         if policy != .allow {
             let job = RunToken.job(of: object)
@@ -49,7 +60,7 @@ public struct Jobs: Sendable {
             if policy == .forbid && !report.active.isEmpty {
                 report.created = false
                 report.skipped = true
-                return finish(report)
+                return report
             }
             for active in report.active {
                 do {
@@ -63,6 +74,18 @@ public struct Jobs: Sendable {
                         + "Replace asks")
             }
         }
+        if PreSubmitSizing.wanted(object) {
+            var source = history
+            if source.eventLogFolder == nil && source.historyServer == nil {
+                source.historyServer = object["metadata"]?["annotations"]?[Vocabulary.historyServer]?.string
+            }
+            let (sized, decision) = await PreSubmitSizing.apply(to: object, job: RunToken.job(of: object), history: source)
+            object = sized
+            report.sizing = decision
+            if let decision {
+                session.output.line("sizing: \(decision.applied)" + (decision.reason.isEmpty ? "" : "\n  \(decision.reason)"))
+            }
+        }
         do {
             _ = try await session.api.create(resource.collectionPath(namespace: namespace), object: object, dryRun: false)
         } catch let error as APIError where error.code == 409 && error.reason == "AlreadyExists" {
@@ -72,12 +95,12 @@ public struct Jobs: Sendable {
             report.created = false
             report.state = existing
         }
-        return finish(report)
+        return report
     }
 
     /// The state of `run` when it exists and was made by `token`; nil when it
     /// does not exist; an error when another token made it.
-    private func existingRun(_ run: RunID, resource: APIResource, token: String) async throws -> JobState? {
+    func existingRun(_ run: RunID, resource: APIResource, token: String) async throws -> JobState? {
         guard let existing = try await session.api.getIfPresent(resource.objectPath(namespace: run.namespace, name: run.name)) else {
             return nil
         }
@@ -103,11 +126,18 @@ public struct Jobs: Sendable {
         let deadline = timeout.map { clock.now + $0 }
         var report = JobStatusReport(run: run, apiVersion: nil, state: nil, removed: false, timedOut: false, status: .success)
         var lastLine = ""
+        var found: (APIResource, YAMLValue)?
         while true {
             if let (resource, object) = try await locate(run) {
+                found = (resource, object)
                 report.apiVersion = resource.apiVersion
                 report.state = JobState.of(object, group: resource.group)
                 report.historyLink = HistoryLink.of(object, group: resource.group)
+                let annotations = object["metadata"]?["annotations"]
+                report.sizing = annotations?[Vocabulary.sizingApplied]?.string.map {
+                    PreSubmitSizing.Decision(
+                        applied: $0, reason: annotations?[Vocabulary.sizingReason]?.string ?? "", changed: $0.contains("(written"))
+                }
             } else if report.state != nil {
                 report.removed = true
             } else {
@@ -126,6 +156,14 @@ public struct Jobs: Sendable {
         }
         if wait {
             report.status = !report.timedOut && !report.removed && report.state?.phase == .succeeded ? .success : .failure
+        }
+        if !report.removed, let (resource, object) = found {
+            report.chain = try await chain(of: object, resource: resource)
+            if report.state?.phase == .failed {
+                report.diagnosis = try await diagnose(run, object: object, resource: resource, options: RetryOptions())
+                // A later attempt exists: the chain shows what the retry did, not what it would do.
+                if report.chain.contains(where: { $0.attempt > RetryChain.attempt(of: object) }) { report.diagnosis?.decision = nil }
+            }
         }
         session.output.line(report.line)
         session.output.document(report.json)

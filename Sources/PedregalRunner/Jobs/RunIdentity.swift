@@ -46,9 +46,10 @@ public enum RunToken {
         String(SHA256.hex(token).prefix(hashLength))
     }
 
-    /// The run name for a job's template name and a token.
-    public static func runName(job: String, token: String) -> String {
-        "\(job)-\(hash(token))"
+    /// The run name for a job's template name and a token; a retry's
+    /// attempt `n` (from 2) adds `-<n>`, so every runner names it alike.
+    public static func runName(job: String, token: String, attempt: Int = 1) -> String {
+        attempt > 1 ? "\(job)-\(hash(token))-\(attempt)" : "\(job)-\(hash(token))"
     }
 
     /// A fresh random token (128 bits, hex) for a submit without `--token`.
@@ -65,18 +66,18 @@ public enum RunToken {
     /// template is not already), its Argo CD annotations removed, `args` (if
     /// given) replacing the application arguments (`spec.driverArgs` for
     /// Apache, `spec.arguments` for Kubeflow), and with `logical` (seconds
-    /// since 1970) the macros in them expanded.
-    public static func run(from template: YAMLValue, token: String, args: [String]?, logical: Double? = nil) throws
-        -> YAMLValue
+    /// since 1970) the macros in them expanded. `attempt` names a retry.
+    public static func run(from template: YAMLValue, token: String, args: [String]?, logical: Double? = nil, attempt: Int = 1)
+        throws -> YAMLValue
     {
         guard case .map(var object) = template, case .map(var metadata)? = object["metadata"],
             let job = metadata["name"]?.string
         else {
             throw RunnerError.io("the template has no metadata.name")
         }
-        metadata["name"] = .string(runName(job: job, token: token))
+        let name = runName(job: job, token: token, attempt: attempt)
+        metadata["name"] = .string(name)
         for field in Drift.serverMetadata { metadata[field] = nil }
-        let name = runName(job: job, token: token)
         var labels = metadata["labels"]?.mapValue ?? YAMLMap()
         labels[Vocabulary.runToken] = .string(hash(token))
         labels[Vocabulary.run] = .string(name)
@@ -99,7 +100,8 @@ public enum RunToken {
             : [["driverSpec", "podTemplateSpec", "metadata", "labels"], ["executorSpec", "podTemplateSpec", "metadata", "labels"]]
         for path in podPaths { spec = Self.setting(Vocabulary.run, to: name, at: path[...], in: spec) }
         if let logical, let current = spec[argsKey]?.listValue {
-            let name = metadata["name"]?.string ?? job
+            // Every attempt of a retry chain is the same run to the job: it sees the first attempt's name.
+            let name = runName(job: job, token: token)
             spec[argsKey] = .list(current.map { $0.string.map { .string(RunMacros.expand($0, logical: logical, run: name)) } ?? $0 })
         }
         if !spec.isEmpty { object["spec"] = .map(spec) }

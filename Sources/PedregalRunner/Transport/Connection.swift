@@ -62,13 +62,17 @@ public struct Connection: Sendable {
     public var clientKey: [UInt8]?
     /// Bearer token.
     public var token: String?
+    /// The file the token was read from: a command that runs long (a
+    /// `submit --retry auto` following its runs for hours) reads it again,
+    /// as the kubelet rotates a pod's projected ServiceAccount token.
+    public var tokenFile: String?
     /// Skip verifying the server's certificate.
     public var insecureSkipTLSVerify: Bool
 
     /// Creates a connection.
     public init(
         server: String, clusterName: String?, origin: String, namedByFlag: Bool = false, certificateAuthority: [UInt8]? = nil,
-        clientCertificate: [UInt8]? = nil, clientKey: [UInt8]? = nil, token: String? = nil,
+        clientCertificate: [UInt8]? = nil, clientKey: [UInt8]? = nil, token: String? = nil, tokenFile: String? = nil,
         insecureSkipTLSVerify: Bool = false
     ) {
         var server = server
@@ -81,6 +85,7 @@ public struct Connection: Sendable {
         self.clientCertificate = clientCertificate
         self.clientKey = clientKey
         self.token = token
+        self.tokenFile = tokenFile
         self.insecureSkipTLSVerify = insecureSkipTLSVerify
     }
 
@@ -151,7 +156,7 @@ public struct Connection: Sendable {
             server: "https://\(bracketed):\(port)", clusterName: options.cluster, origin: "the in-cluster ServiceAccount",
             namedByFlag: true,
             certificateAuthority: options.insecureSkipTLSVerify ? nil : try LocalFiles.bytes(caPath, what: "ServiceAccount CA"),
-            token: try readToken(tokenPath), insecureSkipTLSVerify: options.insecureSkipTLSVerify)
+            token: try readToken(tokenPath), tokenFile: tokenPath, insecureSkipTLSVerify: options.insecureSkipTLSVerify)
     }
 
     private static func direct(_ server: String, _ options: ConnectionOptions) throws -> Connection {
@@ -161,7 +166,8 @@ public struct Connection: Sendable {
             certificateAuthority: try options.certificateAuthority.map {
                 try LocalFiles.bytes($0, what: "certificate authority")
             },
-            token: try options.tokenFile.map(readToken), insecureSkipTLSVerify: options.insecureSkipTLSVerify)
+            token: try options.tokenFile.map(readToken), tokenFile: options.tokenFile,
+            insecureSkipTLSVerify: options.insecureSkipTLSVerify)
     }
 
     private static func fromKubeconfig(_ options: ConnectionOptions, environment: [String: String]) throws -> Connection {
@@ -206,10 +212,10 @@ public struct Connection: Sendable {
                 what: "certificate authority of cluster '\(cluster.name)'"),
             clientCertificate: try user.clientCertificate?.bytes(what: "client certificate of user '\(user.name)'"),
             clientKey: try user.clientKey?.bytes(what: "client key of user '\(user.name)'"),
-            token: token, insecureSkipTLSVerify: cluster.insecureSkipTLSVerify)
+            token: token, tokenFile: user.token == nil ? user.tokenFile : nil, insecureSkipTLSVerify: cluster.insecureSkipTLSVerify)
     }
 
-    private static func readToken(_ path: String) throws -> String {
+    static func readToken(_ path: String) throws -> String {
         let text = String(decoding: try LocalFiles.bytes(path, what: "token file"), as: UTF8.self)
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !token.isEmpty else { throw RunnerError.io("token file '\(path)' is empty") }

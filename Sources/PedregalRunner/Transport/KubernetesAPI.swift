@@ -12,6 +12,11 @@ public protocol KubernetesAPI: Sendable {
     func get(_ path: String) async throws -> YAMLValue
     /// GETs a collection, filtered by a label selector; returns its items.
     func list(_ path: String, labelSelector: String?) async throws -> [YAMLValue]
+    /// GETs a collection filtered by a field selector (`involvedObject.name=x`
+    /// for events); returns its items.
+    func list(_ path: String, fieldSelector: String) async throws -> [YAMLValue]
+    /// GETs a resource that answers in plain text (`pods/{name}/log`), with query parameters.
+    func text(_ path: String, query: [(String, String)]) async throws -> String
     /// POSTs `object` to the collection `path`.
     func create(_ path: String, object: YAMLValue, dryRun: Bool) async throws -> YAMLValue
     /// Server-side apply: PATCHes `object` to `path` as `application/apply-patch+yaml`.

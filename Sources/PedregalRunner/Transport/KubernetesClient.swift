@@ -11,6 +11,7 @@ public final class KubernetesClient: KubernetesAPI {
     private let connection: Connection
     private let retry: RetryPolicy
     private let requestTimeout: TimeAmount
+    private let tokens: TokenSource
     /// Largest response body accepted; lists of every ConfigMap stay far below it.
     private static let maxBody = 256 << 20
 
@@ -18,6 +19,7 @@ public final class KubernetesClient: KubernetesAPI {
     public init(connection: Connection, retry: RetryPolicy = .standard, requestTimeout: Duration = .seconds(30)) throws {
         self.connection = connection
         self.retry = retry
+        self.tokens = TokenSource(token: connection.token, file: connection.tokenFile)
         let components = requestTimeout.components
         self.requestTimeout = .nanoseconds(components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000)
         var configuration = HTTPClient.Configuration(
@@ -63,6 +65,18 @@ public final class KubernetesClient: KubernetesAPI {
         return value["items"]?.listValue ?? []
     }
 
+    /// GET with `fieldSelector`; the items.
+    public func list(_ path: String, fieldSelector: String) async throws -> [YAMLValue] {
+        let value = try await json(send("GET", path, query: [("fieldSelector", fieldSelector)]))
+        return value["items"]?.listValue ?? []
+    }
+
+    /// GET of a plain-text resource (a pod's log), as UTF-8 (invalid bytes replaced).
+    public func text(_ path: String, query: [(String, String)]) async throws -> String {
+        let response = try await send("GET", path, query: query, accept: "text/plain")
+        return String(decoding: response.body, as: UTF8.self)
+    }
+
     /// POST as `application/json`.
     public func create(_ path: String, object: YAMLValue, dryRun: Bool) async throws -> YAMLValue {
         try await json(
@@ -101,7 +115,8 @@ public final class KubernetesClient: KubernetesAPI {
     }
 
     private func send(
-        _ method: String, _ path: String, query: [(String, String)] = [], contentType: String? = nil, body: String? = nil
+        _ method: String, _ path: String, query: [(String, String)] = [], contentType: String? = nil, body: String? = nil,
+        accept: String = "application/json"
     ) async throws -> Response {
         var url = connection.server + path
         if !query.isEmpty {
@@ -117,9 +132,9 @@ public final class KubernetesClient: KubernetesAPI {
             case "DELETE": request.method = .DELETE
             default: request.method = .GET
             }
-            request.headers.add(name: "Accept", value: "application/json")
+            request.headers.add(name: "Accept", value: accept)
             request.headers.add(name: "User-Agent", value: "pedregal")
-            if let token = connection.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+            if let token = tokens.current() { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
             if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
             if let body { request.body = .bytes(ByteBuffer(string: body)) }
 
@@ -188,5 +203,32 @@ public final class KubernetesClient: KubernetesAPI {
             }
         }
         return out
+    }
+}
+
+/// The bearer token, read again from its file once a minute: the kubelet
+/// rotates a pod's projected token well before it expires (the scheduled
+/// submit's expires after ten minutes), and a retry chain runs for hours.
+final class TokenSource: @unchecked Sendable {
+    private let lock = NSLock()
+    private var token: String?
+    private let file: String?
+    private var readAt = ContinuousClock.now
+    static let refresh = Duration.seconds(60)
+
+    init(token: String?, file: String?) {
+        self.token = token
+        self.file = file
+    }
+
+    /// The token; a file that cannot be read now keeps the last one.
+    func current() -> String? {
+        lock.withLock {
+            if let file, ContinuousClock.now - readAt >= Self.refresh {
+                readAt = ContinuousClock.now
+                if let fresh = try? Connection.readToken(file) { token = fresh }
+            }
+            return token
+        }
     }
 }
