@@ -20,6 +20,7 @@ import hpack
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 CONFIG = "/spark.connect.SparkConnectService/Config"
 EXECUTE = "/spark.connect.SparkConnectService/ExecutePlan"
+ATTACKER_ADDRESS = "127.0.0.2"
 GOAWAY_NAMES = {0: "NO_ERROR", 1: "PROTOCOL_ERROR", 2: "INTERNAL_ERROR", 3: "FLOW_CONTROL_ERROR", 4: "SETTINGS_TIMEOUT",
                 5: "STREAM_CLOSED", 6: "FRAME_SIZE_ERROR", 7: "REFUSED_STREAM", 8: "CANCEL", 9: "COMPRESSION_ERROR",
                 10: "CONNECT_ERROR", 11: "ENHANCE_YOUR_CALM", 12: "INADEQUATE_SECURITY", 13: "HTTP_1_1_REQUIRED"}
@@ -60,7 +61,9 @@ class Connection:
     """One TCP connection to the gateway, with a reader thread that collects what comes back."""
 
     def __init__(self, port, handshake=True, read=True):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        # From another loopback address than the victim's: the attacker is another client, and the gateway's
+        # per-address bounds must not be what keeps the victim working or stops it.
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10, source_address=(ATTACKER_ADDRESS, 0))
         self.sock.settimeout(None)  # reads wait for the gateway: only EOF or a reset counts as closed
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.received = bytearray()

@@ -164,7 +164,10 @@ def main():
             if os.path.exists(log):
                 with open(log, errors="replace") as f:
                     print("--- gateway log (last 40 lines)\n" + "".join(f.readlines()[-40:]))
-        shutil.rmtree(folder, ignore_errors=True)
+        if failures:
+            print(f"the gateway's and Spark's logs are kept in {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
     print(f"{'attack':36} {'p99 ms':>8} {'x idle':>7} {'peak MB':>8} {'+10s MB':>8} {'closed':>9}  goaway")
     for r in results:
         print(f"{r['attack']:36} {r['victim_p99_ms']:8.1f} {r['p99_ratio']:7.2f} {r['peak_rss_mb']:8} "
