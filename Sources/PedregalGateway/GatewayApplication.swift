@@ -5,7 +5,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import PedregalAuth
-import PedregalRunner
+import PedregalKubernetes
 import ServiceLifecycle
 
 /// The assembled gateway: the proxy listener, the operations listener, and

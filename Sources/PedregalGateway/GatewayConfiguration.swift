@@ -1,6 +1,6 @@
 import NIOCore
 import PedregalAuth
-import PedregalRunner
+import PedregalKubernetes
 
 /// Everything `pedregal gateway` is told; the CLI fills it from flags.
 public struct GatewayConfiguration: Sendable {
