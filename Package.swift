@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // Tests only: the TLS test makes its certificate authority in-process.
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
@@ -91,6 +92,19 @@ let package = Package(
             swiftSettings: strict),
         // Why a Spark run failed and how to retry it: pure rules over the evidence the runner collects.
         .target(name: "PedregalRemediation", dependencies: ["PedregalBasics", "PedregalManifests"], swiftSettings: strict),
+        // What a command prints and how it ends: the exit statuses, the text/JSON printer,
+        // and the error that carries a status. The CLI and the runner print through it.
+        .target(name: "PedregalConsole", dependencies: ["PedregalYAML"], swiftSettings: strict),
+        // The Kubernetes API client: kubeconfig, connections (TLS verified), discovery, retries.
+        .target(
+            name: "PedregalKubernetes",
+            dependencies: [
+                "PedregalConsole", "PedregalManifests", "PedregalYAML",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict),
         // The runner applies generated/ and runs jobs; it reads manifests (and the emitter's
         // header and path scheme, to refuse files `generate` would not write), never the team format.
         .target(
@@ -98,10 +112,7 @@ let package = Package(
             dependencies: [
                 "PedregalBasics",
                 "PedregalDiagnostics", "PedregalYAML", "PedregalManifests", "PedregalEmitter",
-                "PedregalEventLog", "PedregalAdvisor", "PedregalRemediation",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                "PedregalEventLog", "PedregalAdvisor", "PedregalRemediation", "PedregalConsole", "PedregalKubernetes",
             ],
             swiftSettings: strict),
         // OIDC JWT verification against a JWKS; shared by the gateway and the request API.
@@ -134,7 +145,7 @@ let package = Package(
         .target(
             name: "PedregalGateway",
             dependencies: [
-                "PedregalAuth", "PedregalBasics", "PedregalManifests", "PedregalYAML", "PedregalRunner", "PedregalServerSupport",
+                "PedregalAuth", "PedregalBasics", "PedregalManifests", "PedregalYAML", "PedregalKubernetes", "PedregalServerSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -152,8 +163,11 @@ let package = Package(
             name: "PedregalRequests",
             dependencies: [
                 "PedregalDiagnostics", "PedregalEmitter", "PedregalLoader", "PedregalManifests", "PedregalResolver", "PedregalSpec",
-                "PedregalCompiler", "PedregalTeamEdits", "PedregalRunner", "PedregalAuth", "PedregalBasics",
+                "PedregalCompiler", "PedregalTeamEdits", "PedregalRunner", "PedregalKubernetes", "PedregalConsole", "PedregalAuth",
+                "PedregalBasics",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -181,7 +195,7 @@ let package = Package(
                 "PedregalCompiler",
                 "PedregalLocal",
                 "PedregalDiff",
-                "PedregalRunner",
+                "PedregalConsole", "PedregalKubernetes", "PedregalRunner",
                 "PedregalGateway",
                 "PedregalRequests",
                 "PedregalAuth",
@@ -268,7 +282,7 @@ let package = Package(
             name: "PedregalCompilerTests",
             dependencies: [
                 "PedregalDiagnostics", "PedregalKubernetesSchemas", "PedregalLoader", "PedregalManifests", "PedregalRenderers",
-                "PedregalCompiler", "PedregalTestSupport",
+                "PedregalCompiler", "PedregalEmitter", "PedregalTestSupport",
             ],
             exclude: ["Fixtures"]),
         .testTarget(name: "PedregalCLITests", dependencies: ["PedregalBasics", "PedregalTestSupport"]),
@@ -291,7 +305,7 @@ let package = Package(
             dependencies: [
                 "PedregalDiagnostics", "PedregalManifests", "PedregalYAML",
                 "PedregalBasics",
-                "PedregalRunner", "PedregalEmitter", "PedregalTestSupport",
+                "PedregalRunner", "PedregalKubernetes", "PedregalConsole", "PedregalEmitter", "PedregalTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -303,12 +317,7 @@ let package = Package(
         .testTarget(
             name: "PedregalRemediationTests", dependencies: ["PedregalRemediation"], exclude: ["Fixtures"]),
         .testTarget(
-            name: "PedregalAuthTests",
-            dependencies: [
-                "PedregalAuth",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
-            ]),
+            name: "PedregalAuthTests", dependencies: ["PedregalAuth"]),
         .testTarget(
             name: "PedregalServerSupportTests",
             dependencies: [
@@ -323,7 +332,7 @@ let package = Package(
             name: "PedregalGatewayTests",
             dependencies: [
                 "PedregalYAML", "PedregalBasics",
-                "PedregalGateway", "PedregalAuth", "PedregalGatewayPeers", "PedregalCompiler", "PedregalManifests", "PedregalRunner",
+                "PedregalGateway", "PedregalAuth", "PedregalGatewayPeers", "PedregalCompiler", "PedregalManifests", "PedregalKubernetes",
                 "PedregalTestSupport", "PedregalLoader", "PedregalServerSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -342,6 +351,7 @@ let package = Package(
                 "PedregalRequests", "PedregalAuth", "PedregalTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
     ]

@@ -17,3 +17,17 @@ extension OutputDirectory {
         try staged.commit()
     }
 }
+
+extension OutputDirectory {
+    /// Writes `files` (the compiled output) and the team files that produced
+    /// them as one change, ready to commit; on a dry run only plans. Returns
+    /// the output folder's plan.
+    @discardableResult
+    public func write(_ files: [OutputFile], withTeamFiles teamFiles: [String: [UInt8]], under root: String, dryRun: Bool = false)
+        throws -> WritePlan
+    {
+        let plan = try plan(files)
+        if !dryRun { try apply(plan, withTeamFiles: teamFiles, under: root) }
+        return plan
+    }
+}

@@ -1,8 +1,8 @@
 import PedregalManifests
 import PedregalYAML
 
-/// The `--format json` document, version 1. Its shape is documented in the
-/// README and only grows: new keys may appear, none change meaning.
+/// The `--format json` document, version 1. Its shape is documented in
+/// docs/diff.md and only grows: new keys may appear, none change meaning.
 ///
 /// ```
 /// { "version": 1, "base": "...", "head": "...", "changed": true,

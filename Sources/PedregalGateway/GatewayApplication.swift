@@ -5,7 +5,7 @@ import NIOPosix
 import NIOSSL
 import PedregalAuth
 import PedregalBasics
-import PedregalRunner
+import PedregalKubernetes
 import PedregalServerSupport
 import ServiceLifecycle
 

@@ -1,6 +1,6 @@
 import NIOCore
 import PedregalAuth
-import PedregalRunner
+import PedregalKubernetes
 import PedregalServerSupport
 
 /// Everything `pedregal gateway` is told; the CLI fills it from flags.

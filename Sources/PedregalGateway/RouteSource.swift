@@ -1,6 +1,6 @@
 import Foundation
+import PedregalKubernetes
 import PedregalManifests
-import PedregalRunner
 import PedregalYAML
 
 /// Something that can say, now, what the routes and their servers are.

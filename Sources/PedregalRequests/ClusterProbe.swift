@@ -1,6 +1,8 @@
 import Foundation
 import PedregalBasics
 import PedregalCompiler
+import PedregalConsole
+import PedregalKubernetes
 import PedregalManifests
 import PedregalRunner
 

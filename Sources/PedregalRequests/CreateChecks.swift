@@ -53,34 +53,12 @@ struct CheckedCreate: Sendable {
                         + Suggestion.hint(for: request.region, in: has, then: "it has: \(has.joined(separator: ", "))")))
         }
 
-        if let size = request.size, !templates.sizes.contains(where: { $0.name.value == size }) {
-            let known = templates.sizes.map(\.name.value)
-            errors.append(
-                .init(
-                    "/size",
-                    "unknown size '\(size)'"
-                        + Suggestion.hint(for: size, in: known, then: "templates/sizes.yaml defines: \(known.joined(separator: ", "))"))
-            )
+        let names = TemplateNames(templates)
+        if let size = request.size, let problem = names.problem(.size, size) { errors.append(.init("/size", problem)) }
+        for (index, catalog) in (request.catalogs ?? []).enumerated() {
+            if let problem = names.problem(.catalog, catalog) { errors.append(.init("/catalogs/\(index)", problem)) }
         }
-        for (index, catalog) in (request.catalogs ?? []).enumerated()
-        where !templates.catalogs.contains(where: { $0.name.value == catalog }) {
-            let known = templates.catalogs.map(\.name.value)
-            errors.append(
-                .init(
-                    "/catalogs/\(index)",
-                    "unknown catalog '\(catalog)'"
-                        + Suggestion.hint(
-                            for: catalog, in: known, then: "templates/catalogs.yaml defines: \(known.joined(separator: ", "))")))
-        }
-        if let engine = request.engine, !templates.engines.versions.contains(where: { $0.version.value == engine }) {
-            let known = templates.engines.versions.map(\.version.value)
-            errors.append(
-                .init(
-                    "/engine",
-                    "unknown engine '\(engine)'"
-                        + Suggestion.hint(
-                            for: engine, in: known, then: "templates/engines.yaml defines: \(known.joined(separator: ", "))")))
-        }
+        if let engine = request.engine, let problem = names.problem(.engine, engine) { errors.append(.init("/engine", problem)) }
         let ttl = request.ttl ?? terms.defaultTTL
         if let problem = ClusterRequests.ttlProblem(ttl, terms: terms, environment: environment.name) {
             errors.append(.init("/ttl", problem))

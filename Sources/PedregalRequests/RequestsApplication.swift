@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import PedregalAuth
-import PedregalRunner
+import PedregalKubernetes
 import ServiceLifecycle
 
 /// Everything `pedregal serve` is told: where to listen, which repository

@@ -4,7 +4,6 @@ import Hummingbird
 import Logging
 import NIOCore
 import PedregalAuth
-import PedregalRunner
 
 /// What the HTTP handlers share: the verifier, the request logic, the
 /// idempotency records and the metrics. Handlers stay thin: parse, call,

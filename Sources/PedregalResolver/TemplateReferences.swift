@@ -8,11 +8,7 @@ extension TeamResolution {
     /// not be read (that is reported once, at the file).
     func unknown(_ what: String, _ name: Located<String>, known: [String], file: String, extra: String = "") {
         if index.brokenTemplates.contains(file) { return }
-        let defined = known.isEmpty ? "\(file) defines none" : "\(file) defines: \(known.joined(separator: ", "))"
-        error(
-            .unknownReference,
-            "unknown \(what) '\(name.value)'\(extra)" + Suggestion.hint(for: name.value, in: known, then: defined),
-            at: name.location)
+        error(.unknownReference, TemplateNames.unknown(what, name.value, known: known, file: file, extra: extra), at: name.location)
     }
 
     /// The catalogs of a `catalogs` list that exist, each once; nil when

@@ -1,3 +1,6 @@
+import PedregalConsole
+import PedregalKubernetes
+
 /// One conversation with a cluster, as every runner command holds it: the
 /// API server, what it serves (read once), and where results go.
 public struct ClusterSession: Sendable {

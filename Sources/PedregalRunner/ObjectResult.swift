@@ -1,3 +1,5 @@
+import PedregalConsole
+import PedregalKubernetes
 import PedregalManifests
 import PedregalYAML
 
@@ -51,12 +53,4 @@ public struct ObjectResult: Sendable, Equatable {
         map.entries.append(YAMLMap.Entry(key: "message", value: .optional(message)))
         return .map(map)
     }
-}
-
-/// Errors after which no further request can succeed: the cluster is gone,
-/// or it does not accept the credentials.
-func isFatal(_ error: any Error) -> Bool {
-    if error is UnreachableError { return true }
-    if let error = error as? APIError, error.code == 401 { return true }
-    return false
 }

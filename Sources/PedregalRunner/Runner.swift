@@ -1,4 +1,5 @@
 import PedregalBasics
+import PedregalConsole
 import PedregalDiagnostics
 import PedregalEventLog
 import PedregalManifests

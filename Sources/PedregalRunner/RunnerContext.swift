@@ -1,6 +1,8 @@
 import Foundation
 import PedregalBasics
+import PedregalConsole
 import PedregalDiagnostics
+import PedregalKubernetes
 
 /// What every runner command needs besides its own arguments: how to reach
 /// the cluster, where output goes, and the pacing of retries and polls.

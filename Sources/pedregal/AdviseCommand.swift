@@ -142,10 +142,9 @@ struct AdviseCommand: AsyncParsableCommand {
         if change.compilation.hasErrors {
             throw failure("with the recommendation the root does not compile; nothing was written", .failure)
         }
-        let directory = OutputDirectory(url: root.rootURL.appendingPathComponent("generated", isDirectory: true))
         do {
-            let plan = try directory.plan(change.compilation.files)
-            try directory.apply(plan, withTeamFiles: change.files, under: root.rootURL.path)
+            try OutputDirectory(url: root.rootURL.appendingPathComponent("generated", isDirectory: true))
+                .write(change.compilation.files, withTeamFiles: change.files, under: root.rootURL.path)
         } catch {
             throw failure("\(error)", .ioError)
         }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import PedregalCompiler
 import PedregalEmitter
-import PedregalRunner
 import PedregalWorkspace
 
 /// `pedregal check`: whether the output folder is what `generate` would write (CI).

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import PedregalConsole
+import PedregalKubernetes
 import PedregalRunner
 
 /// How to reach the cluster, shared by every runner command.

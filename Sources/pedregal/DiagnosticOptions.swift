@@ -3,7 +3,6 @@ import Foundation
 import PedregalCompiler
 import PedregalDiagnostics
 import PedregalLoader
-import PedregalRunner
 
 /// `--format` and `--color` for diagnostics.
 struct DiagnosticOptions: ParsableArguments {

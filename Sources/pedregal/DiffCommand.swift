@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import PedregalCompiler
 import PedregalDiff
-import PedregalRunner
 
 /// `pedregal diff`: what a change to teams/ or templates/ does to each cluster.
 struct DiffCommand: ParsableCommand {

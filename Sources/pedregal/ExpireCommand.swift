@@ -1,4 +1,5 @@
 import ArgumentParser
+import PedregalConsole
 import PedregalRunner
 
 /// `pedregal expire`: Spark Connect servers past their expiry, removed from

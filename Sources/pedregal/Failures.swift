@@ -1,5 +1,5 @@
 import ArgumentParser
-import PedregalRunner
+import PedregalConsole
 
 /// Where the CLI prints its problems: standard error, as `pedregal: error: …`
 /// and `pedregal: warning: …`, the same printer the runner's commands use.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import PedregalAuth
 import PedregalGateway
-import PedregalRunner
+import PedregalKubernetes
 
 /// `pedregal gateway`: flags into a `GatewayConfiguration`, then the gateway runs.
 struct GatewayCommand: AsyncParsableCommand {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import PedregalCompiler
 import PedregalEmitter
-import PedregalRunner
 import PedregalWorkspace
 
 /// `pedregal generate`: the output folder, written all or nothing.

@@ -1,5 +1,4 @@
 import ArgumentParser
-import PedregalRunner
 import PedregalScaffold
 
 /// `pedregal init`: a new platform repository, or a new team file.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PedregalConsole
 import PedregalRunner
 
 /// `pedregal job classify --driver-log FILE --event-log PATH`: a failure's class from saved logs.

@@ -4,7 +4,6 @@ import PedregalCompiler
 import PedregalDiagnostics
 import PedregalKubernetesSchemas
 import PedregalLoader
-import PedregalRunner
 
 /// `validate --manifests`: check a folder of manifests against Kubernetes' schemas.
 struct ManifestOptions: ParsableArguments {

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Logging
 import PedregalAuth
+import PedregalKubernetes
 import PedregalRequests
-import PedregalRunner
 
 /// `pedregal serve`: the Cluster Request API. Only flags are parsed here;
 /// `buildApplication` makes the server.

@@ -1,7 +1,7 @@
 import PedregalCompiler
 import PedregalGateway
+import PedregalKubernetes
 import PedregalManifests
-import PedregalRunner
 import PedregalTestSupport
 import PedregalYAML
 import Synchronization

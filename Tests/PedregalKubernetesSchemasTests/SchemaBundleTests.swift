@@ -47,7 +47,7 @@ import Testing
     @Test func everyPatternCompilesAndNoRuleIsSilentlySkipped() throws {
         let schemas = try #require(KubernetesSchemas(version: ManifestValidator.defaultKubernetesVersion))
         #expect(schemas.unreadablePatterns.isEmpty)
-        // CEL rules are not evaluated (see the README); a refreshed CRD that
+        // CEL rules are not evaluated (see docs/schemas.md); a refreshed CRD that
         // brings some must be looked at, and this count updated.
         #expect(schemas.celRules == 0)
     }

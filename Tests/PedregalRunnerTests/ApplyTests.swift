@@ -1,4 +1,5 @@
 import Foundation
+import PedregalKubernetes
 import PedregalManifests
 import PedregalRunner
 import PedregalTestSupport

@@ -1,4 +1,5 @@
 import Foundation
+import PedregalKubernetes
 import PedregalRunner
 
 /// A kind the fake API server serves.

@@ -1,3 +1,4 @@
+import PedregalKubernetes
 import PedregalRunner
 import PedregalYAML
 import Testing

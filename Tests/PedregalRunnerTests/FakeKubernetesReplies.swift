@@ -1,6 +1,7 @@
 import Foundation
 import PedregalBasics
 import PedregalDiagnostics
+import PedregalKubernetes
 import PedregalManifests
 import PedregalRunner
 import PedregalYAML

@@ -1,4 +1,6 @@
 import Foundation
+import PedregalConsole
+import PedregalKubernetes
 import PedregalManifests
 import PedregalRunner
 import PedregalTestSupport
@@ -115,7 +117,8 @@ import Testing
         let template = try JobTemplates.find(
             generated: generated, team: "alpha", job: "daily", environment: "prod", region: "us-west-2")
         let run = try RunToken.run(from: template.object, token: "nightly-2025-01-01", args: ["--date", "2025-01-01"])
-        let hash = String(SHA256.hex("nightly-2025-01-01").prefix(10))
+        // The first 10 hex digits of SHA-256("nightly-2025-01-01") (sha256sum).
+        let hash = "12451efb2e"
         #expect(RunToken.hash("nightly-2025-01-01") == hash)
         #expect(run["metadata"]?["name"] == .string("daily-\(hash)"))
         #expect(run["metadata"]?["namespace"] == "sjns-alpha-prod")

@@ -1,4 +1,5 @@
 import Foundation
+import PedregalConsole
 import PedregalManifests
 import PedregalRunner
 import PedregalTestSupport

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import PedregalKubernetes
 import PedregalManifests
 import PedregalRunner
 import PedregalTestSupport

@@ -1,5 +1,7 @@
 import Foundation
+import PedregalConsole
 import PedregalEmitter
+import PedregalKubernetes
 import PedregalManifests
 import PedregalRunner
 import PedregalTestSupport

@@ -1,4 +1,5 @@
 import Foundation
+import PedregalConsole
 import PedregalManifests
 import PedregalRunner
 import PedregalTestSupport
@@ -30,7 +31,7 @@ import Testing
     }
 
     func submit(_ cluster: TestCluster, _ source: JobSource, token: String?, timing: RunTiming = .now) async -> (
-        PedregalRunner.ExitStatus, Captured
+        PedregalConsole.ExitStatus, Captured
     ) {
         let captured = Captured()
         let status = await Runner.submit(

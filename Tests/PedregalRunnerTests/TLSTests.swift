@@ -1,6 +1,8 @@
 import Crypto
 import Foundation
 import NIOSSL
+import PedregalConsole
+import PedregalKubernetes
 import PedregalRunner
 import PedregalTestSupport
 import SwiftASN1
@@ -110,7 +112,7 @@ struct TestPKI {
         let folder = pki.folder.appendingPathComponent("generated/sk8-us-west-2")
         try Paths.write(Manifests.tenant(), to: folder)
         let sleeps = SleepRecorder()
-        func run(_ kubeconfig: String) async throws -> (PedregalRunner.ExitStatus, Captured) {
+        func run(_ kubeconfig: String) async throws -> (PedregalConsole.ExitStatus, Captured) {
             try Data(kubeconfig.utf8).write(to: pki.folder.appendingPathComponent("kubeconfig"))
             let captured = Captured()
             let context = RunnerContext(

@@ -1,5 +1,7 @@
 import PedregalBasics
+import PedregalConsole
 import PedregalDiagnostics
+import PedregalKubernetes
 import PedregalManifests
 import PedregalYAML
 

@@ -1,3 +1,4 @@
+import PedregalConsole
 import PedregalEmitter
 import PedregalManifests
 import PedregalYAML

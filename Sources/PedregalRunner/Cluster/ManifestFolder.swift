@@ -1,4 +1,6 @@
 import Foundation
+import PedregalConsole
+import PedregalKubernetes
 import PedregalManifests
 
 /// One cluster's folder of generated/: every object in it, in apply order.

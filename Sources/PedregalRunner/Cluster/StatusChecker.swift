@@ -1,3 +1,5 @@
+import PedregalConsole
+import PedregalKubernetes
 import PedregalManifests
 import PedregalYAML
 

@@ -1,3 +1,4 @@
+import PedregalKubernetes
 import PedregalManifests
 import PedregalYAML
 

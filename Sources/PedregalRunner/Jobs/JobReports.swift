@@ -1,3 +1,4 @@
+import PedregalConsole
 import PedregalYAML
 
 /// The result of `pedregal submit`.

@@ -1,4 +1,6 @@
 import Foundation
+import PedregalConsole
+import PedregalKubernetes
 import PedregalManifests
 import PedregalYAML
 

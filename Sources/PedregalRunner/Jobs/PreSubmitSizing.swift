@@ -1,6 +1,7 @@
 import Foundation
 import PedregalAdvisor
 import PedregalEventLog
+import PedregalKubernetes
 import PedregalManifests
 import PedregalYAML
 

@@ -1,3 +1,4 @@
+import PedregalConsole
 import PedregalManifests
 import PedregalRemediation
 import PedregalYAML

@@ -1,6 +1,9 @@
 import Foundation
 import PedregalBasics
+import PedregalConsole
 import PedregalDiagnostics
+import PedregalEmitter
+import PedregalKubernetes
 import PedregalManifests
 import PedregalYAML
 
@@ -43,7 +46,7 @@ public enum RunToken {
 
     /// The token's short hash.
     public static func hash(_ token: String) -> String {
-        String(SHA256.hex(token).prefix(hashLength))
+        String(ContentDigest(of: token.utf8).description.prefix(hashLength))
     }
 
     /// The run name for a job's template name and a token; a retry's

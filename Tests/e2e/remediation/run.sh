@@ -22,7 +22,7 @@ if ! command -v java >/dev/null 2>&1; then
 fi
 if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
 if ! "$venv/bin/python" -c 'import pyspark' 2>/dev/null; then "$venv/bin/pip" install -q 'pyspark==4.0.*'; fi
-export PATH="$PWD/$venv/bin:$PATH"
+export PATH="$(cd "$venv" && pwd)/bin:$PATH"
 
 # job, the class its driver log shows, the class its event log alone shows (a
 # failure before any task, or of the driver itself, leaves the event log silent).

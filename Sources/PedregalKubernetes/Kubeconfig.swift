@@ -1,4 +1,5 @@
 import Foundation
+import PedregalConsole
 import PedregalYAML
 
 /// A kubeconfig file (or several merged, as `$KUBECONFIG` lists them): named

@@ -1,11 +1,12 @@
 import Foundation
+import PedregalConsole
 import PedregalYAML
 
 /// Reading local files (manifests, kubeconfigs, certificates, tokens): every
 /// failure becomes a `RunnerError` with exit status 74 that names the file.
-enum LocalFiles {
+public enum LocalFiles {
     /// The bytes of `path`.
-    static func bytes(_ path: String, what: String) throws -> [UInt8] {
+    public static func bytes(_ path: String, what: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
             throw RunnerError.io("\(what) '\(path)' \(reason)")
@@ -14,12 +15,12 @@ enum LocalFiles {
     }
 
     /// The documents of the YAML file `path`, as plain values.
-    static func yamlDocuments(_ path: String, what: String) throws -> [YAMLValue] {
+    public static func yamlDocuments(_ path: String, what: String) throws -> [YAMLValue] {
         try parseYAML(try bytes(path, what: what), file: path, what: what)
     }
 
     /// The documents of `bytes`, read from `file`.
-    static func parseYAML(_ bytes: [UInt8], file: String, what: String) throws -> [YAMLValue] {
+    public static func parseYAML(_ bytes: [UInt8], file: String, what: String) throws -> [YAMLValue] {
         let result = YAMLParser().parse(bytes, file: file)
         if let problem = result.diagnostics.first {
             throw RunnerError.io("\(what) is not valid YAML: \(problem)")
@@ -28,7 +29,7 @@ enum LocalFiles {
     }
 
     /// `path` made absolute against `folder` unless it already is.
-    static func resolve(_ path: String, against folder: String) -> String {
+    public static func resolve(_ path: String, against folder: String) -> String {
         if path.hasPrefix("/") || folder.isEmpty { return path }
         return URL(fileURLWithPath: folder, isDirectory: true).appendingPathComponent(path).standardizedFileURL.path
     }

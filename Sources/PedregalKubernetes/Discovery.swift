@@ -145,7 +145,8 @@ public actor Discovery {
         return resources
     }
 
-    static func split(_ apiVersion: String) -> (group: String, version: String) {
+    /// `group/version` split at its last slash; the core group is "".
+    public static func split(_ apiVersion: String) -> (group: String, version: String) {
         guard let slash = apiVersion.lastIndex(of: "/") else { return ("", apiVersion) }
         return (String(apiVersion[..<slash]), String(apiVersion[apiVersion.index(after: slash)...]))
     }

@@ -2,9 +2,7 @@ import ArgumentParser
 import Foundation
 import PedregalBasics
 import PedregalCompiler
-import PedregalEmitter
 import PedregalLoader
-import PedregalRunner
 
 /// `pedregal expire --root DIR`: expiry as a commit-ready change to teams/
 /// and generated/, for platforms where Argo CD syncs (and would re-create
@@ -35,18 +33,20 @@ struct RootExpiry {
             seconds = Int(Date().timeIntervalSince1970)
         }
         let at = RFC3339.format(Double(seconds))
-        let change: Expiry.Change
+        let outcome: Expiry.RootOutcome
         do {
-            change = try Expiry.removeExpired(in: DiskSourceTree(root: root.rootURL), now: seconds)
-        } catch {
-            throw failure("\(error); nothing was changed", .failure)
+            outcome = try Expiry.expire(root: root.rootURL, output: output.url(root: root), now: seconds, dryRun: dryRun)
+        } catch .edit(let message) {
+            throw failure("\(message); nothing was changed", .failure)
+        } catch .io(let message) {
+            throw failure(message, .ioError)
         }
+        let change = outcome.change
+        diagnostics.report(change.compilation.diagnostics, root: root)
         if change.expired.isEmpty {
-            diagnostics.report(change.compilation.diagnostics, root: root)
             diagnostics.say("nothing expired at \(at)")
             return
         }
-        diagnostics.report(change.compilation.diagnostics, root: root)
         if change.compilation.hasErrors {
             throw failure("without the expired clusters the root does not compile; nothing was changed", .failure)
         }
@@ -56,22 +56,11 @@ struct RootExpiry {
                 "removed    sparkConnect '\(cluster.name)' from \(root.display(cluster.file)):\(cluster.location.line):\(cluster.location.column) (expired at \(cluster.expiresAt))\(suffix)"
             )
         }
-        let directory = OutputDirectory(url: output.url(root: root))
-        let plan: WritePlan
-        do {
-            plan = try directory.plan(change.compilation.files)
-        } catch {
-            throw failure("\(error)", .ioError)
-        }
+        guard let plan = outcome.plan else { return }
         let summary = "\(plan.added.count) added, \(plan.changed.count) changed, \(plan.removed.count) removed"
-        if dryRun {
+        if !outcome.wrote {
             diagnostics.say("\(output.display(root: root)) would change: \(summary); nothing was written (dry run)")
             return
-        }
-        do {
-            try directory.apply(plan, withTeamFiles: change.files, under: root.rootURL.path)
-        } catch {
-            throw failure("\(error)", .ioError)
         }
         diagnostics.say("wrote \(change.files.count) team file(s) and \(output.display(root: root)): \(summary); commit both for review")
     }

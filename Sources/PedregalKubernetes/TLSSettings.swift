@@ -1,4 +1,5 @@
 import NIOSSL
+import PedregalConsole
 
 /// The TLS client configuration a connection asks for: its CA instead of the
 /// system's trust roots, its client certificate, or no verification at all.

@@ -1,5 +1,4 @@
 import Foundation
-import PedregalManifests
 import PedregalYAML
 
 /// How a command prints its result.
@@ -58,28 +57,12 @@ public final class Output: Sendable {
     }
 
     /// `1 object`, `2 objects`.
-    static func counted(_ count: Int, _ noun: String) -> String {
+    public static func counted(_ count: Int, _ noun: String) -> String {
         "\(count) \(noun)\(count == 1 ? "" : "s")"
     }
 
     /// Pads `word` so the names after it line up.
-    static func column(_ word: String) -> String {
+    public static func column(_ word: String) -> String {
         word.count >= 11 ? word + " " : word + String(repeating: " ", count: 11 - word.count)
-    }
-}
-
-extension ResourceID {
-    /// The identity as a JSON object.
-    var json: YAMLValue {
-        .object([
-            "apiVersion": .string(apiVersion), "kind": .string(kind), "namespace": .optional(namespace),
-            "name": .string(name),
-        ])
-    }
-
-    /// The identity without its version: the same object whichever version
-    /// the server is asked through.
-    var versionless: ResourceID {
-        ResourceID(group: group, version: "", kind: kind, namespace: namespace, name: name)
     }
 }

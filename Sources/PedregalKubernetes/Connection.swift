@@ -1,4 +1,5 @@
 import Foundation
+import PedregalConsole
 
 /// How the user asked to reach the cluster: the connection flags.
 public struct ConnectionOptions: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import PedregalConsole
 import PedregalYAML
 
 /// The Kubernetes API verbs the runner uses. Paths are API paths
@@ -151,7 +152,7 @@ public struct UnreachableError: Error, Sendable, CustomStringConvertible {
 extension Error {
     /// The exit status this error deserves and its message, for any error the
     /// runner may meet.
-    var runnerFailure: RunnerError {
+    public var runnerFailure: RunnerError {
         switch self {
         case let error as RunnerError: return error
         case let error as APIError: return RunnerError(error.exitStatus, error.description)
@@ -159,4 +160,12 @@ extension Error {
         default: return RunnerError(.failure, "\(self)")
         }
     }
+}
+
+/// Errors after which no further request can succeed: the cluster is gone,
+/// or it does not accept the credentials.
+public func isFatal(_ error: any Error) -> Bool {
+    if error is UnreachableError { return true }
+    if let error = error as? APIError, error.code == 401 { return true }
+    return false
 }
