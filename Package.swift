@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -123,14 +125,28 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict),
+        // What both servers share: JSON logs written off the event loop (swift-log), metrics
+        // (swift-metrics, one Prometheus exporter), the operations endpoints (Hummingbird),
+        // background loops as services.
+        .target(
+            name: "PedregalServerSupport",
+            dependencies: [
+                "PedregalBasics",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
         // The Spark Gateway: an HTTP/2 proxy that routes Spark Connect by host, authenticates,
         // rewrites identity and pins sessions; reads routes from a folder or the cluster.
         .target(
             name: "PedregalGateway",
             dependencies: [
-                "PedregalAuth", "PedregalBasics", "PedregalManifests", "PedregalYAML", "PedregalKubernetes",
+                "PedregalAuth", "PedregalBasics", "PedregalManifests", "PedregalYAML", "PedregalKubernetes", "PedregalServerSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -138,6 +154,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict),
         // The Cluster Request API (`pedregal serve`): requests become reviewed changes to teams/.
@@ -215,7 +233,9 @@ let package = Package(
         .executableTarget(
             name: "pedregal-gateway-bench",
             dependencies: [
-                "PedregalGateway", "PedregalAuth", "PedregalGatewayPeers",
+                "PedregalGateway", "PedregalAuth", "PedregalGatewayPeers", "PedregalManifests", "PedregalYAML",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -299,12 +319,25 @@ let package = Package(
         .testTarget(
             name: "PedregalAuthTests", dependencies: ["PedregalAuth"]),
         .testTarget(
+            name: "PedregalServerSupportTests",
+            dependencies: [
+                "PedregalServerSupport", "PedregalBasics",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
+        .testTarget(
             name: "PedregalGatewayTests",
             dependencies: [
                 "PedregalYAML", "PedregalBasics",
                 "PedregalGateway", "PedregalAuth", "PedregalGatewayPeers", "PedregalCompiler", "PedregalManifests", "PedregalKubernetes",
-                "PedregalTestSupport",
+                "PedregalTestSupport", "PedregalLoader", "PedregalServerSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),

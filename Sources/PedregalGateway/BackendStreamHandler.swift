@@ -1,17 +1,16 @@
-import Foundation
 import NIOCore
-import NIOHPACK
 import NIOHTTP2
-import PedregalAuth
 
-/// The gateway's end of a backend stream: hands response frames to the
-/// proxy, and reads from Spark only while the client can take more.
+/// The gateway's end of a server stream: hands response frames to the
+/// client's `ProxyStreamHandler`, and reads from Spark only while the client
+/// can take more. Holds the proxy weakly and its context only while added, so
+/// neither outlives the streams.
 final class BackendStreamHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTP2Frame.FramePayload
     typealias OutboundIn = HTTP2Frame.FramePayload
     typealias OutboundOut = HTTP2Frame.FramePayload
 
-    private var proxy: ProxyStreamHandler?
+    private weak var proxy: ProxyStreamHandler?
     private var context: ChannelHandlerContext?
     private var readPending = false
 
@@ -21,13 +20,16 @@ final class BackendStreamHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    /// The call ended: nothing more goes to it.
     func detach() { proxy = nil }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .headers(let headers): proxy?.responseHeaders(headers)
         case .data(let data): proxy?.responseData(data)
-        case .rstStream(let code): proxy?.backendClosed("stream reset (\(code))")
+        case .rstStream(let code): proxy?.serverStreamClosed("stream reset (\(code))")
         default: break
         }
     }
@@ -52,17 +54,17 @@ final class BackendStreamHandler: ChannelDuplexHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        proxy?.backendWritabilityChanged(context.channel.isWritable)
+        proxy?.serverWritabilityChanged(context.channel.isWritable)
         context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        proxy?.backendClosed("the stream closed")
+        proxy?.serverStreamClosed("the stream closed")
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        proxy?.backendClosed("\(error)")
+        proxy?.serverStreamClosed("\(error)")
         context.close(promise: nil)
     }
 }

@@ -1,31 +1,46 @@
 import Foundation
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
 import PedregalAuth
+import PedregalBasics
 import PedregalKubernetes
+import PedregalServerSupport
 import ServiceLifecycle
 
-/// The assembled gateway: the proxy listener, the operations listener, and
-/// the background work (route refresh, health checks, JWKS refresh, session
-/// expiry). `run()` serves until graceful shutdown (SIGTERM under a
-/// `ServiceGroup`), then stops accepting, sends GOAWAY and waits for running
-/// calls up to the drain timeout.
+/// The assembled gateway, a `Service`: `run()` loads routes and keys, then
+/// runs every part as a service of one `ServiceGroup`: the log sink, the
+/// operations listener (Hummingbird), the route watcher, the health checker,
+/// the JWKS refresh, session expiry and the proxy listener. On graceful
+/// shutdown (SIGTERM under `runUntilSignalled`) they stop in reverse order:
+/// first the proxy (`/readyz` turns 503, GOAWAY to clients, running calls
+/// finish up to the drain timeout), last the log sink, which writes out
+/// every line.
 public final class GatewayApplication: Service, Sendable {
+    /// The ports the listeners bound.
+    public struct Addresses: Sendable, Equatable {
+        /// Client-facing port.
+        public var port: Int
+        /// Operations port.
+        public var adminPort: Int
+    }
+
     /// The configuration it was built from.
     public let configuration: GatewayConfiguration
+    /// Where its lines go.
+    public let log: GatewayLog
+    private let sink: LogSink
     private let group: MultiThreadedEventLoopGroup
     private let core: GatewayCore
     private let server: ProxyServer
-    private let admin: AdminServer
     private let watcher: RouteWatcher
     private let health: HealthChecker
     private let kubernetes: KubernetesClient?
-    private let draining = ManagedAtomicFlag()
+    private let draining = Locked(false)
+    private let listening = Listening()
 
-    /// Builds the gateway; nothing is bound until `start()` or `run()`.
+    /// Builds the gateway; nothing is bound or read until `run()`.
     public init(_ configuration: GatewayConfiguration) throws {
         self.configuration = configuration
         if configuration.tlsCertificate == nil, !GatewayConfiguration.isLoopback(configuration.host) {
@@ -33,27 +48,28 @@ public final class GatewayApplication: Service, Sendable {
                 message: "refusing to serve plaintext h2c on '\(configuration.host)': h2c is for loopback tests only; "
                     + "give --tls-certificate and --tls-key, or listen on 127.0.0.1")
         }
-        if (configuration.tlsCertificate == nil) != (configuration.tlsKey == nil) {
-            throw GatewayConfigurationError(message: "give both --tls-certificate and --tls-key, or neither")
-        }
-        let serverTLS = try configuration.tlsCertificate.map { certificate in
-            try Self.serverTLS(certificate: certificate, key: configuration.tlsKey!)
+        let serverTLS: NIOSSLContext?
+        switch (configuration.tlsCertificate, configuration.tlsKey) {
+        case (nil, nil): serverTLS = nil
+        case (let certificate?, let key?): serverTLS = try Self.serverTLS(certificate: certificate, key: key)
+        default: throw GatewayConfigurationError(message: "give both --tls-certificate and --tls-key, or neither")
         }
         var clientTLS = TLSConfiguration.makeClientConfiguration()
         clientTLS.applicationProtocols = ["h2"]
         let upstreamTLS = try NIOSSLContext(configuration: clientTLS)
 
+        sink = LogSink(configuration.log)
+        log = GatewayLog(sink: sink)
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         let registry = BackendRegistry()
-        let log = StructuredLog(configuration.log)
         let liveness = ServerLiveness(registry: registry, sessions: SessionTable(), log: log)
         let health = HealthChecker(liveness: liveness, group: group, interval: configuration.healthInterval, timeout: .seconds(1))
         self.health = health
         let pools = BackendPools(group: group, tls: upstreamTLS) { address in health.suspect(address) }
-        let keys = KeyStore(source: configuration.jwks)
         core = GatewayCore(
             settings: configuration.proxy, liveness: liveness,
-            verifier: TokenVerifier(configuration: configuration.verifier, keys: keys), metrics: GatewayMetrics(), pools: pools
+            verifier: TokenVerifier(configuration: configuration.verifier, keys: KeyStore(source: configuration.jwks)),
+            metrics: GatewayMetrics(), pools: pools
         ) { address in health.suspect(address) }
         server = ProxyServer(core: core, group: group, tls: serverTLS)
         let source: any RouteSource
@@ -68,12 +84,19 @@ public final class GatewayApplication: Service, Sendable {
             source = ClusterRouteSource(client: client, namespace: namespace, backendsFile: configuration.backendsFile)
         }
         watcher = RouteWatcher(
-            source: source, registry: registry, log: log, interval: configuration.routeRefresh,
-            groupPrefix: configuration.proxy.groupPrefix)
-        let draining = self.draining
+            source: source, registry: registry, log: log, interval: configuration.routeRefresh, groupPrefix: configuration.proxy.groupPrefix
+        )
         let core = self.core
-        admin = AdminServer(core: core, adminGroups: configuration.adminGroups) {
-            !draining.isSet && core.registry.isLoaded && core.verifier.keys.isLoaded
+        let sink = self.sink
+        let draining = self.draining
+        core.metrics.watch {
+            .init(
+                sessions: core.sessions.sessionsByRoute(), executions: core.sessions.executionsByRoute(),
+                backends: core.registry.table.routes.flatMap { route in
+                    core.registry.servers(for: route).map { (route.name, $0.description, core.registry.isHealthy($0)) }
+                },
+                routes: core.registry.table.routes.count, ready: Self.readiness(core: core, draining: draining) == .ready,
+                bufferedRequestBytes: core.bounds.requestBuffers.bytes, droppedLogLines: sink.droppedLines)
         }
     }
 
@@ -90,96 +113,146 @@ public final class GatewayApplication: Service, Sendable {
         }
     }
 
-    /// The addresses the listeners bound.
-    public struct Addresses: Sendable {
-        /// Client-facing port.
-        public var port: Int
-        /// Operations port.
-        public var adminPort: Int
+    private static func readiness(core: GatewayCore, draining: Locked<Bool>) -> OperationsRouter.Readiness {
+        if draining.current { return .notReady("draining") }
+        if !core.registry.isLoaded { return .notReady("routes not loaded") }
+        if !core.verifier.keys.isLoaded { return .notReady("the issuer's keys not loaded") }
+        return .ready
     }
 
-    private let bound = NIOLockedValueBox<(Addresses, any Channel)?>(nil)
-    /// The routes `start` loaded, where the watcher goes on from.
-    private let loadedRoutes = NIOLockedValueBox<RoutingSnapshot?>(nil)
+    /// The ports, once both listeners are bound; throws if `run()` failed first.
+    public func addresses() async throws -> Addresses { try await listening.wait() }
 
-    /// Loads routes and keys once, then binds both listeners. Failing to load
-    /// either does not stop the start: `/readyz` stays 503 until they load.
-    @discardableResult
-    public func start() async throws -> Addresses {
-        let routes = await watcher.refresh(previous: nil)
-        loadedRoutes.withLockedValue { $0 = routes }
+    /// Writes out every log line queued so far.
+    public func flushLog() async { await sink.flush() }
+
+    /// Loads routes and keys once (failing to load either does not stop the
+    /// start: `/readyz` stays 503 until they load), then serves until
+    /// graceful shutdown, and drains.
+    public func run() async throws {
+        do {
+            try await serve()
+        } catch {
+            listening.fail(error)
+            try? await shutdownResources()
+            throw error
+        }
+        try? await shutdownResources()
+    }
+
+    private func serve() async throws {
+        let loaded = await watcher.refresh(previous: nil)
         do { try await core.verifier.keys.refresh() } catch {
-            core.log.write("event", ["event": "keys-unavailable", "error": .string(error.description)])
+            log.event("keys-unavailable", level: .warning, ["error": .string(error.description)])
         }
-        let address = try await server.bind(host: configuration.host, port: configuration.port)
-        let adminChannel = try await admin.bind(group: group, host: configuration.adminHost, port: configuration.adminPort)
-        let addresses = Addresses(port: address.port ?? 0, adminPort: adminChannel.localAddress?.port ?? 0)
-        bound.withLockedValue { $0 = (addresses, adminChannel) }
-        core.log.write(
-            "event",
-            [
-                "event": "listening", "port": .int(addresses.port), "admin_port": .int(addresses.adminPort),
-                "tls": .string(configuration.tlsCertificate == nil ? "off (h2c, loopback)" : "on"),
-            ])
-        return addresses
+        let core = self.core
+        let draining = self.draining
+        let router = OperationsRouter.make(metrics: core.metrics.exporter) { Self.readiness(core: core, draining: draining) }
+        AdminEndpoints.add(to: router, core: core, adminGroups: configuration.adminGroups)
+        let admin = OperationsRouter.application(
+            router: router, host: configuration.adminHost, port: configuration.adminPort, serverName: "pedregal-gateway", group: group,
+            logger: log.logger
+        ) { [listening] port in listening.admin(port) }
+        let checks: [any Service] = configuration.healthInterval > .zero ? [health] : []
+        let services: [any Service] =
+            [sink, admin, RouteWatcherService(watcher: watcher, loaded: loaded)] + checks + [
+                TaskService("jwks-refresh") { await core.verifier.keys.run() },
+                PeriodicService("session-expiry", every: .seconds(60), delayFirstRun: true) { [configuration] in
+                    core.sessions.expire(idle: configuration.sessionIdleTimeout)
+                },
+                ProxyService(application: self),
+            ]
+        let group = ServiceGroup(
+            configuration: .init(services: services.map { .init(service: $0) }, logger: log.logger.with(level: .notice)))
+        try await group.run()
     }
 
-    /// Runs the background work until cancelled.
-    public func runBackground() async {
-        await withTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { await self.watcher.run(after: self.loadedRoutes.withLockedValue { $0 }) }
-            tasks.addTask { await self.health.run() }
-            tasks.addTask { await self.core.verifier.keys.run() }
-            tasks.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(60))
-                    self.core.sessions.expire(idle: self.configuration.sessionIdleTimeout)
-                }
-            }
-            await withTaskCancellationHandler {
-                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-            } onCancel: {
-                self.health.stop()
-            }
-            tasks.cancelAll()
+    /// The proxy listener as a service: binds, serves until graceful
+    /// shutdown, then drains.
+    private struct ProxyService: Service {
+        let application: GatewayApplication
+
+        func run() async throws {
+            let configuration = application.configuration
+            let address = try await application.server.bind(host: configuration.host, port: configuration.port)
+            application.listening.proxy(address.port ?? 0)
+            application.log.event(
+                "listening",
+                [
+                    "port": .int(address.port ?? 0),
+                    "tls": .string(configuration.tlsCertificate == nil ? "off (h2c, loopback)" : "on"),
+                ])
+            try? await gracefulShutdown()
+            application.draining.withLock { $0 = true }
+            application.log.event("draining", ["connections": .int(application.server.connectionCount)])
+            await application.server.shutdown(timeout: configuration.drainTimeout)
         }
     }
 
-    /// Stops: `/readyz` turns 503, GOAWAY to clients, running calls finish
-    /// (up to the drain timeout), then everything closes.
-    public func stop() async {
-        draining.set()
-        core.log.write("event", ["event": "draining", "connections": .int(server.connectionCount)])
-        await server.shutdown(timeout: configuration.drainTimeout)
-        if let (_, adminChannel) = bound.withLockedValue({ $0 }) { try? await adminChannel.close() }
+    private func shutdownResources() async throws {
         try? await kubernetes?.shutdown()
-        try? await group.shutdownGracefully()
-        core.log.write("event", ["event": "stopped"])
+        try await group.shutdownGracefully()
+        log.event("stopped")
+        await sink.flush()
     }
 
     /// Runs under a `ServiceGroup` that turns SIGTERM and SIGINT into a
     /// graceful shutdown.
     public func runUntilSignalled() async throws {
         let group = ServiceGroup(
-            configuration: .init(
-                services: [self], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "pedregal-gateway")))
+            configuration: .init(services: [self], gracefulShutdownSignals: [.sigterm, .sigint], logger: log.logger.with(level: .notice)))
         try await group.run()
-    }
-
-    /// Serves until graceful shutdown is requested, then stops.
-    public func run() async throws {
-        try await start()
-        let background = Task { await runBackground() }
-        try? await gracefulShutdown()
-        background.cancel()
-        await stop()
-        _ = await background.value
     }
 }
 
-/// A flag set once, read from any thread.
-final class ManagedAtomicFlag: Sendable {
-    private let value = NIOLockedValueBox(false)
-    var isSet: Bool { value.withLockedValue { $0 } }
-    func set() { value.withLockedValue { $0 = true } }
+extension Logger {
+    /// This logger at `level`.
+    func with(level: Logger.Level) -> Logger {
+        var logger = self
+        logger.logLevel = level
+        return logger
+    }
+}
+
+/// The listeners' ports as they are bound, for whoever waits for them.
+private final class Listening: Sendable {
+    private struct State {
+        var proxy: Int?
+        var admin: Int?
+        var failure: (any Error)?
+        var waiters: [CheckedContinuation<GatewayApplication.Addresses, any Error>] = []
+    }
+
+    private let state = Locked(State())
+
+    func proxy(_ port: Int) { update { $0.proxy = port } }
+    func admin(_ port: Int) { update { $0.admin = port } }
+    func fail(_ error: any Error) { update { $0.failure = error } }
+
+    func wait() async throws -> GatewayApplication.Addresses {
+        try await withCheckedThrowingContinuation { continuation in
+            update { $0.waiters.append(continuation) }
+        }
+    }
+
+    private func update(_ change: (inout State) -> Void) {
+        let (waiters, result):
+            ([CheckedContinuation<GatewayApplication.Addresses, any Error>], Result<GatewayApplication.Addresses, any Error>?) =
+                state.withLock { state in
+                    change(&state)
+                    let result: Result<GatewayApplication.Addresses, any Error>?
+                    if let failure = state.failure {
+                        result = .failure(failure)
+                    } else if let proxy = state.proxy, let admin = state.admin {
+                        result = .success(.init(port: proxy, adminPort: admin))
+                    } else {
+                        result = nil
+                    }
+                    guard result != nil else { return ([], nil) }
+                    defer { state.waiters = [] }
+                    return (state.waiters, result)
+                }
+        guard let result else { return }
+        for waiter in waiters { waiter.resume(with: result) }
+    }
 }

@@ -1,6 +1,7 @@
 import NIOCore
 import PedregalAuth
 import PedregalKubernetes
+import PedregalServerSupport
 
 /// Everything `pedregal gateway` is told; the CLI fills it from flags.
 public struct GatewayConfiguration: Sendable {
@@ -38,7 +39,8 @@ public struct GatewayConfiguration: Sendable {
     public var proxy: ProxySettings
     /// How often routes (and endpoints) are re-read.
     public var routeRefresh: Duration
-    /// How often servers are health-checked.
+    /// How often servers are health-checked; zero turns health checks off
+    /// (servers are then found down by calls and session probes only).
     public var healthInterval: Duration
     /// Sessions idle this long are forgotten (Spark's default session timeout is 60 minutes).
     public var sessionIdleTimeout: Duration
@@ -47,7 +49,7 @@ public struct GatewayConfiguration: Sendable {
     /// Event loop threads.
     public var threads: Int
     /// Where access, audit and event lines go.
-    public var log: StructuredLog.Destination
+    public var log: LogSink.Destination
 
     /// Creates a configuration with defaults for everything optional.
     public init(
@@ -55,7 +57,7 @@ public struct GatewayConfiguration: Sendable {
         adminHost: String = "127.0.0.1", adminPort: Int = 9090, routes: Routes, backendsFile: String? = nil,
         verifier: VerifierConfiguration, jwks: KeySource, adminGroups: [String] = [], proxy: ProxySettings = ProxySettings(),
         routeRefresh: Duration = .seconds(5), healthInterval: Duration = .seconds(2), sessionIdleTimeout: Duration = .seconds(3900),
-        drainTimeout: Duration = .seconds(30), threads: Int = System.coreCount, log: StructuredLog.Destination = .standardOutput
+        drainTimeout: Duration = .seconds(30), threads: Int = System.coreCount, log: LogSink.Destination = .standardOutput
     ) {
         self.host = host
         self.port = port

@@ -1,62 +1,31 @@
-import Foundation
-import NIOConcurrencyHelpers
+import Logging
 import NIOCore
 import PedregalAuth
+import PedregalBasics
 
-/// Limits and knobs of the proxy.
-public struct ProxySettings: Sendable {
-    /// Prefix of `allowedGroups` entries that the token's groups lack (`okta:`).
-    public var groupPrefix: String
-    /// Open sessions per route when the route sets none.
-    public var maxSessionsPerRoute: Int
-    /// Running executions per route when the route sets none.
-    public var maxExecutionsPerRoute: Int
-    /// Largest request message read (Spark's default inbound limit is 128 MiB).
-    public var maxRequestMessageBytes: Int
-    /// How long a session probe may take.
-    public var probeTimeout: TimeAmount
-    /// Placement's load bound factor.
-    public var loadFactor: Double
-    /// Whether pass-through upstreams (non-sk8 backends) are reached over TLS.
-    public var upstreamTLS: Bool
-
-    /// Creates settings with the defaults.
-    public init(
-        groupPrefix: String = "okta:", maxSessionsPerRoute: Int = 500, maxExecutionsPerRoute: Int = 200,
-        maxRequestMessageBytes: Int = 128 << 20, probeTimeout: TimeAmount = .seconds(3), loadFactor: Double = 1.25,
-        upstreamTLS: Bool = true
-    ) {
-        self.groupPrefix = groupPrefix
-        self.maxSessionsPerRoute = maxSessionsPerRoute
-        self.maxExecutionsPerRoute = maxExecutionsPerRoute
-        self.maxRequestMessageBytes = maxRequestMessageBytes
-        self.probeTimeout = probeTimeout
-        self.loadFactor = loadFactor
-        self.upstreamTLS = upstreamTLS
-    }
-}
-
-/// Where a call goes, and whether this call opened the session there (so a
-/// failure to reach the server can forget the placement instead of pinning
-/// the session to a server that never saw it).
-struct PlacedCall: Sendable {
-    var server: ServerAddress
-    var opensSession: Bool
-}
-
-/// Everything the proxy's channel handlers share.
+/// Everything the proxy's channel handlers share: the tables, the verifier,
+/// the bounds, metrics and the log. Placement runs here: it gathers the facts
+/// (the session table, the servers' health, probes) and applies the pure
+/// rules of `PlacementDecisions` and `SessionFate`.
 final class GatewayCore: Sendable {
+    typealias Placed = CallStateMachine.Placed
+    /// Where a session is, and whether this call opens it there.
+    typealias Found = (server: ServerAddress, opensSession: Bool)
+
     let settings: ProxySettings
     let registry: BackendRegistry
     let sessions: SessionTable
     let verifier: TokenVerifier
     let metrics: GatewayMetrics
-    let log: StructuredLog
+    let log: GatewayLog
     let pools: BackendPools
     let liveness: ServerLiveness
+    let bounds: ClientBounds
     /// Asks the health checker to check a server now.
     let suspect: @Sendable (ServerAddress) -> Void
-    private let locating = NIOLockedValueBox([String: EventLoopFuture<PlacedCall>]())
+    private let locating = Locked([String: EventLoopFuture<Found>]())
+
+    var timeouts: ConnectionTimeouts { settings.timeouts }
 
     init(
         settings: ProxySettings, liveness: ServerLiveness, verifier: TokenVerifier, metrics: GatewayMetrics, pools: BackendPools,
@@ -70,111 +39,98 @@ final class GatewayCore: Sendable {
         self.log = liveness.log
         self.pools = pools
         self.liveness = liveness
+        self.bounds = ClientBounds(limits: settings.limits)
         self.suspect = suspect
     }
 
     /// Whether the route's servers are reached over TLS.
-    func usesTLS(_ route: GatewayRoute) -> Bool { !route.isKubernetesService && settings.upstreamTLS }
+    func usesTLS(_ route: LoadedRoute) -> Bool { !route.isKubernetesService && settings.upstreamTLS }
 
-    /// Checks that `identity` may use `route`.
-    func authorize(_ identity: VerifiedIdentity, route: GatewayRoute) throws(GatewayRefusal) {
-        guard identity.isMember(ofAny: route.allowedGroups, prefix: settings.groupPrefix) else {
-            metrics.recordAuthFailure("group")
-            throw GatewayRefusal(
-                .permissionDenied,
-                "'\(identity.subject)' is in none of the groups allowed on \(route.hostnames.first ?? route.name) (team \(route.team))")
+    /// Chooses the server for a call of `method` in session `facts.sessionID`
+    /// by `subject` on `route`, and for an execution takes one of the route's
+    /// executions. Fails with a `GatewayRefusal`.
+    func place(
+        route: LoadedRoute, method: SparkConnectMethod, subject: String, facts: RequestFacts, authority: String,
+        on loop: any EventLoop
+    ) -> EventLoopFuture<Placed> {
+        session(route: route, method: method, subject: subject, facts: facts, authority: authority, on: loop).flatMapThrowing { found in
+            guard method.isExecution else { return Placed(server: found.server, opensSession: found.opensSession, countsExecution: false) }
+            guard self.sessions.beginExecution(route: route.name, server: found.server, limit: self.settings.maxExecutionsPerRoute)
+            else {
+                // Refused before reaching the server: a session it opened does not exist there.
+                if found.opensSession { self.sessions.release(route: route.name, sessionID: facts.sessionID, owner: subject) }
+                throw PlacementDecisions.executionLimit(host: route.host, limit: self.settings.maxExecutionsPerRoute)
+            }
+            return Placed(server: found.server, opensSession: found.opensSession, countsExecution: true)
         }
     }
 
-    /// Chooses the server for a call of `method` in session `facts.sessionID`
-    /// by `subject` on `route`. Fails with a `GatewayRefusal`.
-    func place(
-        route: GatewayRoute, method: SparkConnectMethod, subject: String, facts: RequestFacts, authority: String,
-        on loop: any EventLoop
-    ) -> EventLoopFuture<PlacedCall> {
+    private func session(
+        route: LoadedRoute, method: SparkConnectMethod, subject: String, facts: RequestFacts, authority: String, on loop: any EventLoop
+    ) -> EventLoopFuture<Found> {
         guard route.isKubernetesService else {
             // Pass-through upstream: no sessions of ours to place.
-            let servers = registry.servers(for: route)
-            guard let server = servers.first(where: registry.isHealthy) ?? servers.first else {
-                return loop.makeFailedFuture(
-                    GatewayRefusal(.unavailable, "no upstream is configured for backend '\(route.backend)' of route '\(route.name)'"))
-            }
-            return loop.makeSucceededFuture(PlacedCall(server: server, opensSession: false))
+            return loop.makeCompletedFuture(
+                PlacementDecisions.upstream(registry.servers(for: route), healthy: registry.isHealthy, route: route)
+                    .map { (server: $0, opensSession: false) }.mapError { $0 as any Error })
         }
         if let record = sessions.lookup(route: route.name, sessionID: facts.sessionID, owner: subject) {
-            if registry.isHealthy(record.server) {
-                return loop.makeCompletedFuture { PlacedCall(server: try self.check(record, facts: facts), opensSession: false) }
+            switch PlacementDecisions.known(
+                sessionID: facts.sessionID, server: record.server, healthy: registry.isHealthy(record.server),
+                cordon: registry.cordon(of: record.server))
+            {
+            case .forward(let server): return loop.makeSucceededFuture((server, false))
+            case .refuse(let refusal): return loop.makeFailedFuture(refusal)
+            case .serverDown:
+                // Its server died (the session was pinned as it did): the session went with it.
+                sessions.forget(route: route.name, sessionID: facts.sessionID, owner: subject, server: record.server)
             }
-            // Its server died (the session was pinned as it did): the session went with it.
-            sessions.forget(route: route.name, sessionID: facts.sessionID, owner: subject, server: record.server)
         }
-        // A session whose server died is answered at once while that server is down; once it
-        // answers again (a network partition healed, or a restart), the probes below decide.
-        if facts.observedServerSessionID != nil,
-            let server = sessions.lostServer(route: route.name, sessionID: facts.sessionID, owner: subject),
-            !registry.isHealthy(server)
+        let lostOn = sessions.lostServer(route: route.name, sessionID: facts.sessionID, owner: subject)
+        if let refusal = PlacementDecisions.lost(
+            sessionID: facts.sessionID, observed: facts.observedServerSessionID != nil, lostOn: lostOn,
+            serverHealthy: lostOn.map(registry.isHealthy) ?? false, host: route.host)
         {
-            return loop.makeFailedFuture(SessionFate.lost(sessionID: facts.sessionID, servers: [server], host: Self.host(of: route)))
+            return loop.makeFailedFuture(refusal)
         }
         let key = SessionTable.key(route: route.name, sessionID: facts.sessionID, owner: subject)
         // Concurrent first calls of one session share one lookup.
-        let (future, promise): (EventLoopFuture<PlacedCall>, EventLoopPromise<PlacedCall>?) = locating.withLockedValue {
-            inFlight in
+        let (future, promise) = locating.withLock { inFlight -> (EventLoopFuture<Found>, EventLoopPromise<Found>?) in
             if let running = inFlight[key] { return (running, nil) }
-            let promise = loop.makePromise(of: PlacedCall.self)
+            let promise = loop.makePromise(of: Found.self)
             inFlight[key] = promise.futureResult
             return (promise.futureResult, promise)
         }
         guard let promise else {
             return future.hop(to: loop).flatMapThrowing { _ in
                 guard let record = self.sessions.lookup(route: route.name, sessionID: facts.sessionID, owner: subject),
-                    self.registry.isHealthy(record.server)
-                else {
-                    throw GatewayRefusal(.unavailable, "session \(facts.sessionID) could not be placed; retry")
-                }
-                return PlacedCall(server: try self.check(record, facts: facts), opensSession: false)
+                    case .forward(let server) = PlacementDecisions.known(
+                        sessionID: facts.sessionID, server: record.server, healthy: self.registry.isHealthy(record.server),
+                        cordon: self.registry.cordon(of: record.server))
+                else { throw PlacementDecisions.sharedLookupFailed(sessionID: facts.sessionID) }
+                return (server, false)
             }
         }
-        let located = locate(route: route, method: method, subject: subject, facts: facts, authority: authority, on: loop)
-        located.whenComplete { _ in self.locating.withLockedValue { $0[key] = nil } }
+        let located: EventLoopFuture<Found>
+        if bounds.takeLookup(subject) {
+            located = locate(route: route, method: method, subject: subject, facts: facts, authority: authority, on: loop)
+        } else {
+            metrics.recordLimited("session-lookups")
+            located = loop.makeFailedFuture(
+                PlacementDecisions.lookupLimit(
+                    subject: subject, limit: settings.limits.sessionLookupsPerSubject, period: settings.limits.sessionLookupPeriod))
+        }
+        located.whenComplete { _ in self.locating.withLock { $0[key] = nil } }
         promise.completeWith(located)
         return located
     }
 
-    private func check(_ record: SessionRecord, facts: RequestFacts) throws(GatewayRefusal) -> ServerAddress {
-        if registry.cordon(of: record.server) == .draining {
-            throw GatewayRefusal(.unavailable, "the server of session \(facts.sessionID) is being drained; start a new session")
-        }
-        return record.server
-    }
-
-    /// How a route is named in messages: its first host.
-    static func host(of route: GatewayRoute) -> String { route.hostnames.first ?? route.name }
-
-    /// A call's own connection to `server` failed: the server is down (logged
-    /// once per transition), and the session placed there, if any, is lost.
-    /// Returns the answer for the call.
-    func connectFailed(
-        _ server: ServerAddress, error: String, route: GatewayRoute, sessionID: String, subject: String, opensSession: Bool,
-        observed: Bool
-    ) -> GatewayRefusal {
-        liveness.down(server, foundBy: .call, error: error)
-        // A pass-through upstream keeps its own sessions; one that did not answer may answer a retry.
-        if opensSession || !observed || !route.isKubernetesService {
-            // The client has seen nothing of the session: its retry may place it afresh.
-            sessions.release(route: route.name, sessionID: sessionID, owner: subject)
-            return GatewayRefusal(.unavailable, "cannot reach Spark Connect server \(server): \(error)")
-        }
-        sessions.forget(route: route.name, sessionID: sessionID, owner: subject, server: server)
-        return SessionFate.lost(sessionID: sessionID, servers: [server], host: Self.host(of: route))
-    }
-
+    /// Asks the route's healthy servers for the session; pins it where found,
+    /// or opens it as new where placement says.
     private func locate(
-        route: GatewayRoute, method: SparkConnectMethod, subject: String, facts: RequestFacts, authority: String,
-        on loop: any EventLoop
-    ) -> EventLoopFuture<PlacedCall> {
-        let views = registry.views(for: route, sessions: sessions)
-        let ranked = Placement.rank(sessionID: facts.sessionID, servers: views.map(\.address))
+        route: LoadedRoute, method: SparkConnectMethod, subject: String, facts: RequestFacts, authority: String, on loop: any EventLoop
+    ) -> EventLoopFuture<Found> {
+        let ranked = Placement.rank(sessionID: facts.sessionID, servers: registry.views(for: route, sessions: sessions).map(\.address))
         let healthy = ranked.filter(registry.isHealthy)
         let pool = pools.pool(on: loop)
         let probes = healthy.map { server in
@@ -197,7 +153,7 @@ final class GatewayCore: Sendable {
                 }
             }
             let fate = SessionFate.decide(
-                sessionID: facts.sessionID, host: Self.host(of: route), observed: facts.observedServerSessionID != nil,
+                sessionID: facts.sessionID, host: route.host, observed: facts.observedServerSessionID != nil,
                 probes: results.map { (server: $0.0, result: $0.1) }, down: down,
                 heldByAnother: self.sessions.heldByAnother(route: route.name, sessionID: facts.sessionID, subject: subject))
             switch fate {
@@ -205,37 +161,87 @@ final class GatewayCore: Sendable {
                 throw refusal
             case .found(let server):
                 let record = self.sessions.pin(route: route.name, sessionID: facts.sessionID, owner: subject, server: server)
-                self.log.write(
-                    "audit",
-                    [
-                        "event": "session-found", "route": .string(route.name), "team": .string(route.team),
-                        "subject": .string(subject), "session": .string(facts.sessionID),
-                        "server": .string(record.server.description),
-                    ])
-                return PlacedCall(server: try self.check(record, facts: facts), opensSession: false)
+                self.audit("session-found", route: route, subject: subject, sessionID: facts.sessionID, server: record.server, method: nil)
+                return (try self.forward(record), false)
             case .open:
-                break
+                let placed = PlacementDecisions.newSession(
+                    sessionID: facts.sessionID, host: route.host, openSessions: self.sessions.sessionCount(route: route.name),
+                    limit: self.settings.maxSessionsPerRoute, servers: self.registry.views(for: route, sessions: self.sessions),
+                    loadFactor: self.settings.loadFactor)
+                let record = self.sessions.pin(route: route.name, sessionID: facts.sessionID, owner: subject, server: try placed.get())
+                self.audit(
+                    "session-opened", route: route, subject: subject, sessionID: facts.sessionID, server: record.server, method: method)
+                return (try self.forward(record), true)
             }
-            let limit = route.maxSessions ?? self.settings.maxSessionsPerRoute
-            guard self.sessions.sessionCount(route: route.name) < limit else {
-                throw GatewayRefusal(
-                    .resourceExhausted, "route \(route.hostnames.first ?? route.name) has its limit of \(limit) open sessions; retry later")
-            }
-            let live = self.registry.views(for: route, sessions: self.sessions)
-            guard let server = Placement.placeNew(sessionID: facts.sessionID, servers: live, loadFactor: self.settings.loadFactor)
-            else {
-                throw GatewayRefusal(
-                    .unavailable, "no Spark Connect server of \(route.hostnames.first ?? route.name) is ready; retry shortly")
-            }
-            let record = self.sessions.pin(route: route.name, sessionID: facts.sessionID, owner: subject, server: server)
-            self.log.write(
-                "audit",
-                [
-                    "event": "session-opened", "route": .string(route.name), "team": .string(route.team),
-                    "subject": .string(subject), "session": .string(facts.sessionID), "server": .string(record.server.description),
-                    "method": .string(method.rawValue),
-                ])
-            return PlacedCall(server: try self.check(record, facts: facts), opensSession: true)
         }
+    }
+
+    private func forward(_ record: SessionRecord) throws(GatewayRefusal) -> ServerAddress {
+        switch PlacementDecisions.known(
+            sessionID: record.sessionID, server: record.server, healthy: true, cordon: registry.cordon(of: record.server))
+        {
+        case .forward(let server): return server
+        case .refuse(let refusal): throw refusal
+        case .serverDown: return record.server
+        }
+    }
+
+    private func audit(
+        _ event: String, route: LoadedRoute, subject: String, sessionID: String, server: ServerAddress, method: SparkConnectMethod?
+    ) {
+        var fields: Logger.Metadata = [
+            "route": .string(route.name), "team": .string(route.team), "subject": .string(subject), "session": .string(sessionID),
+            "server": .string(server.description),
+        ]
+        if let method { fields["method"] = .string(method.rawValue) }
+        log.audit(event, fields)
+    }
+
+    /// A call's own connection to `server` failed: the server is down (logged
+    /// once per transition), and the session placed there, if any, is lost.
+    /// Returns the answer for the call.
+    func connectFailed(
+        _ server: ServerAddress, error: String, route: LoadedRoute, sessionID: String, subject: String, opensSession: Bool,
+        observed: Bool
+    ) -> GatewayRefusal {
+        liveness.down(server, foundBy: .call, error: error)
+        // A pass-through upstream keeps its own sessions; one that did not answer may answer a retry.
+        if opensSession || !observed || !route.isKubernetesService {
+            // The client has seen nothing of the session: its retry may place it afresh.
+            sessions.release(route: route.name, sessionID: sessionID, owner: subject)
+            return GatewayRefusal(.unavailable, "cannot reach Spark Connect server \(server): \(error)")
+        }
+        sessions.forget(route: route.name, sessionID: sessionID, owner: subject, server: server)
+        return SessionFate.lost(sessionID: sessionID, servers: [server], host: route.host)
+    }
+
+    /// A placement arrived after its call ended: gives back what it took.
+    func abandon(_ placed: Placed, route: LoadedRoute, sessionID: String, subject: String) {
+        if placed.countsExecution { sessions.endExecution(route: route.name, server: placed.server) }
+        // The call never reached the server, so the session it opened does not exist there.
+        if placed.opensSession { sessions.release(route: route.name, sessionID: sessionID, owner: subject) }
+    }
+
+    /// A call ended: gives back what it held, and records it (metrics, access line).
+    func record(_ ending: CallStateMachine.Ending, peer: String, duration: Duration) {
+        if let route = ending.route {
+            if let placed = ending.placed, placed.countsExecution { sessions.endExecution(route: route.name, server: placed.server) }
+            if ending.abandonsSession || ending.releasesSession, let sessionID = ending.sessionID, let subject = ending.subject {
+                sessions.release(route: route.name, sessionID: sessionID, owner: subject)
+            }
+        }
+        let routeName = ending.route?.name ?? "(none)"
+        metrics.record(route: routeName, code: ending.outcome.code, duration: duration)
+        var fields: Logger.Metadata = [
+            "route": .string(routeName), "peer": .string(peer), "host": .string(ending.host), "status": .string(ending.outcome.code.name),
+            "duration_ms": .double(Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15),
+        ]
+        if let team = ending.route?.team { fields["team"] = .string(team) }
+        if let subject = ending.subject { fields["subject"] = .string(subject) }
+        if let method = ending.method { fields["method"] = .string(method.rawValue) }
+        if let sessionID = ending.sessionID { fields["session"] = .string(sessionID) }
+        if let server = ending.placed?.server { fields["server"] = .string(server.description) }
+        if !ending.outcome.message.isEmpty { fields["message"] = .string(ending.outcome.message) }
+        log.access(fields)
     }
 }

@@ -1,122 +1,169 @@
-import Foundation
-import NIOConcurrencyHelpers
+import CoreMetrics
+import PedregalBasics
+import PedregalServerSupport
 
-/// The gateway's Prometheus metrics, rendered in the text exposition format.
-/// Counters are updated once per call (not per frame), under one lock.
+/// The gateway's metrics, swift-metrics types exported by one Prometheus
+/// exporter. Calls are counted once each (not per frame); handles are made
+/// once per label set and kept, so a call costs a dictionary lookup under one
+/// lock and a few atomic increments. Gauges of state (sessions, executions,
+/// backends, routes) are read from the tables when scraped.
 public final class GatewayMetrics: Sendable {
     /// Latency histogram bucket bounds, seconds.
     static let buckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300]
 
-    private struct Histogram {
-        var counts = [UInt64](repeating: 0, count: GatewayMetrics.buckets.count)
-        var sum = 0.0
-        var total: UInt64 = 0
+    /// Every metric the gateway exports.
+    static let families: [PrometheusExporter.Family] = [
+        .init("pedregal_gateway_requests_total", help: "Spark Connect calls by route and gRPC status."),
+        .init("pedregal_gateway_errors_total", help: "Calls that ended with a status other than OK, by route and status."),
+        .init("pedregal_gateway_request_duration_seconds", help: "Call duration through the gateway, by route.", buckets: buckets),
+        .init("pedregal_gateway_active_sessions", help: "Sessions this gateway has seen open, by route."),
+        .init("pedregal_gateway_running_executions", help: "ExecutePlan/ReattachExecute streams in flight, by route."),
+        .init("pedregal_gateway_backend_up", help: "Whether a backend server answers health checks (1) or not (0), by route."),
+        .init("pedregal_gateway_auth_failures_total", help: "Refused bearer tokens by reason."),
+        .init("pedregal_gateway_session_probes_total", help: "Session lookups on backends by result."),
+        .init("pedregal_gateway_routes", help: "Routes loaded."),
+        .init("pedregal_gateway_ready", help: "Whether the gateway is ready (routes and keys loaded, not draining)."),
+        .init("pedregal_gateway_connections", help: "Open client connections."),
+        .init("pedregal_gateway_streams", help: "Client streams (calls) whose state the gateway holds in memory."),
+        .init("pedregal_gateway_connections_refused_total", help: "Client connections closed at accept, by reason."),
+        .init("pedregal_gateway_connections_closed_total", help: "Client connections the gateway closed, by reason."),
+        .init("pedregal_gateway_limited_total", help: "Calls refused by a bound on one client or subject, by limit."),
+        .init("pedregal_gateway_request_buffer_bytes", help: "Bytes of request messages held before they reach a server."),
+        .init("pedregal_gateway_log_lines_dropped", help: "Log lines dropped because the log destination did not keep up."),
+    ]
+
+    /// The exporter `/metrics` renders.
+    public let exporter = PrometheusExporter(families: GatewayMetrics.families)
+    private let counters = Locked<[String: Counter]>([:])
+    private let calls = Locked<[String: RouteHandles]>([:])
+    private let gauges = Locked<[String: Gauge]>([:])
+    private let connections: Meter
+    private let streams: Meter
+
+    /// Creates the metrics.
+    public init() {
+        connections = Meter(label: "pedregal_gateway_connections", factory: exporter.factory)
+        streams = Meter(label: "pedregal_gateway_streams", factory: exporter.factory)
     }
 
-    private struct State {
-        var requests: [String: [String: UInt64]] = [:]  // route → code → count
-        var latency: [String: Histogram] = [:]
-        var authFailures: [String: UInt64] = [:]  // reason → count
-        var probes: [String: UInt64] = [:]  // result → count
-    }
-
-    private let state = NIOLockedValueBox(State())
-
-    /// Creates empty metrics.
-    public init() {}
-
-    /// Records a finished call.
-    public func record(route: String, code: GRPCStatusCode, seconds: Double) {
-        state.withLockedValue { state in
-            state.requests[route, default: [:]][code.name, default: 0] += 1
-            var histogram = state.latency[route] ?? Histogram()
-            if let index = Self.buckets.firstIndex(where: { seconds <= $0 }) { histogram.counts[index] += 1 }
-            histogram.sum += seconds
-            histogram.total += 1
-            state.latency[route] = histogram
+    private func counter(_ name: String, _ labels: [(String, String)]) -> Counter {
+        let key = name + labels.map { "\u{0}" + $0.1 }.joined()
+        if let existing = counters.withLock({ $0[key] }) { return existing }
+        let made = Counter(label: name, dimensions: labels, factory: exporter.factory)
+        return counters.withLock { cache in
+            if let existing = cache[key] { return existing }
+            cache[key] = made
+            return made
         }
+    }
+
+    /// The handles of one route's calls, made on its first call.
+    private struct RouteHandles {
+        var duration: CoreMetrics.Timer
+        var byCode: [GRPCStatusCode: (requests: Counter, errors: Counter?)] = [:]
+    }
+
+    /// Records a finished call: one lock to find the handles, then atomic counters and the histogram.
+    public func record(route: String, code: GRPCStatusCode, duration: Duration) {
+        let factory = exporter.factory
+        let (requests, errors, timer) = calls.withLock { calls in
+            var handles =
+                calls[route]
+                ?? RouteHandles(
+                    duration: CoreMetrics.Timer(
+                        label: "pedregal_gateway_request_duration_seconds", dimensions: [("route", route)], factory: factory))
+            let labels = [("route", route), ("code", code.name)]
+            let counters: (requests: Counter, errors: Counter?) =
+                handles.byCode[code]
+                ?? (
+                    requests: Counter(label: "pedregal_gateway_requests_total", dimensions: labels, factory: factory),
+                    errors: code == .ok ? nil : Counter(label: "pedregal_gateway_errors_total", dimensions: labels, factory: factory)
+                )
+            if handles.byCode[code] == nil {
+                handles.byCode[code] = counters
+                calls[route] = handles
+            }
+            return (counters.requests, counters.errors, handles.duration)
+        }
+        requests.increment()
+        errors?.increment()
+        timer.recordNanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     /// Records a refused token (reason is a fixed word, never token content).
     public func recordAuthFailure(_ reason: String) {
-        state.withLockedValue { $0.authFailures[reason, default: 0] += 1 }
+        counter("pedregal_gateway_auth_failures_total", [("reason", reason)]).increment()
     }
 
     /// Records a session probe's outcome.
     public func recordProbe(_ result: String) {
-        state.withLockedValue { $0.probes[result, default: 0] += 1 }
+        counter("pedregal_gateway_session_probes_total", [("result", result)]).increment()
     }
 
-    /// The exposition text, with gauges read from the registry and session table.
-    public func render(registry: BackendRegistry, sessions: SessionTable, ready: Bool) -> String {
-        let snapshot = state.withLockedValue { $0 }
-        var out = ""
-        func line(_ text: String) { out += text + "\n" }
-        func label(_ value: String) -> String {
-            value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\n", with: "\\n")
+    /// Records a connection closed at accept.
+    func recordConnectionRefused(_ reason: String) {
+        counter("pedregal_gateway_connections_refused_total", [("reason", reason)]).increment()
+    }
+
+    /// Records a connection the gateway closed.
+    func recordConnectionClosed(_ reason: String) {
+        counter("pedregal_gateway_connections_closed_total", [("reason", reason)]).increment()
+    }
+
+    /// Records a call refused by a per-client or per-subject bound.
+    func recordLimited(_ limit: String) {
+        counter("pedregal_gateway_limited_total", [("limit", limit)]).increment()
+    }
+
+    /// A client connection opened (+1) or closed (-1).
+    func connectionsChanged(by delta: Int) {
+        delta > 0 ? connections.increment(by: Double(delta)) : connections.decrement(by: Double(-delta))
+    }
+
+    /// A stream's state was made (+1) or freed (-1).
+    func streamsChanged(by delta: Int) { delta > 0 ? streams.increment(by: Double(delta)) : streams.decrement(by: Double(-delta)) }
+
+    /// Reads the gauges of state from `sources` at every scrape.
+    func watch(_ sources: @escaping @Sendable () -> GaugeReadings) {
+        exporter.onScrape { [weak self] in self?.update(sources()) }
+    }
+
+    /// What the state gauges show at a scrape.
+    struct GaugeReadings {
+        var sessions: [String: Int]
+        var executions: [String: Int]
+        var backends: [(route: String, server: String, up: Bool)]
+        var routes: Int
+        var ready: Bool
+        var bufferedRequestBytes: Int
+        var droppedLogLines: Int
+    }
+
+    private func update(_ readings: GaugeReadings) {
+        var values: [String: (name: String, labels: [(String, String)], value: Double)] = [:]
+        func set(_ name: String, _ labels: [(String, String)], _ value: Double) {
+            values[name + labels.map { "\u{0}" + $0.1 }.joined()] = (name, labels, value)
         }
-        line("# HELP pedregal_gateway_requests_total Spark Connect calls by route and gRPC status.")
-        line("# TYPE pedregal_gateway_requests_total counter")
-        for route in snapshot.requests.keys.sorted() {
-            for (code, count) in snapshot.requests[route]!.sorted(by: { $0.key < $1.key }) {
-                line("pedregal_gateway_requests_total{route=\"\(label(route))\",code=\"\(code)\"} \(count)")
+        for (route, count) in readings.sessions { set("pedregal_gateway_active_sessions", [("route", route)], Double(count)) }
+        for (route, count) in readings.executions { set("pedregal_gateway_running_executions", [("route", route)], Double(count)) }
+        for backend in readings.backends {
+            set("pedregal_gateway_backend_up", [("route", backend.route), ("server", backend.server)], backend.up ? 1 : 0)
+        }
+        set("pedregal_gateway_routes", [], Double(readings.routes))
+        set("pedregal_gateway_ready", [], readings.ready ? 1 : 0)
+        set("pedregal_gateway_request_buffer_bytes", [], Double(readings.bufferedRequestBytes))
+        set("pedregal_gateway_log_lines_dropped", [], Double(readings.droppedLogLines))
+        gauges.withLock { gauges in
+            // A route or server that is gone leaves the exposition rather than keeping its last value.
+            for (key, gauge) in gauges where values[key] == nil {
+                gauge.destroy()
+                gauges[key] = nil
+            }
+            for (key, reading) in values {
+                let gauge = gauges[key] ?? Gauge(label: reading.name, dimensions: reading.labels, factory: exporter.factory)
+                gauges[key] = gauge
+                gauge.record(reading.value)
             }
         }
-        line("# HELP pedregal_gateway_errors_total Calls that ended with a status other than OK, by route and status.")
-        line("# TYPE pedregal_gateway_errors_total counter")
-        for route in snapshot.requests.keys.sorted() {
-            for (code, count) in snapshot.requests[route]!.sorted(by: { $0.key < $1.key }) where code != "OK" {
-                line("pedregal_gateway_errors_total{route=\"\(label(route))\",code=\"\(code)\"} \(count)")
-            }
-        }
-        line("# HELP pedregal_gateway_request_duration_seconds Call duration through the gateway, by route.")
-        line("# TYPE pedregal_gateway_request_duration_seconds histogram")
-        for route in snapshot.latency.keys.sorted() {
-            let histogram = snapshot.latency[route]!
-            var cumulative: UInt64 = 0
-            for (index, bound) in Self.buckets.enumerated() {
-                cumulative += histogram.counts[index]
-                line("pedregal_gateway_request_duration_seconds_bucket{route=\"\(label(route))\",le=\"\(bound)\"} \(cumulative)")
-            }
-            line("pedregal_gateway_request_duration_seconds_bucket{route=\"\(label(route))\",le=\"+Inf\"} \(histogram.total)")
-            line("pedregal_gateway_request_duration_seconds_sum{route=\"\(label(route))\"} \(histogram.sum)")
-            line("pedregal_gateway_request_duration_seconds_count{route=\"\(label(route))\"} \(histogram.total)")
-        }
-        line("# HELP pedregal_gateway_active_sessions Sessions this gateway has seen open, by route.")
-        line("# TYPE pedregal_gateway_active_sessions gauge")
-        for (route, count) in sessions.sessionsByRoute().sorted(by: { $0.key < $1.key }) {
-            line("pedregal_gateway_active_sessions{route=\"\(label(route))\"} \(count)")
-        }
-        line("# HELP pedregal_gateway_running_executions ExecutePlan/ReattachExecute streams in flight, by route.")
-        line("# TYPE pedregal_gateway_running_executions gauge")
-        for (route, count) in sessions.executionsByRoute().sorted(by: { $0.key < $1.key }) {
-            line("pedregal_gateway_running_executions{route=\"\(label(route))\"} \(count)")
-        }
-        line("# HELP pedregal_gateway_backend_up Whether a backend server answers health checks (1) or not (0), by route.")
-        line("# TYPE pedregal_gateway_backend_up gauge")
-        for route in registry.table.routes {
-            for server in registry.servers(for: route) {
-                let up = registry.isHealthy(server) ? 1 : 0
-                line("pedregal_gateway_backend_up{route=\"\(label(route.name))\",server=\"\(label(server.description))\"} \(up)")
-            }
-        }
-        line("# HELP pedregal_gateway_auth_failures_total Refused bearer tokens by reason.")
-        line("# TYPE pedregal_gateway_auth_failures_total counter")
-        for (reason, count) in snapshot.authFailures.sorted(by: { $0.key < $1.key }) {
-            line("pedregal_gateway_auth_failures_total{reason=\"\(label(reason))\"} \(count)")
-        }
-        line("# HELP pedregal_gateway_session_probes_total Session lookups on backends by result.")
-        line("# TYPE pedregal_gateway_session_probes_total counter")
-        for (result, count) in snapshot.probes.sorted(by: { $0.key < $1.key }) {
-            line("pedregal_gateway_session_probes_total{result=\"\(label(result))\"} \(count)")
-        }
-        line("# HELP pedregal_gateway_routes Routes loaded.")
-        line("# TYPE pedregal_gateway_routes gauge")
-        line("pedregal_gateway_routes \(registry.table.routes.count)")
-        line("# HELP pedregal_gateway_ready Whether the gateway is ready (routes and keys loaded, not draining).")
-        line("# TYPE pedregal_gateway_ready gauge")
-        line("pedregal_gateway_ready \(ready ? 1 : 0)")
-        return out
     }
 }

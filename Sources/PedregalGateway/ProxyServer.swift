@@ -1,18 +1,24 @@
-import NIOConcurrencyHelpers
+import Logging
 import NIOCore
 import NIOHTTP2
 import NIOPosix
 import NIOSSL
+import PedregalBasics
 
 /// The client-facing listener: TLS (ALPN `h2`) or, on loopback only, h2c;
-/// HTTP/2 with one `ProxyStreamHandler` per stream. Tracks connections so a
-/// shutdown can send GOAWAY and wait for running calls to end.
+/// HTTP/2 with one `ProxyStreamHandler` per stream and a `ConnectionManager`
+/// per connection. Connections past the bounds of `ClientBounds` (in all,
+/// per address, an address that keeps misbehaving) are closed at accept.
+/// Tracks connections so a shutdown can send GOAWAY and wait for running
+/// calls to end.
 final class ProxyServer: Sendable {
     private let core: GatewayCore
     private let group: MultiThreadedEventLoopGroup
     private let tls: NIOSSLContext?
-    private let connections = NIOLockedValueBox([ObjectIdentifier: any Channel]())
-    private let listener = NIOLockedValueBox<(any Channel)?>(nil)
+    private let connections = Locked([ObjectIdentifier: any Channel]())
+    private let listener = Locked<(any Channel)?>(nil)
+    /// Refusals at accept since the last `connections-refused` event, which is written at most every 10 s.
+    private let refusals = Locked((count: 0, logged: ContinuousClock.Instant?.none))
 
     init(core: GatewayCore, group: MultiThreadedEventLoopGroup, tls: NIOSSLContext?) {
         self.core = core
@@ -22,84 +28,89 @@ final class ProxyServer: Sendable {
 
     /// Binds and returns the bound address.
     func bind(host: String, port: Int) async throws -> SocketAddress {
-        let core = self.core
-        let tls = self.tls
-        let connections = self.connections
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let id = ObjectIdentifier(channel)
-                    connections.withLockedValue { $0[id] = channel }
-                    channel.closeFuture.whenComplete { _ in _ = connections.withLockedValue { $0.removeValue(forKey: id) } }
-                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
-                    let state = NIOLoopBound(
-                        ClientConnectionState(peer: channel.remoteAddress?.ipAddress ?? "?"), eventLoop: channel.eventLoop)
-                    _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
-                        mode: .server, connectionConfiguration: HTTP2Tuning.connection(maxConcurrentStreams: 1000),
-                        streamConfiguration: HTTP2Tuning.stream
-                    ) { stream in
-                        stream.eventLoop.makeCompletedFuture {
-                            try stream.pipeline.syncOperations.addHandler(ProxyStreamHandler(core: core, connection: state.value))
-                        }
-                    }
-                    try channel.pipeline.syncOperations.addHandler(GoAwayOnQuiesce())
-                }
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture { try self.initialize(channel) }
             }
             .bind(host: host, port: port).get()
-        listener.withLockedValue { $0 = channel }
-        return channel.localAddress!
+        listener.withLock { $0 = channel }
+        guard let address = channel.localAddress else { throw GatewayConfigurationError(message: "the listener has no address") }
+        return address
+    }
+
+    private func initialize(_ channel: any Channel) throws {
+        let source = channel.remoteAddress?.ipAddress ?? "?"
+        if let refusal = core.bounds.admitConnection(from: source) {
+            refused(source, refusal)
+            channel.close(promise: nil)
+            return
+        }
+        let id = ObjectIdentifier(channel)
+        connections.withLock { $0[id] = channel }
+        core.metrics.connectionsChanged(by: 1)
+        let core = self.core
+        let manager = ConnectionManager(timeouts: core.timeouts) { reason, error in
+            core.metrics.recordConnectionClosed(reason.rawValue)
+            guard reason.isMisbehaviour else { return }
+            var fields: Logger.Metadata = ["peer": .string(source), "reason": .string(reason.rawValue)]
+            if let error { fields["error"] = .string("\(error)") }
+            core.log.event("connection-closed", level: .notice, fields)
+        }
+        let bound = NIOLoopBound(manager, eventLoop: channel.eventLoop)
+        channel.closeFuture.whenComplete { [connections] _ in
+            _ = connections.withLock { $0.removeValue(forKey: id) }
+            core.metrics.connectionsChanged(by: -1)
+            core.bounds.connectionClosed(from: source, misbehaved: bound.value.closeReason?.isMisbehaviour ?? false)
+        }
+        if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+        let connection = NIOLoopBound(ClientConnection(peer: source), eventLoop: channel.eventLoop)
+        connection.value.manager = manager
+        _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
+            mode: .server,
+            connectionConfiguration: HTTP2Tuning.connection(maxConcurrentStreams: core.settings.maxConcurrentStreams),
+            streamConfiguration: HTTP2Tuning.stream
+        ) { stream in
+            stream.eventLoop.makeCompletedFuture {
+                try stream.pipeline.syncOperations.addHandler(ProxyStreamHandler(core: core, connection: connection.value))
+            }
+        }
+        try channel.pipeline.syncOperations.addHandler(manager)
+    }
+
+    private func refused(_ source: String, _ refusal: ConnectionCounts.Refusal) {
+        core.metrics.recordConnectionRefused(refusal.rawValue)
+        let now = ContinuousClock.now
+        let count: Int? = refusals.withLock { state in
+            state.count += 1
+            if let logged = state.logged, now - logged < .seconds(10) { return nil }
+            defer { state = (0, now) }
+            return state.count
+        }
+        if let count {
+            core.log.event(
+                "connections-refused", level: .warning,
+                ["peer": .string(source), "reason": .string(refusal.rawValue), "count": .int(count)])
+        }
     }
 
     /// Stops accepting, asks every connection to finish (GOAWAY), waits up
     /// to `timeout` for their calls to end, then closes what is left.
     func shutdown(timeout: Duration) async {
-        if let channel = listener.withLockedValue({ $0 }) { try? await channel.close() }
-        for channel in connections.withLockedValue({ Array($0.values) }) {
+        if let channel = listener.withLock({ $0 }) { try? await channel.close() }
+        for channel in connections.withLock({ Array($0.values) }) {
             channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
         }
         let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline, !connections.withLockedValue({ $0.isEmpty }) {
+        while ContinuousClock.now < deadline, !connections.withLock({ $0.isEmpty }) {
             try? await Task.sleep(for: .milliseconds(50))
         }
-        for channel in connections.withLockedValue({ Array($0.values) }) { try? await channel.close() }
+        for channel in connections.withLock({ Array($0.values) }) { try? await channel.close() }
     }
 
     /// Open client connections.
-    var connectionCount: Int { connections.withLockedValue { $0.count } }
-}
-
-/// On quiesce, sends GOAWAY (no new streams) and closes the connection once
-/// its open streams have finished.
-private final class GoAwayOnQuiesce: ChannelDuplexHandler {
-    typealias InboundIn = HTTP2Frame
-    typealias InboundOut = HTTP2Frame
-    typealias OutboundIn = HTTP2Frame
-    typealias OutboundOut = HTTP2Frame
-
-    private var quiescing = false
-    private var openStreams = 0
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        switch event {
-        case is ChannelShouldQuiesceEvent:
-            quiescing = true
-            let goAway = HTTP2Frame(
-                streamID: .rootStream, payload: .goAway(lastStreamID: .maxID, errorCode: .noError, opaqueData: nil))
-            context.writeAndFlush(wrapOutboundOut(goAway), promise: nil)
-            if openStreams == 0 { context.close(promise: nil) }
-        case is NIOHTTP2StreamCreatedEvent:
-            openStreams += 1
-            context.fireUserInboundEventTriggered(event)
-        case is StreamClosedEvent:
-            openStreams -= 1
-            if quiescing && openStreams <= 0 { context.close(promise: nil) }
-            context.fireUserInboundEventTriggered(event)
-        default:
-            context.fireUserInboundEventTriggered(event)
-        }
-    }
+    var connectionCount: Int { connections.withLock { $0.count } }
 }

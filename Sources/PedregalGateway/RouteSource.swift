@@ -37,7 +37,7 @@ public struct FolderRouteSource: RouteSource {
         } catch {
             throw RouteSourceError(message: "cannot list the routes folder '\(folder)': \(error.localizedDescription)")
         }
-        var routes: [GatewayRoute] = []
+        var routes: [LoadedRoute] = []
         var problems: [String] = []
         for name in names {
             let path = (folder as NSString).appendingPathComponent(name)
@@ -48,7 +48,9 @@ public struct FolderRouteSource: RouteSource {
             let parsed = YAMLParser().parse(Array(data), file: path)
             for document in parsed.documents where RouteDecoder.isRouteConfigMap(document.value) {
                 switch RouteDecoder.route(configMap: document.value, origin: path) {
-                case .success(let route): routes.append(route)
+                case .success(let decoded):
+                    routes.append(decoded.route)
+                    if let ignored = decoded.ignored { problems.append(ignored.description) }
                 case .failure(let problem): problems.append(problem.description)
                 }
             }
@@ -95,12 +97,14 @@ public struct ClusterRouteSource: RouteSource {
         } catch {
             throw RouteSourceError(message: "cannot list route ConfigMaps in '\(namespace)': \(error)")
         }
-        var routes: [GatewayRoute] = []
+        var routes: [LoadedRoute] = []
         var problems: [String] = []
         for item in items {
             let origin = "configmap \(namespace)/\(item["metadata"]?["name"]?.string ?? "?")"
             switch RouteDecoder.route(configMap: item, origin: origin) {
-            case .success(let route): routes.append(route)
+            case .success(let decoded):
+                routes.append(decoded.route)
+                if let ignored = decoded.ignored { problems.append(ignored.description) }
             case .failure(let problem): problems.append(problem.description)
             }
         }

@@ -1,3 +1,5 @@
+import Logging
+
 /// The one place where a server is declared down or up, whoever found out:
 /// the periodic health check, a call whose own connection attempt failed, or
 /// a session probe that was refused. A change is recorded once per
@@ -15,9 +17,9 @@ final class ServerLiveness: Sendable {
 
     let registry: BackendRegistry
     let sessions: SessionTable
-    let log: StructuredLog
+    let log: GatewayLog
 
-    init(registry: BackendRegistry, sessions: SessionTable, log: StructuredLog) {
+    init(registry: BackendRegistry, sessions: SessionTable, log: GatewayLog) {
         self.registry = registry
         self.sessions = sessions
         self.log = log
@@ -27,22 +29,21 @@ final class ServerLiveness: Sendable {
     @discardableResult
     func down(_ server: ServerAddress, foundBy finder: Finder, error: String) -> Bool {
         guard registry.setHealthy(server, false) else { return false }
-        log.write(
-            "event",
-            ["event": "server-down", "server": .string(server.description), "found_by": .string(finder.rawValue), "error": .string(error)])
+        log.event(
+            "server-down", ["server": .string(server.description), "found_by": .string(finder.rawValue), "error": .string(error)])
         let lost = sessions.forget(server: server)
         guard !lost.isEmpty else { return true }
         let teams = Dictionary(registry.table.routes.map { ($0.name, $0.team) }, uniquingKeysWith: { first, _ in first })
-        log.write(
-            "audit",
+        log.audit(
+            "sessions-lost",
             [
-                "event": "sessions-lost", "server": .string(server.description), "count": .int(lost.count),
-                "sessions": .objects(
+                "server": .string(server.description), "count": .int(lost.count),
+                "sessions": .array(
                     lost.map { record in
-                        [
-                            (key: "route", value: record.route), (key: "team", value: teams[record.route] ?? ""),
-                            (key: "subject", value: record.owner), (key: "session", value: record.sessionID),
-                        ]
+                        .dictionary([
+                            "route": .string(record.route), "team": .string(teams[record.route] ?? ""),
+                            "subject": .string(record.owner), "session": .string(record.sessionID),
+                        ])
                     }),
             ])
         return true
@@ -51,7 +52,7 @@ final class ServerLiveness: Sendable {
     /// Records that `server` answers again.
     func up(_ server: ServerAddress) {
         if registry.setHealthy(server, true) {
-            log.write("event", ["event": "server-up", "server": .string(server.description)])
+            log.event("server-up", ["server": .string(server.description)])
         }
     }
 }

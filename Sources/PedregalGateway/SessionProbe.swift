@@ -1,8 +1,8 @@
 import Foundation
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOHPACK
 import NIOHTTP2
+import PedregalBasics
 
 /// What a server said when asked whether it holds a session.
 enum ProbeResult: Sendable, Equatable {
@@ -34,9 +34,9 @@ enum SessionProbe {
         let loop = pool.eventLoop
         let promise = OncePromise(loop.makePromise(of: ProbeResult.self))
         let body = SparkConnectRequest.sessionProbe(sessionID: sessionID, userID: userID, operationID: UUID().uuidString.lowercased())
-        let timedOut = NIOLockedValueBox(false)
+        let timedOut = Locked(false)
         let timer = loop.scheduleTask(in: timeout) {
-            timedOut.withLockedValue { $0 = true }
+            timedOut.withLock { $0 = true }
             promise.succeed(.unreachable("no answer within \(timeout.nanoseconds / 1_000_000) ms"))
         }
         pool.openStream(to: server, tls: useTLS) { channel in
@@ -62,7 +62,7 @@ enum SessionProbe {
                     // A probe that got its status has ended both ways and closes itself. Closing it
                     // here would send RST_STREAM, and servers with a rapid-reset guard drop a
                     // connection that sends many (NIO's allows 200 in 30 s).
-                    if timedOut.withLockedValue({ $0 }) { channel.close(promise: nil) }
+                    if timedOut.withLock({ $0 }) { channel.close(promise: nil) }
                 }
             }
         }

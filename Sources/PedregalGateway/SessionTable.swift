@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+import PedregalBasics
 
 /// A session this gateway has seen: who opened it and which server holds it.
 public struct SessionRecord: Sendable, Equatable {
@@ -39,7 +39,7 @@ public final class SessionTable: Sendable {
         var lastUsed: ContinuousClock.Instant
     }
 
-    private let state = NIOLockedValueBox(State())
+    private let state = Locked(State())
     /// Most sessions remembered; the oldest idle ones are forgotten first.
     public let capacity: Int
 
@@ -53,7 +53,7 @@ public final class SessionTable: Sendable {
 
     /// The record of `owner`'s session, touching its last use.
     public func lookup(route: String, sessionID: String, owner: String, now: ContinuousClock.Instant = .now) -> SessionRecord? {
-        state.withLockedValue { state in
+        state.withLock { state in
             let key = Self.key(route: route, sessionID: sessionID, owner: owner)
             state.sessions[key]?.lastUsed = now
             return state.sessions[key]
@@ -66,7 +66,7 @@ public final class SessionTable: Sendable {
     public func pin(route: String, sessionID: String, owner: String, server: ServerAddress, now: ContinuousClock.Instant = .now)
         -> SessionRecord
     {
-        state.withLockedValue { state in
+        state.withLock { state in
             let key = Self.key(route: route, sessionID: sessionID, owner: owner)
             if let existing = state.sessions[key] { return existing }
             if state.sessions.count >= capacity { Self.evictOldest(&state, count: max(1, capacity / 100)) }
@@ -82,7 +82,7 @@ public final class SessionTable: Sendable {
 
     /// Forgets `owner`'s session (released by its client).
     public func release(route: String, sessionID: String, owner: String) {
-        state.withLockedValue { state in
+        state.withLock { state in
             if let record = state.sessions.removeValue(forKey: Self.key(route: route, sessionID: sessionID, owner: owner)) {
                 Self.uncount(&state, record)
             }
@@ -93,7 +93,7 @@ public final class SessionTable: Sendable {
     /// and remembers them as lost; returns them sorted by route, session and owner.
     @discardableResult
     public func forget(server: ServerAddress, now: ContinuousClock.Instant = .now) -> [SessionRecord] {
-        state.withLockedValue { state in
+        state.withLock { state in
             guard state.sessionsPerServer[server] != nil else { return [] }
             let gone = state.sessions.filter { $0.value.server == server }
             for (key, record) in gone {
@@ -107,7 +107,7 @@ public final class SessionTable: Sendable {
 
     /// Forgets `owner`'s session if it is placed on `server`, and remembers it as lost.
     public func forget(route: String, sessionID: String, owner: String, server: ServerAddress, now: ContinuousClock.Instant = .now) {
-        state.withLockedValue { state in
+        state.withLock { state in
             let key = Self.key(route: route, sessionID: sessionID, owner: owner)
             guard let record = state.sessions[key], record.server == server else { return }
             state.sessions.removeValue(forKey: key)
@@ -118,7 +118,7 @@ public final class SessionTable: Sendable {
 
     /// The server that held `owner`'s session when it died, if it did.
     public func lostServer(route: String, sessionID: String, owner: String, now: ContinuousClock.Instant = .now) -> ServerAddress? {
-        state.withLockedValue { state in
+        state.withLock { state in
             let key = Self.key(route: route, sessionID: sessionID, owner: owner)
             state.lost[key]?.lastUsed = now
             return state.lost[key]?.server
@@ -136,7 +136,7 @@ public final class SessionTable: Sendable {
 
     /// Whether a subject other than `subject` holds a session with this id on the route.
     public func heldByAnother(route: String, sessionID: String, subject: String) -> Bool {
-        state.withLockedValue { state in
+        state.withLock { state in
             state.holders[Self.key(route: route, sessionID: sessionID)]?.contains { $0 != subject } ?? false
         }
     }
@@ -144,7 +144,7 @@ public final class SessionTable: Sendable {
     /// Forgets sessions idle for longer than `idle`; returns how many.
     @discardableResult
     public func expire(idle: Duration, now: ContinuousClock.Instant = .now) -> Int {
-        state.withLockedValue { state in
+        state.withLock { state in
             let stale = state.sessions.filter { now - $0.value.lastUsed > idle }
             for (key, record) in stale {
                 state.sessions.removeValue(forKey: key)
@@ -173,27 +173,27 @@ public final class SessionTable: Sendable {
     }
 
     /// Open sessions on a route.
-    public func sessionCount(route: String) -> Int { state.withLockedValue { $0.sessionsPerRoute[route] ?? 0 } }
+    public func sessionCount(route: String) -> Int { state.withLock { $0.sessionsPerRoute[route] ?? 0 } }
 
     /// Running executions on a route.
-    public func executionCount(route: String) -> Int { state.withLockedValue { $0.executionsPerRoute[route] ?? 0 } }
+    public func executionCount(route: String) -> Int { state.withLock { $0.executionsPerRoute[route] ?? 0 } }
 
     /// Sessions plus running executions on a server: its load for placement.
     public func load(of server: ServerAddress) -> Int {
-        state.withLockedValue { ($0.sessionsPerServer[server] ?? 0) + ($0.executionsPerServer[server] ?? 0) }
+        state.withLock { ($0.sessionsPerServer[server] ?? 0) + ($0.executionsPerServer[server] ?? 0) }
     }
 
     /// Sessions held by a server.
-    public func sessionCount(server: ServerAddress) -> Int { state.withLockedValue { $0.sessionsPerServer[server] ?? 0 } }
+    public func sessionCount(server: ServerAddress) -> Int { state.withLock { $0.sessionsPerServer[server] ?? 0 } }
 
     /// Running executions on a server.
     public func executionCount(server: ServerAddress) -> Int {
-        state.withLockedValue { $0.executionsPerServer[server] ?? 0 }
+        state.withLock { $0.executionsPerServer[server] ?? 0 }
     }
 
     /// Starts an execution unless the route already runs `limit`; false when refused.
     public func beginExecution(route: String, server: ServerAddress, limit: Int) -> Bool {
-        state.withLockedValue { state in
+        state.withLock { state in
             guard state.executionsPerRoute[route, default: 0] < limit else { return false }
             state.executionsPerRoute[route, default: 0] += 1
             state.executionsPerServer[server, default: 0] += 1
@@ -203,15 +203,15 @@ public final class SessionTable: Sendable {
 
     /// Ends an execution started by `beginExecution`.
     public func endExecution(route: String, server: ServerAddress) {
-        state.withLockedValue { state in
+        state.withLock { state in
             state.executionsPerRoute[route, default: 1] -= 1
             state.executionsPerServer[server, default: 1] -= 1
         }
     }
 
     /// Every open session count by route, for metrics.
-    public func sessionsByRoute() -> [String: Int] { state.withLockedValue { $0.sessionsPerRoute } }
+    public func sessionsByRoute() -> [String: Int] { state.withLock { $0.sessionsPerRoute } }
 
     /// Every running execution count by route, for metrics.
-    public func executionsByRoute() -> [String: Int] { state.withLockedValue { $0.executionsPerRoute } }
+    public func executionsByRoute() -> [String: Int] { state.withLock { $0.executionsPerRoute } }
 }

@@ -1,9 +1,13 @@
 import Foundation
+import Logging
 import NIOCore
 import NIOPosix
 import PedregalAuth
 import PedregalGateway
 import PedregalGatewayPeers
+import PedregalManifests
+import PedregalYAML
+import ServiceLifecycle
 
 /// The benchmark's peers: two echo backends (small answers, and 32 MiB ones),
 /// a token issuer, and a gateway routing `echo.bench.team` and
@@ -14,6 +18,9 @@ struct BenchFixture {
     var bulk: EchoBackend
     var gateway: GatewayApplication
     var gatewayPort: Int
+    /// The gateway runs as `pedregal gateway` runs it: in a service group, stopped by graceful shutdown.
+    private var services: ServiceGroup
+    private var running: Task<Void, any Error>
     var token: String
     private var peers: MultiThreadedEventLoopGroup
     private var folder: URL
@@ -32,23 +39,17 @@ struct BenchFixture {
         let routes = folder.appendingPathComponent("routes")
         try FileManager.default.createDirectory(at: routes, withIntermediateDirectories: true)
         for (name, service) in [("echo", "sc-echo"), ("bulk", "sc-bulk")] {
-            try """
-            apiVersion: v1
-            kind: ConfigMap
-            metadata:
-              name: route.bench.\(name)
-              labels: {pedregal.io/component: gateway-route}
-            data:
-              route.yaml: |
-                hostnames: [\(name).bench.team]
-                team: bench
-                environment: dev
-                namespace: bench
-                service: \(service)
-                port: 15002
-                backend: sk8
-                allowedGroups: [okta:bench]
-            """.write(to: routes.appendingPathComponent("\(name).yaml"), atomically: true, encoding: .utf8)
+            let route = GatewayRoute(
+                hostnames: ["\(name).bench.team"], team: "bench", environment: "dev", namespace: "bench", service: service, port: 15002,
+                backend: "sk8", allowedGroups: ["okta:bench"])
+            let configMap: YAMLValue = [
+                "apiVersion": "v1", "kind": "ConfigMap",
+                "metadata": [
+                    "name": .string("route.bench.\(name)"), "labels": [Vocabulary.component: .string(SparkComponent.gatewayRoute)],
+                ],
+                "data": [Vocabulary.routeKey: .string(route.text)],
+            ]
+            try YAMLWriter.document(configMap).write(to: routes.appendingPathComponent("\(name).yaml"), atomically: true, encoding: .utf8)
         }
         let backends = folder.appendingPathComponent("backends.yaml")
         try "services:\n  bench/sc-echo: [127.0.0.1:\(echo.port)]\n  bench/sc-bulk: [127.0.0.1:\(bulk.port)]\n".write(
@@ -61,14 +62,18 @@ struct BenchFixture {
                 verifier: VerifierConfiguration(issuer: issuerURL, audiences: ["spark"]), jwks: .file(jwks.path),
                 proxy: ProxySettings(maxSessionsPerRoute: 10_000, maxExecutionsPerRoute: 10_000), threads: gatewayThreads,
                 log: .fileHandle(devNull)))
-        let addresses = try await gateway.start()
+        let services = ServiceGroup(configuration: .init(services: [gateway], logger: Logger(label: "pedregal-gateway-bench")))
+        let running = Task { try await services.run() }
+        let addresses = try await gateway.addresses()
         let token = try issuer.token(subject: "bench@example.com", groups: ["bench"], issuer: issuerURL, audience: "spark")
         return BenchFixture(
-            echo: echo, bulk: bulk, gateway: gateway, gatewayPort: addresses.port, token: token, peers: peers, folder: folder)
+            echo: echo, bulk: bulk, gateway: gateway, gatewayPort: addresses.port, services: services, running: running, token: token,
+            peers: peers, folder: folder)
     }
 
     func stop() async {
-        await gateway.stop()
+        await services.triggerGracefulShutdown()
+        _ = try? await running.value
         await echo.stop()
         await bulk.stop()
         try? await peers.shutdownGracefully()

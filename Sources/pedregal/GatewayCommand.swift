@@ -71,16 +71,42 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Group allowed to cordon and drain servers; repeat for several.", valueName: "group"))
     var adminGroup: [String] = []
 
-    @Option(help: ArgumentHelp("Open sessions per route unless the route says otherwise.", valueName: "n"))
+    @Option(help: ArgumentHelp("Open sessions per route.", valueName: "n"))
     var maxSessionsPerRoute = 500
 
-    @Option(help: ArgumentHelp("Running executions per route unless the route says otherwise.", valueName: "n"))
+    @Option(help: ArgumentHelp("Running executions (ExecutePlan, ReattachExecute) per route.", valueName: "n"))
     var maxExecutionsPerRoute = 200
+
+    @Option(help: ArgumentHelp("Streams one client connection may have open at once.", valueName: "n"))
+    var maxConcurrentStreams = 100
+
+    @Option(help: ArgumentHelp("Open client connections in all.", valueName: "n"))
+    var maxConnections = 10_000
+
+    @Option(
+        help: ArgumentHelp(
+            "Open client connections from one address (behind a load balancer that does not keep client addresses, raise it).",
+            valueName: "n"))
+    var maxConnectionsPerSource = 512
+
+    @Option(help: ArgumentHelp("Seconds a client has to finish TLS and the HTTP/2 preface and settings.", valueName: "s"))
+    var handshakeTimeout = 10
+
+    @Option(help: ArgumentHelp("Seconds a client connection may stay open with no call.", valueName: "s"))
+    var idleTimeout = 300
+
+    @Option(help: ArgumentHelp("Seconds a call may take to send its first request message.", valueName: "s"))
+    var firstMessageTimeout = 30
+
+    @Option(help: ArgumentHelp("Seconds a call's client may read nothing before the call is reset.", valueName: "s"))
+    var writeStallTimeout = 120
 
     @Option(help: ArgumentHelp("Seconds between route (and endpoint) reads.", valueName: "s"))
     var routeRefresh = 5
 
-    @Option(help: ArgumentHelp("Seconds between server health checks.", valueName: "s"))
+    @Option(
+        help: ArgumentHelp("Seconds between server health checks (0 turns them off: servers are found down by calls only).", valueName: "s")
+    )
     var healthInterval = 2
 
     @Option(help: ArgumentHelp("Seconds a shutdown waits for running calls.", valueName: "s"))
@@ -104,6 +130,14 @@ struct GatewayCommand: AsyncParsableCommand {
         }
         guard !audience.isEmpty else { throw ValidationError("give at least one --audience") }
         guard ["stdout", "stderr", "off"].contains(log) else { throw ValidationError("--log is stdout, stderr or off") }
+        for (flag, value) in [
+            ("--max-concurrent-streams", maxConcurrentStreams), ("--max-connections", maxConnections),
+            ("--max-connections-per-source", maxConnectionsPerSource), ("--handshake-timeout", handshakeTimeout),
+            ("--idle-timeout", idleTimeout), ("--first-message-timeout", firstMessageTimeout),
+            ("--write-stall-timeout", writeStallTimeout),
+        ] where value < 1 {
+            throw ValidationError("\(flag) must be at least 1")
+        }
         _ = try Self.split(listen, "--listen")
         _ = try Self.split(adminListen, "--admin-listen")
     }
@@ -129,7 +163,11 @@ struct GatewayCommand: AsyncParsableCommand {
             jwks: KeySource(parsing: jwks), adminGroups: adminGroup,
             proxy: ProxySettings(
                 groupPrefix: groupPrefix, maxSessionsPerRoute: maxSessionsPerRoute, maxExecutionsPerRoute: maxExecutionsPerRoute,
-                upstreamTLS: !plaintextUpstreams),
+                maxConcurrentStreams: maxConcurrentStreams, upstreamTLS: !plaintextUpstreams,
+                timeouts: ConnectionTimeouts(
+                    handshake: .seconds(handshakeTimeout), idle: .seconds(idleTimeout), firstMessage: .seconds(firstMessageTimeout),
+                    writeStall: .seconds(writeStallTimeout)),
+                limits: ClientLimits(maxConnections: maxConnections, maxConnectionsPerSource: maxConnectionsPerSource)),
             routeRefresh: .seconds(routeRefresh), healthInterval: .seconds(healthInterval), drainTimeout: .seconds(drainTimeout),
             threads: threads, log: log == "off" ? .discard : (log == "stderr" ? .standardError : .standardOutput))
         let application: GatewayApplication

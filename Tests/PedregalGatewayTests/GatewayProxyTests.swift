@@ -17,8 +17,8 @@ import FoundationNetworking
 
     struct Setup {
         var folder: URL
-        var gateway: GatewayApplication
-        var addresses: GatewayApplication.Addresses
+        var running: RunningGateway
+        var addresses: GatewayApplication.Addresses { running.addresses }
         var echo: EchoBackend
         var group: MultiThreadedEventLoopGroup
         var issuer: TokenIssuer
@@ -43,14 +43,14 @@ import FoundationNetworking
 
         func stop() async {
             await client.close()
-            await gateway.stop()
+            await running.stop()
             await echo.stop()
             try? await group.shutdownGracefully()
             try? FileManager.default.removeItem(at: folder)
         }
     }
 
-    static func start() async throws -> Setup {
+    static func start(proxy: ProxySettings = ProxySettings()) async throws -> Setup {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pedregal-gateway-\(UUID().uuidString)")
         let routes = folder.appendingPathComponent("routes")
         try FileManager.default.createDirectory(at: routes, withIntermediateDirectories: true)
@@ -58,34 +58,16 @@ import FoundationNetworking
         let echo = try await EchoBackend.start(group: group)
         let issuer = try TokenIssuer.rsa(keyID: "k1")
         try TokenIssuer.jwks([issuer]).write(to: folder.appendingPathComponent("jwks.json"), atomically: true, encoding: .utf8)
-        try """
-        apiVersion: v1
-        kind: ConfigMap
-        metadata:
-          name: route.sjns-ds-dev.default
-          labels: {pedregal.io/component: gateway-route}
-        data:
-          route.yaml: |
-            hostnames: [ds-dev.doordash.team]
-            team: data-science
-            environment: dev
-            namespace: sjns-ds-dev
-            service: sc-default
-            port: 15002
-            backend: sk8
-            allowedGroups: [okta:data-science]
-        """.write(to: routes.appendingPathComponent("route.yaml"), atomically: true, encoding: .utf8)
+        try RouteFixtures.write(name: "route.sjns-ds-dev.default", route: RouteFixtures.dataScience(), to: routes)
         let backends = folder.appendingPathComponent("backends.yaml")
         try "services:\n  sjns-ds-dev/sc-default: [127.0.0.1:\(echo.port)]\n".write(to: backends, atomically: true, encoding: .utf8)
-        let gateway = try GatewayApplication(
+        let running = try await RunningGateway.start(
             GatewayConfiguration(
                 port: 0, adminPort: 0, routes: .folder(routes.path), backendsFile: backends.path,
                 verifier: VerifierConfiguration(issuer: issuerURL, audiences: ["spark"]),
-                jwks: .file(folder.appendingPathComponent("jwks.json").path), threads: 1, log: .discard))
-        let addresses = try await gateway.start()
-        let client = try await GRPCLoadClient.connect(group: group, port: addresses.port)
-        return Setup(
-            folder: folder, gateway: gateway, addresses: addresses, echo: echo, group: group, issuer: issuer, client: client)
+                jwks: .file(folder.appendingPathComponent("jwks.json").path), proxy: proxy, threads: 1, log: .discard))
+        let client = try await GRPCLoadClient.connect(group: group, port: running.addresses.port)
+        return Setup(folder: folder, running: running, echo: echo, group: group, issuer: issuer, client: client)
     }
 
     @Test func forwardsWithTheVerifiedSubjectAsUser() async throws {

@@ -1,39 +1,17 @@
 import Foundation
+import PedregalManifests
 import PedregalYAML
 import Testing
 
 @testable import PedregalGateway
 
 @Suite struct RoutingTests {
-    static let routeYAML = """
-        hostnames:
-        - DS-dev.doordash.team
-        - ds-dev-us.doordash.team
-        team: data-science
-        environment: dev
-        namespace: sjns-ds-dev
-        service: sc-default
-        port: 15002
-        backend: sk8
-        allowedGroups:
-        - okta:data-science
-        hotServers: 2
-        onDemandTemplate: sc-default-template
-        """
-
-    static func route(_ name: String, hosts: [String], backend: String = "sk8") -> GatewayRoute {
-        GatewayRoute(
-            name: name, hostnames: hosts, team: "t", environment: "dev", namespace: "ns-\(name)", service: "sc", port: 15002,
-            backend: backend, allowedGroups: ["okta:t"])
-    }
-
-    @Test func decodesTheCompilersRoute() throws {
-        let route = try RouteDecoder.route(yaml: Self.routeYAML, name: "route.sjns-ds-dev.default", origin: "test").get()
-        #expect(route.hostnames == ["ds-dev.doordash.team", "ds-dev-us.doordash.team"])
-        #expect(route.serviceKey == "sjns-ds-dev/sc-default")
-        #expect(route.allowedGroups == ["okta:data-science"])
-        #expect(route.hotServers == 2)
-        #expect(route.isKubernetesService)
+    static func route(_ name: String, hosts: [String], backend: String = "sk8") -> LoadedRoute {
+        LoadedRoute(
+            name: name,
+            route: GatewayRoute(
+                hostnames: hosts, team: "t", environment: "dev", namespace: "ns-\(name)", service: "sc", port: 15002,
+                backend: backend, allowedGroups: ["okta:t"]))
     }
 
     @Test func reportsWhatARouteLacks() {
@@ -50,20 +28,12 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pedregal-routes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let indented = Self.routeYAML.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
-        let configMap = """
-            apiVersion: v1
-            kind: ConfigMap
-            metadata:
-              name: route.sjns-ds-dev.default
-              namespace: spark-gateway
-              labels:
-                pedregal.io/component: gateway-route
-            data:
-              route.yaml: |
-            \(indented)
-            """
-        try configMap.write(to: folder.appendingPathComponent("configmap-route.yaml"), atomically: true, encoding: .utf8)
+        let route = GatewayRoute(
+            hostnames: ["DS-dev.doordash.team", "ds-dev-us.doordash.team"], team: "data-science", environment: "dev",
+            namespace: "sjns-ds-dev", service: "sc-default", port: 15002, backend: "sk8", allowedGroups: ["okta:data-science"],
+            hotServers: 2, onDemandTemplate: "sc-default-template")
+        try RouteFixtures.configMap(name: "route.sjns-ds-dev.default", route: route).write(
+            to: folder.appendingPathComponent("configmap-route.yaml"), atomically: true, encoding: .utf8)
         try "kind: ConfigMap\nmetadata: {name: other}\n".write(
             to: folder.appendingPathComponent("other.yaml"), atomically: true, encoding: .utf8)
         let backends = folder.appendingPathComponent("backends.yml.txt")
@@ -71,6 +41,7 @@ import Testing
             to: backends, atomically: true, encoding: .utf8)
         let snapshot = try await FolderRouteSource(folder: folder.path, backendsFile: backends.path).snapshot()
         #expect(snapshot.routes.map(\.name) == ["route.sjns-ds-dev.default"])
+        #expect(snapshot.routes.first?.hostnames == ["ds-dev.doordash.team", "ds-dev-us.doordash.team"])
         #expect(
             snapshot.servers["sjns-ds-dev/sc-default"] == [ServerAddress(host: "127.0.0.1", port: 1), ServerAddress(host: "::1", port: 2)])
         #expect(snapshot.cordoned == [ServerAddress(host: "127.0.0.1", port: 1)])

@@ -2,6 +2,7 @@ import Foundation
 import NIOPosix
 import PedregalAuth
 import PedregalGatewayPeers
+import PedregalManifests
 import Testing
 
 @testable import PedregalGateway
@@ -16,8 +17,8 @@ import Testing
 
     struct Setup {
         var folder: URL
-        var gateway: GatewayApplication
-        var addresses: GatewayApplication.Addresses
+        var running: RunningGateway
+        var addresses: GatewayApplication.Addresses { running.addresses }
         var servers: [EchoBackend]
         var group: MultiThreadedEventLoopGroup
         var issuer: TokenIssuer
@@ -41,8 +42,9 @@ import Testing
         }
 
         /// The log's lines of one kind and event, as JSON objects.
-        func logLines(_ event: String) throws -> [[String: Any]] {
-            try String(contentsOfFile: logPath, encoding: .utf8).split(separator: "\n").compactMap { line in
+        func logLines(_ event: String) async throws -> [[String: Any]] {
+            await running.gateway.flushLog()
+            return try String(contentsOfFile: logPath, encoding: .utf8).split(separator: "\n").compactMap { line in
                 let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
                 return object?["event"] as? String == event ? object : nil
             }
@@ -50,7 +52,7 @@ import Testing
 
         func stop() async {
             await client.close()
-            await gateway.stop()
+            await running.stop()
             for server in servers { await server.stop() }
             try? await group.shutdownGracefully()
             try? FileManager.default.removeItem(at: folder)
@@ -65,40 +67,22 @@ import Testing
         let servers = [try await EchoBackend.start(group: group), try await EchoBackend.start(group: group)]
         let issuer = try TokenIssuer.rsa(keyID: "k1")
         try TokenIssuer.jwks([issuer]).write(to: folder.appendingPathComponent("jwks.json"), atomically: true, encoding: .utf8)
-        try """
-        apiVersion: v1
-        kind: ConfigMap
-        metadata:
-          name: route.sjns-ds-dev.default
-          labels: {pedregal.io/component: gateway-route}
-        data:
-          route.yaml: |
-            hostnames: [ds-dev.doordash.team]
-            team: data-science
-            environment: dev
-            namespace: sjns-ds-dev
-            service: sc-default
-            port: 15002
-            backend: sk8
-            allowedGroups: [\(allowedGroups)]
-        """.write(to: routes.appendingPathComponent("route.yaml"), atomically: true, encoding: .utf8)
+        try RouteFixtures.write(
+            name: "route.sjns-ds-dev.default", route: RouteFixtures.dataScience(allowedGroups: [allowedGroups]), to: routes)
         let backends = folder.appendingPathComponent("backends.yaml")
         try "services:\n  sjns-ds-dev/sc-default: [\(servers.map { "127.0.0.1:\($0.port)" }.joined(separator: ", "))]\n"
             .write(to: backends, atomically: true, encoding: .utf8)
         let logPath = folder.appendingPathComponent("gateway.log").path
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        // start() runs no health checks: only calls and probes can find a server down here.
-        let gateway = try GatewayApplication(
+        // Health checks are off: only calls and probes can find a server down here.
+        let running = try await RunningGateway.start(
             GatewayConfiguration(
                 port: 0, adminPort: 0, routes: .folder(routes.path), backendsFile: backends.path,
                 verifier: VerifierConfiguration(issuer: issuerURL, audiences: ["spark"]),
-                jwks: .file(folder.appendingPathComponent("jwks.json").path), threads: 1,
-                log: .fileHandle(FileHandle(forWritingAtPath: logPath)!)))
-        let addresses = try await gateway.start()
-        let client = try await GRPCLoadClient.connect(group: group, port: addresses.port)
-        return Setup(
-            folder: folder, gateway: gateway, addresses: addresses, servers: servers, group: group, issuer: issuer, client: client,
-            logPath: logPath)
+                jwks: .file(folder.appendingPathComponent("jwks.json").path), healthInterval: .zero, threads: 1,
+                log: .fileHandle(try #require(FileHandle(forWritingAtPath: logPath)))))
+        let client = try await GRPCLoadClient.connect(group: group, port: running.addresses.port)
+        return Setup(folder: folder, running: running, servers: servers, group: group, issuer: issuer, client: client, logPath: logPath)
     }
 
     static func withSetup(allowedGroups: String = "okta:data-science", _ body: (Setup) async throws -> Void) async throws {
@@ -151,7 +135,7 @@ import Testing
         }
 
         // Found down by a call: logged as the health check logs it, once.
-        let down = try setup.logLines("server-down")
+        let down = try await setup.logLines("server-down")
         #expect(down.count == 1, "\(down)")
         #expect(down.first?["server"] as? String == victimName)
         #expect(down.first?["found_by"] as? String == "call")
@@ -160,7 +144,7 @@ import Testing
         #expect(servers[victimName]?["sessions"] as? Int == 0)
         #expect(servers[victimName]?["healthy"] as? Bool == false)
         #expect(servers["127.0.0.1:\(survivor.port)"]?["sessions"] as? Int == kept.count)
-        let audit = try setup.logLines("sessions-lost")
+        let audit = try await setup.logLines("sessions-lost")
         #expect(audit.count == 1, "\(audit)")
         #expect(audit.first?["kind"] as? String == "audit")
         #expect(audit.first?["count"] as? Int == lost.count)
@@ -172,27 +156,29 @@ import Testing
         // The other server's sessions and new sessions are not affected.
         for session in kept { #expect(try await setup.call(session, observed: true).status == 0) }
         for index in 0..<6 { #expect(try await setup.call("new-\(index)", observed: false).status == 0) }
-        #expect(try setup.logLines("server-down").count == 1)
+        #expect(try await setup.logLines("server-down").count == 1)
     }
 
     @Test func warnsWhenNoRouteUsesTheGroupPrefix() async throws {
         try await Self.withSetup(allowedGroups: "oidc:data-science") { setup in
-            let warning = try setup.logLines("group-prefix-unused")
+            let warning = try await setup.logLines("group-prefix-unused")
             #expect(warning.count == 1, "\(warning)")
             #expect(warning.first?["prefix"] as? String == "okta:")
             #expect((warning.first?["message"] as? String)?.contains("--group-prefix 'oidc:'") == true, "\(warning)")
         }
         try await Self.withSetup { setup in
-            let warnings = try setup.logLines("group-prefix-unused")
+            let warnings = try await setup.logLines("group-prefix-unused")
             #expect(warnings.isEmpty, "\(warnings)")
         }
     }
 
     @Test func theWarningNamesThePrefixesTheRoutesUse() {
-        func route(_ groups: [String]) -> GatewayRoute {
-            GatewayRoute(
-                name: "r", hostnames: ["h"], team: "t", environment: "dev", namespace: "n", service: "s", port: 1, backend: "sk8",
-                allowedGroups: groups)
+        func route(_ groups: [String]) -> LoadedRoute {
+            LoadedRoute(
+                name: "r",
+                route: GatewayRoute(
+                    hostnames: ["h"], team: "t", environment: "dev", namespace: "n", service: "s", port: 1, backend: "sk8",
+                    allowedGroups: groups))
         }
         #expect(RouteWatcher.groupPrefixWarning(prefix: "okta:", routes: [route(["okta:a"]), route(["oidc:b"])]) == nil)
         #expect(RouteWatcher.groupPrefixWarning(prefix: "okta:", routes: [route([])]) == nil)

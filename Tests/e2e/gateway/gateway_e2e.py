@@ -121,7 +121,7 @@ class Cluster:
         self.spark[port] = process
         return process
 
-    def start_gateway(self, name, tls, health_interval=1):
+    def start_gateway(self, name, tls, health_interval=1, extra=()):
         port, admin = free_port(), free_port()
         command = [self.args.binary, "gateway", "--routes", self.routes, "--backends", self.backends,
                    "--listen", f"127.0.0.1:{port}", "--admin-listen", f"127.0.0.1:{admin}", "--issuer", ISSUER,
@@ -130,6 +130,7 @@ class Cluster:
                    "--threads", "2", "--max-executions-per-route", "50"]
         if tls:
             command += ["--tls-certificate", self.keys.cert, "--tls-key", self.keys.tls_key]
+        command += list(extra)
         log = open(os.path.join(self.folder, f"gateway-{name}.log"), "a")
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         wait_port(port, 30, process, f"gateway {name}")

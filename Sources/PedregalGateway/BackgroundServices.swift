@@ -1,13 +1,16 @@
 import NIOCore
 import NIOPosix
 import PedregalAuth
+import PedregalBasics
+import PedregalServerSupport
+import ServiceLifecycle
 
 /// Keeps the registry's routes current: reads the source every interval and
 /// installs what it finds. A failed read keeps the routes in force.
 struct RouteWatcher: Sendable {
     var source: any RouteSource
     var registry: BackendRegistry
-    var log: StructuredLog
+    var log: GatewayLog
     var interval: Duration
     /// The gateway's `--group-prefix`, checked against the routes' groups.
     var groupPrefix: String
@@ -19,27 +22,25 @@ struct RouteWatcher: Sendable {
             let snapshot = try await source.snapshot()
             if snapshot != previous {
                 registry.update(snapshot)
-                log.write(
-                    "event",
+                log.event(
+                    "routes-loaded",
                     [
-                        "event": "routes-loaded", "source": .string(source.summary), "routes": .int(snapshot.routes.count),
+                        "source": .string(source.summary), "routes": .int(snapshot.routes.count),
                         "servers": .int(Set(snapshot.servers.values.joined()).count),
                     ])
                 for problem in snapshot.problems where problem != "" {
-                    log.write("event", ["event": "route-problem", "problem": .string(problem)])
+                    log.event("route-problem", ["problem": .string(problem)])
                 }
                 for conflict in RouteTable(snapshot.routes).conflicts {
-                    log.write("event", ["event": "route-problem", "problem": .string(conflict)])
+                    log.event("route-problem", ["problem": .string(conflict)])
                 }
                 if let warning = Self.groupPrefixWarning(prefix: groupPrefix, routes: snapshot.routes) {
-                    log.write(
-                        "event",
-                        ["event": "group-prefix-unused", "level": "warning", "prefix": .string(groupPrefix), "message": .string(warning)])
+                    log.event("group-prefix-unused", level: .warning, ["prefix": .string(groupPrefix), "message": .string(warning)])
                 }
             }
             return snapshot
         } catch {
-            log.write("event", ["event": "routes-unreadable", "source": .string(source.summary), "error": .string("\(error)")])
+            log.event("routes-unreadable", level: .warning, ["source": .string(source.summary), "error": .string("\(error)")])
             return previous
         }
     }
@@ -48,7 +49,7 @@ struct RouteWatcher: Sendable {
     /// begins with the gateway's prefix (a gateway started by hand with the
     /// default `okta:` on a platform whose groupPrefix is `oidc:`); nil when
     /// some route uses the prefix, or no route allows any group.
-    static func groupPrefixWarning(prefix: String, routes: [GatewayRoute]) -> String? {
+    static func groupPrefixWarning(prefix: String, routes: [LoadedRoute]) -> String? {
         let groups = routes.flatMap(\.allowedGroups)
         guard !prefix.isEmpty, !groups.isEmpty, !GroupMatching(prefix: prefix).isUsed(by: groups) else { return nil }
         let seen = Set(groups.compactMap { group in group.firstIndex(of: ":").map { String(group[...$0]) } }).sorted()
@@ -64,16 +65,20 @@ struct RouteWatcher: Sendable {
         return head + " (they begin with \(seen.map { "'\($0)'" }.joined(separator: ", "))): a token naming its groups without "
             + "the routes' prefix is refused on every route; start the gateway with \(suggestion)"
     }
+}
 
-    /// Refreshes every interval, starting from what `start` loaded (so its
-    /// events are not written twice).
-    func run(after loaded: RoutingSnapshot?) async {
-        var previous = loaded
-        if loaded != nil { try? await Task.sleep(for: interval) }
-        while !Task.isCancelled {
-            previous = await refresh(previous: previous)
-            try? await Task.sleep(for: interval)
-        }
+/// The route watcher as a service: refreshes every interval, starting from
+/// what the gateway loaded before it started (so its events are not written twice).
+struct RouteWatcherService: Service {
+    let watcher: RouteWatcher
+    let loaded: RoutingSnapshot?
+
+    func run() async throws {
+        let previous = Locked(loaded)
+        try await PeriodicService("route-watcher", every: watcher.interval, delayFirstRun: loaded != nil) {
+            let next = await watcher.refresh(previous: previous.current)
+            previous.withLock { $0 = next }
+        }.run()
     }
 }
 
@@ -83,11 +88,13 @@ struct RouteWatcher: Sendable {
 /// successful check. A lost backend connection or a backend stream that ends
 /// without a status triggers a check at once, so a killed server is noticed
 /// in milliseconds rather than at the next interval.
-final class HealthChecker: Sendable {
+final class HealthChecker: Service, Sendable {
     let liveness: ServerLiveness
     let group: MultiThreadedEventLoopGroup
     let interval: Duration
     let timeout: TimeAmount
+    /// Checks in a row that timed out, per server (`HealthVerdict`).
+    private let timeouts = Locked([ServerAddress: Int]())
     private let (signals, signal) = AsyncStream.makeStream(of: ServerAddress.self, bufferingPolicy: .bufferingNewest(64))
 
     var registry: BackendRegistry { liveness.registry }
@@ -107,29 +114,60 @@ final class HealthChecker: Sendable {
             let channel = try await ClientBootstrap(group: group).connectTimeout(timeout)
                 .connect(host: address.host, port: address.port).get()
             try? await channel.close()
+            timeouts.withLock { $0[address] = nil }
             liveness.up(address)
         } catch {
-            liveness.down(address, foundBy: .healthCheck, error: "\(error)")
+            var timedOut = false
+            if case ChannelError.connectTimeout = error { timedOut = true }
+            let down = timeouts.withLock { timeouts in
+                let verdict = HealthVerdict.judge(timedOut: timedOut, previousTimeouts: timeouts[address] ?? 0)
+                timeouts[address] = verdict.timeouts
+                return verdict.down
+            }
+            if down { liveness.down(address, foundBy: .healthCheck, error: "\(error)") }
         }
     }
 
-    func run() async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await address in self.signals { await self.check(address) }
-            }
-            group.addTask {
-                while !Task.isCancelled {
-                    await withTaskGroup(of: Void.self) { checks in
-                        for address in self.registry.allServers { checks.addTask { await self.check(address) } }
-                    }
-                    try? await Task.sleep(for: self.interval)
+    /// Checks every server now and then every interval, and a suspected
+    /// server at once, until graceful shutdown.
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await address in self.signals { await self.check(address) }
                 }
+                group.addTask {
+                    while !Task.isCancelled {
+                        await withTaskGroup(of: Void.self) { checks in
+                            for address in self.registry.allServers { checks.addTask { await self.check(address) } }
+                        }
+                        try? await Task.sleep(for: self.interval)
+                    }
+                }
+                await withTaskCancellationHandler {
+                    while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+                } onCancel: {
+                    self.signal.finish()
+                }
+                group.cancelAll()
             }
-            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-            group.cancelAll()
         }
     }
+}
 
-    func stop() { signal.finish() }
+/// What a failed health check means. A refused connection (or any other
+/// failure) is definite: the server is down. A connection that did not open
+/// in time may be a loaded machine or a flood of connections to the server,
+/// and taking a live server out forgets every session on it, so only
+/// `timeoutsBeforeDown` timeouts in a row do.
+enum HealthVerdict {
+    /// Timeouts in a row that take a server out.
+    static let timeoutsBeforeDown = 3
+
+    /// Whether the server is down after a failed check, and the timeouts in a row to remember.
+    static func judge(timedOut: Bool, previousTimeouts: Int) -> (down: Bool, timeouts: Int) {
+        guard timedOut else { return (true, 0) }
+        let timeouts = previousTimeouts + 1
+        return (timeouts >= timeoutsBeforeDown, timeouts)
+    }
 }

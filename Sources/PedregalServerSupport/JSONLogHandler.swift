@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import PedregalBasics
+
+/// swift-log output as one JSON object per line, for log collectors:
+/// `time` (UTC, milliseconds), `level`, the keys named in `leadingKeys` in
+/// that order, the message under `messageKey`, then every other metadata key
+/// sorted. Integers, booleans and doubles (three decimals) are JSON numbers
+/// and booleans; lists and dictionaries nest. Lines go to a `LogSink`, which
+/// writes them off the caller's thread.
+///
+/// Callers decide what enters a line: never a token or a secret.
+public struct JSONLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .info
+    public var metadataProvider: Logger.MetadataProvider?
+    private let sink: LogSink
+    private let messageKey: String
+    private let leadingKeys: [String]
+
+    /// Creates a handler writing to `sink`.
+    public init(sink: LogSink, messageKey: String = "message", leadingKeys: [String] = []) {
+        self.sink = sink
+        self.messageKey = messageKey
+        self.leadingKeys = leadingKeys
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var fields = metadata
+        if let provided = metadataProvider?.get() { fields.merge(provided) { _, new in new } }
+        if let extra = event.metadata { fields.merge(extra) { _, new in new } }
+        sink.write(line(level: event.level, message: "\(event.message)", fields: fields))
+    }
+
+    /// One line, newline included.
+    func line(level: Logger.Level, message: String, fields: Logger.Metadata, time: String = JSONLogHandler.now()) -> [UInt8] {
+        var out = "{\"time\":\"" + time + "\",\"level\":\"" + level.rawValue + "\""
+        var rest = fields
+        for key in leadingKeys {
+            guard let value = rest.removeValue(forKey: key) else { continue }
+            Self.append(key: key, value: value, to: &out)
+        }
+        if !message.isEmpty {
+            out += "," + JSONText.quote(messageKey) + ":" + JSONText.quote(message)
+            rest[messageKey] = nil
+        }
+        for key in rest.keys.sorted() {
+            if let value = rest[key] { Self.append(key: key, value: value, to: &out) }
+        }
+        out += "}\n"
+        return Array(out.utf8)
+    }
+
+    private static func append(key: String, value: Logger.Metadata.Value, to out: inout String) {
+        out += "," + JSONText.quote(key) + ":"
+        render(value, into: &out)
+    }
+
+    /// A metadata value as JSON.
+    static func render(_ value: Logger.Metadata.Value, into out: inout String) {
+        switch value {
+        case .string(let text): out += JSONText.quote(text)
+        case .stringConvertible(let item):
+            switch item {
+            case let number as Int: out += String(number)
+            case let flag as Bool: out += flag ? "true" : "false"
+            case let number as Double: out += threeDecimals(number)
+            default: out += JSONText.quote(item.description)
+            }
+        case .array(let items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                render(item, into: &out)
+            }
+            out += "]"
+        case .dictionary(let entries):
+            out += "{"
+            for (index, key) in entries.keys.sorted().enumerated() {
+                if index > 0 { out += "," }
+                out += JSONText.quote(key) + ":"
+                if let item = entries[key] { render(item, into: &out) }
+            }
+            out += "}"
+        }
+    }
+
+    /// The current time as RFC 3339 UTC with milliseconds.
+    // Formatted without Foundation's date formatter: every access line has a time, and the
+    // formatter costs more than the rest of the line.
+    public static func now() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return RFC3339.format(wholeSeconds: Int(now.tv_sec), milliseconds: Int(now.tv_nsec) / 1_000_000)
+    }
+
+    /// `number` with three decimals, rounded half away from zero; `null` when it is not
+    /// finite (JSON has no NaN).
+    public static func threeDecimals(_ number: Double) -> String {
+        guard number.isFinite, abs(number) < 1e15 else { return number.isFinite ? String(number) : "null" }
+        let thousandths = Int((abs(number) * 1000).rounded())
+        let sign = number < 0 && thousandths > 0 ? "-" : ""
+        // 1000 + a remainder below 1000 has four digits: the last three are the zero-padded decimals.
+        return "\(sign)\(thousandths / 1000).\(String(1000 + thousandths % 1000).dropFirst())"
+    }
+}

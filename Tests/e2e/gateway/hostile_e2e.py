@@ -1,0 +1,185 @@
+"""Hostile clients against the Spark Gateway while a real pyspark client runs `SELECT 1` in a loop through it.
+
+One real Spark Connect server, one gateway (h2c on loopback) reading the compiler's route ConfigMaps, a victim
+(pyspark 4.0, its own token) running `SELECT 1` without pause, and, one after the other, the attacks of
+h2_attacks.py (real HTTP/2 frames, a valid token of another subject). For each attack it measures, against the
+idle figures of the same run:
+
+  victim p99      the p99 of the victim's queries started during the attack: goal <= 2 x the idle p99
+  gateway memory  the gateway's peak RSS during the attack: goal <= idle + 256 MB; and 10 s after the
+                  attack: goal <= idle + 64 MB
+  connections     every connection the attack opened is closed by the gateway
+  the process     the gateway never dies
+
+Prints a table, writes the figures as JSON (--report), and exits 1 if any goal is missed.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+import h2_attacks  # noqa: E402
+from gateway_e2e import HOST, Cluster, Keys, wait_port  # noqa: E402
+
+GATEWAY_FLAGS = ["--idle-timeout", "5", "--first-message-timeout", "10", "--write-stall-timeout", "10"]
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Victim(threading.Thread):
+    """A notebook user: `SELECT 1` collected in a loop, each query's start time and latency recorded."""
+
+    def __init__(self, spark):
+        super().__init__(daemon=True)
+        self.spark, self.samples, self.errors, self.stopping = spark, [], [], threading.Event()
+
+    def run(self):
+        while not self.stopping.is_set():
+            started = time.time()
+            try:
+                self.spark.sql("SELECT 1").collect()
+                self.samples.append((started, time.time() - started))
+            except Exception as error:  # a failed query is a finding, not a crash of the suite
+                self.errors.append((started, str(error)[:300]))
+                time.sleep(0.2)
+
+    def between(self, start, end):
+        return [latency for began, latency in self.samples if start <= began < end]
+
+
+class Memory(threading.Thread):
+    """The gateway's RSS every 50 ms."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.samples, self.stopping = pid, [], threading.Event()
+
+    def run(self):
+        while not self.stopping.is_set():
+            try:
+                self.samples.append((time.time(), rss_mb(self.pid)))
+            except OSError:
+                return
+            time.sleep(0.05)
+
+    def peak(self, start, end):
+        return max((rss for at, rss in self.samples if start <= at <= end), default=0.0)
+
+
+def p99(values):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else float("nan")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--routes", required=True)
+    parser.add_argument("--seconds", type=float, default=12, help="length of each attack")
+    parser.add_argument("--idle-seconds", type=float, default=15)
+    parser.add_argument("--report", help="write the figures here as JSON")
+    parser.add_argument("--only", help="comma-separated attack function names")
+    parser.add_argument("--gateway-flags", default=" ".join(GATEWAY_FLAGS),
+                        help="the gateway's timeouts for the suite ('' for a gateway without them, to compare)")
+    args = parser.parse_args()
+    folder = tempfile.mkdtemp(prefix="pedregal-gateway-hostile-")
+    keys = Keys(folder)
+    cluster = Cluster(args, folder, keys)
+    cluster.spark_ports = cluster.spark_ports[:1]
+    with open(cluster.backends, "w") as f:
+        f.write("services:\n  sjns-ds-dev/sc-default: [127.0.0.1:%d]\n" % cluster.spark_ports[0])
+    results, failures = [], []
+    try:
+        cluster.start_spark(cluster.spark_ports[0])
+        wait_port(cluster.spark_ports[0], 180, cluster.spark[cluster.spark_ports[0]], "Spark Connect")
+        port = cluster.start_gateway("G", tls=False, extra=args.gateway_flags.split())
+        gateway = cluster.gateways["G"][0]
+        victim_spark = cluster.session("G", keys.token("alice@example.com"))
+        victim_spark.sql("SELECT 1").collect()
+        attacker = keys.token("mallory@example.com", lifetime=7200)
+        victim, memory = Victim(victim_spark), Memory(gateway.pid)
+        victim.start()
+        memory.start()
+        time.sleep(3)  # warm up: the JIT, the session, the connections
+        idle_start = time.time()
+        time.sleep(args.idle_seconds)
+        idle_end = time.time()
+        idle_p99 = p99(victim.between(idle_start, idle_end))
+        idle_rss = statistics.median(rss for at, rss in memory.samples if idle_start <= at <= idle_end)
+        print(f"idle: victim p99 {idle_p99 * 1000:.1f} ms over {len(victim.between(idle_start, idle_end))} queries, "
+              f"gateway RSS {idle_rss:.0f} MB", flush=True)
+        attacks = h2_attacks.ATTACKS
+        if args.only:
+            attacks = [a for a in attacks if a.__name__ in args.only.split(",")]
+        for attack in attacks:
+            started = time.time()
+            errors_before = len(victim.errors)
+            tally = attack(port, attacker, HOST, args.seconds)
+            ended = time.time()
+            summary = tally.settle(25)
+            time.sleep(max(0.0, ended + 10 - time.time()))
+            after_rss = rss_mb(gateway.pid)
+            during = victim.between(started, ended)
+            figures = {
+                **summary, "seconds": round(ended - started, 1), "victim_queries": len(during),
+                "victim_p99_ms": round(p99(during) * 1000, 1), "idle_p99_ms": round(idle_p99 * 1000, 1),
+                "p99_ratio": round(p99(during) / idle_p99, 2), "victim_errors": len(victim.errors) - errors_before,
+                "victim_first_error": next((e for _, e in victim.errors[errors_before:]), None),
+                "idle_rss_mb": round(idle_rss), "peak_rss_mb": round(memory.peak(started, ended + 10)),
+                "rss_10s_after_mb": round(after_rss), "gateway_alive": gateway.poll() is None,
+            }
+            checks = {
+                "victim p99 within 2x idle": figures["p99_ratio"] <= 2.0,
+                "victim queries all succeed": figures["victim_errors"] == 0,
+                "peak RSS within idle + 256 MB": figures["peak_rss_mb"] <= idle_rss + 256,
+                "RSS within idle + 64 MB 10 s after": after_rss <= idle_rss + 64,
+                "every connection closed by the gateway": summary["closed_by_gateway"] == summary["connections"],
+                "the gateway is alive": figures["gateway_alive"],
+            }
+            figures["failed"] = [name for name, ok in checks.items() if not ok]
+            results.append(figures)
+            print(json.dumps(figures), flush=True)
+            failures += [f"{summary['attack']}: {name}" for name in figures["failed"]]
+            if not figures["gateway_alive"]:
+                break
+        victim.stopping.set()
+        memory.stopping.set()
+    finally:
+        cluster.close()
+        if failures:
+            log = os.path.join(folder, "gateway-G.log")
+            if os.path.exists(log):
+                with open(log, errors="replace") as f:
+                    print("--- gateway log (last 40 lines)\n" + "".join(f.readlines()[-40:]))
+        if failures:
+            print(f"the gateway's and Spark's logs are kept in {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+    print(f"{'attack':36} {'p99 ms':>8} {'x idle':>7} {'peak MB':>8} {'+10s MB':>8} {'closed':>9}  goaway")
+    for r in results:
+        print(f"{r['attack']:36} {r['victim_p99_ms']:8.1f} {r['p99_ratio']:7.2f} {r['peak_rss_mb']:8} "
+              f"{r['rss_10s_after_mb']:8} {r['closed_by_gateway']:4}/{r['connections']:<4}  {r['goaway']}")
+    if args.report:
+        with open(args.report, "w") as f:
+            json.dump(results, f, indent=1)
+    for failure in failures:
+        print(f"FAIL {failure}")
+    print(f"{len(results) - len({f.split(':')[0] for f in failures})} of {len(results)} attacks within every goal")
+    sys.exit(1 if failures or not results else 0)
+
+
+if __name__ == "__main__":
+    main()
