@@ -50,6 +50,19 @@ public enum OpenAPIDocument {
                     application/json:
                       schema:
                         $ref: '#/components/schemas/Cluster'
+                  links:
+                    GetCluster:
+                      operationId: getCluster
+                      parameters:
+                        id: '$response.body#/cluster_id'
+                    ExtendCluster:
+                      operationId: extendCluster
+                      parameters:
+                        id: '$response.body#/cluster_id'
+                    DeleteCluster:
+                      operationId: deleteCluster
+                      parameters:
+                        id: '$response.body#/cluster_id'
                 '200':
                   description: The same cluster existed; its request was updated (or nothing changed).
                   headers:
@@ -59,6 +72,19 @@ public enum OpenAPIDocument {
                     application/json:
                       schema:
                         $ref: '#/components/schemas/Cluster'
+                  links:
+                    GetCluster:
+                      operationId: getCluster
+                      parameters:
+                        id: '$response.body#/cluster_id'
+                    ExtendCluster:
+                      operationId: extendCluster
+                      parameters:
+                        id: '$response.body#/cluster_id'
+                    DeleteCluster:
+                      operationId: deleteCluster
+                      parameters:
+                        id: '$response.body#/cluster_id'
                 '400':
                   $ref: '#/components/responses/Problem'
                 '401':
@@ -131,6 +157,15 @@ public enum OpenAPIDocument {
                     application/json:
                       schema:
                         $ref: '#/components/schemas/Cluster'
+                  links:
+                    ExtendCluster:
+                      operationId: extendCluster
+                      parameters:
+                        id: '$response.body#/cluster_id'
+                    DeleteCluster:
+                      operationId: deleteCluster
+                      parameters:
+                        id: '$response.body#/cluster_id'
                 '401':
                   $ref: '#/components/responses/Problem'
                 '403':
@@ -159,6 +194,15 @@ public enum OpenAPIDocument {
                     application/json:
                       schema:
                         $ref: '#/components/schemas/Cluster'
+                  links:
+                    GetCluster:
+                      operationId: getCluster
+                      parameters:
+                        id: '$response.body#/cluster_id'
+                    DeleteCluster:
+                      operationId: deleteCluster
+                      parameters:
+                        id: '$response.body#/cluster_id'
                 '400':
                   $ref: '#/components/responses/Problem'
                 '401':

@@ -34,7 +34,8 @@ venv=${PEDREGAL_E2E_VENV:-.build-ci/venv}
 PATH="$(cd "$venv/bin" && pwd):$PATH"
 export PATH
 
-scripts/release
+# .ci/run builds the release beforehand (PEDREGAL_RELEASE_BUILT=1) while other suites run.
+[ "${PEDREGAL_RELEASE_BUILT:-}" = 1 ] || scripts/release
 stage=.build-release/dist/current
 binary="$stage/bin/pedregal"
 
