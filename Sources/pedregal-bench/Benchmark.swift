@@ -25,10 +25,11 @@ struct Benchmark {
         var folder = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
         var corpusOnly: String?
         var profileRuns = 0
+        var platformOnly = false
         var arguments = CommandLine.arguments.dropFirst()
         func usage() -> Never {
             FileHandle.standardError.write(
-                Data("usage: pedregal-bench [--teams N] [--regions N] [--runs N] [--dir DIR] [--write-corpus DIR] [--profile N]\n".utf8))
+                Data("usage: pedregal-bench [--teams N] [--regions N] [--runs N] [--dir DIR] [--write-corpus DIR] [--profile N] [--only platform]\n".utf8))
             exit(64)
         }
         while let flag = arguments.popFirst() {
@@ -43,6 +44,10 @@ struct Benchmark {
                 // Only compiles, N times: a steady workload for a profiler.
                 guard let number = Int(value), number > 0 else { usage() }
                 profileRuns = number
+            case "--only":
+                // Only the platform on disk (the pedregal executable's commands), not the stages in memory.
+                guard value == "platform" else { usage() }
+                platformOnly = true
             default: usage()
             }
         }
@@ -71,6 +76,10 @@ struct Benchmark {
         guard !check.hasErrors else {
             print(DiagnosticFormatter(style: .text).format(Array(check.diagnostics.prefix(20))))
             exit(1)
+        }
+        if platformOnly {
+            try PlatformScale.measure(files: files, outputs: check.files, folder: folder + "/pedregal-bench-\(getpid())", runs: runs)
+            return
         }
         let outputBytes = check.files.reduce(0) { $0 + $1.contents.count }
         print(

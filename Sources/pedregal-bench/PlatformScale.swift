@@ -9,7 +9,7 @@ import Glibc
 
 /// The command line on a platform's root on disk, as a platform team runs
 /// it: the real `pedregal` executable (built beside this one) in a child
-/// process, timed and its peak memory read from `wait4`. Every figure is a
+/// process, timed (`wait4`) and its peak memory sampled from /proc. Every figure is a
 /// ratio to a floor measured in the same run: writing the same files into
 /// an empty folder with plain POSIX calls on every core, which no tool that
 /// produces these files can beat.
@@ -143,12 +143,33 @@ enum PlatformScale {
         precondition(posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0, "cannot start \(executable)")
         var status: Int32 = 0
         var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        // wait4's ru_maxrss cannot be used: posix_spawn's child starts on this
+        // process's memory, and Linux carries that high-water mark across
+        // exec, so every child would report the benchmark's own peak. The
+        // child's VmHWM (its own address space's peak) is read every 10 ms
+        // instead; it only grows, so the last reading is at most 10 ms short.
+        var peakKiB = 0
+        while true {
+            let ended = wait4(pid, &status, WNOHANG, &usage)
+            if ended == pid { break }
+            if ended < 0 && errno != EINTR { preconditionFailure("wait4: errno \(errno)") }
+            peakKiB = max(peakKiB, highWaterKiB(pid) ?? 0)
+            usleep(10_000)
+        }
         let elapsed = ContinuousClock.now - start
         precondition(status == 0, "\(executable) \(arguments.joined(separator: " ")) failed with status \(status)")
         return Run(
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-            maxRSSBytes: Int(usage.ru_maxrss) * 1024, cpuSeconds: seconds(usage.ru_utime) + seconds(usage.ru_stime))
+            maxRSSBytes: peakKiB * 1024, cpuSeconds: seconds(usage.ru_utime) + seconds(usage.ru_stime))
+    }
+
+    /// `VmHWM` of `pid` in KiB, from /proc; nil once it is gone.
+    static func highWaterKiB(_ pid: pid_t) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        }
+        return nil
     }
 
     static func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
