@@ -82,6 +82,28 @@ import Testing
         #expect(cut.statistics.malformedLines == 0)
     }
 
+    /// Found by the event-logs fuzz target: a task whose times are at the ends of the range made
+    /// `Finish Time - Launch Time` overflow and trap; sums of huge metrics did too.
+    @Test func extremeNumbersAreHeldAtTheBoundsNotCrashes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eventlog-extreme-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let task =
+            #"{"Event":"SparkListenerTaskEnd","Stage ID":0,"Stage Attempt ID":0,"Task End Reason":{"Reason":"Success"},"#
+            + #""Task Info":{"Task ID":N,"Index":N,"Executor ID":"1","Launch Time":-9000000000000000000,"#
+            + #""Finish Time":9000000000000000000},"Task Metrics":{"Executor Run Time":9000000000000000000,"#
+            + #""Shuffle Read Metrics":{"Remote Bytes Read":9000000000000000000,"Local Bytes Read":9000000000000000000}}}"#
+        let lines = (1...2).map { task.replacingOccurrences(of: "N", with: "\($0)") }
+        let path = folder.appendingPathComponent("app-extreme").path
+        _ = FileManager.default.createFile(atPath: path, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let run = try EventLog.open(path).summary()
+        #expect(run.tasks.count == 2)
+        #expect(run.tasks.allSatisfy { $0.duration == Int.max })
+        #expect(run.stages.first?.taskTime == Int.max)
+        #expect(run.stages.first?.runTime == Int.max)
+        #expect(run.stages.first?.shuffleReadBytes == Int.max)
+    }
+
     @Test func corruptOrForeignFilesAreErrorsNotCrashes() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eventlog-bad-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -6,7 +6,7 @@ import FuzzSupport
 // first bytes, the zstd, lz4-java or snappy-java stream decompressed, lines split, each line decoded
 // as a JSON event and folded into a run summary. The file arrives in chunks of 1...509 bytes (from
 // its length), so every stream reader meets boundaries anywhere.
-let location = EventLogLocation(path: "fuzz", appID: "app-fuzz", files: ["fuzz"], inProgress: false, rolling: false)
+let location = fuzzSetup { EventLogLocation(path: "fuzz", appID: "app-fuzz", files: ["fuzz"], inProgress: false, rolling: false) }
 let longestLine = 12 << 10
 
 fuzzMain { input in

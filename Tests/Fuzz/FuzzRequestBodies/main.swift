@@ -12,7 +12,7 @@ fuzzMain { input in
     let bytes = Array(input.dropFirst())
     switch selector % 3 {
     case 0:
-        do {
+        do throws(Problem) {
             let request = try CreateClusterRequest(json: bytes)
             fuzzCheck(!request.team.isEmpty && !request.environment.isEmpty && !request.region.isEmpty, "required fields missing")
             if let ttl = request.ttl { fuzzCheck(TimeToLive(parsing: ttl.description) == ttl, "ttl does not round-trip") }
@@ -20,7 +20,7 @@ fuzzMain { input in
             check(error)
         }
     case 1:
-        do {
+        do throws(Problem) {
             let request = try UpdateClusterRequest(json: bytes)
             fuzzCheck(TimeToLive(parsing: request.ttl.description) == request.ttl, "ttl does not round-trip")
         } catch {

@@ -7,7 +7,7 @@ import NIOCore
 // HTTP/2 DATA frames anywhere, and each request message the gateway rewrites (session_id read,
 // user_context.user_id replaced). The first byte picks the method (modulo the ten), the second the
 // DATA frame size (1...256 bytes); the rest is the request stream.
-let methods = SparkConnectMethod.allCases
+let methods = fuzzSetup { SparkConnectMethod.allCases }
 let user = "alice@example.com"
 
 fuzzMain { input in
