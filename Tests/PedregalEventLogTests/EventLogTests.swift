@@ -147,4 +147,15 @@ import Testing
         #expect(lines.droppedLines == 1)
         #expect(lines.lastLineUnterminated)
     }
+
+    /// Found by the event-logs fuzz target: a line longer than the bound that arrived whole in one
+    /// chunk (a large lz4 or snappy block) was returned instead of dropped.
+    @Test func aLongLineWithinOneChunkIsDroppedToo() throws {
+        let text = "short\n" + String(repeating: "x", count: 5000) + "\nlast\n"
+        var lines = LineReader(MemoryByteSource(Array(text.utf8), chunkSize: 1 << 16), longestLine: 100)
+        var seen: [String] = []
+        while let line = try lines.next() { seen.append(String(decoding: line, as: UTF8.self)) }
+        #expect(seen == ["short", "last"])
+        #expect(lines.droppedLines == 1)
+    }
 }
