@@ -10,34 +10,6 @@ import NIOCore
 let methods = fuzzSetup { SparkConnectMethod.allCases }
 let user = "alice@example.com"
 
-fuzzMain { input in
-    guard input.count >= 2 else { return }
-    let method = methods[Int(input[0]) % methods.count]
-    let frameSize = Int(input[1]) + 1
-    let stream = input.dropFirst(2)
-
-    let whole = messages(of: [stream])
-    var frames: [Slice<UnsafeRawBufferPointer>] = []
-    var rest = stream
-    while !rest.isEmpty {
-        frames.append(rest.prefix(frameSize))
-        rest = rest.dropFirst(frameSize)
-    }
-    // Where DATA frames split the stream changes nothing.
-    fuzzCheck(messages(of: frames) == whole, "the messages depend on where the DATA frames split the stream")
-
-    guard case .success(let found) = whole else { return }
-    for message in found {
-        guard let first = try? rewrite(message, method) else { continue }
-        fuzzCheck(!first.facts.sessionID.isEmpty, "a request without session_id was accepted")
-        // The caller is who the token says, whatever user_context the client sent.
-        fuzzCheck(userIDs(in: first.message) == [user], "the rewritten request names other users")
-        // Rewriting a rewritten request changes nothing.
-        let second = try? rewrite(first.message, method)
-        fuzzCheck(second?.facts == first.facts && second?.message == first.message, "rewriting twice differs")
-    }
-}
-
 enum Outcome: Equatable {
     case success([[UInt8]])
     case refused(GatewayRefusal)
@@ -71,5 +43,33 @@ func userIDs(in message: [UInt8]) -> [String]? {
             }
         }
         return ids
+    }
+}
+
+fuzzMain { input in
+    guard input.count >= 2 else { return }
+    let method = methods[Int(input[0]) % methods.count]
+    let frameSize = Int(input[1]) + 1
+    let stream = input.dropFirst(2)
+
+    let whole = messages(of: [stream])
+    var frames: [Slice<UnsafeRawBufferPointer>] = []
+    var rest = stream
+    while !rest.isEmpty {
+        frames.append(rest.prefix(frameSize))
+        rest = rest.dropFirst(frameSize)
+    }
+    // Where DATA frames split the stream changes nothing.
+    fuzzCheck(messages(of: frames) == whole, "the messages depend on where the DATA frames split the stream")
+
+    guard case .success(let found) = whole else { return }
+    for message in found {
+        guard let first = try? rewrite(message, method) else { continue }
+        fuzzCheck(!first.facts.sessionID.isEmpty, "a request without session_id was accepted")
+        // The caller is who the token says, whatever user_context the client sent.
+        fuzzCheck(userIDs(in: first.message) == [user], "the rewritten request names other users")
+        // Rewriting a rewritten request changes nothing.
+        let second = try? rewrite(first.message, method)
+        fuzzCheck(second?.facts == first.facts && second?.message == first.message, "rewriting twice differs")
     }
 }
