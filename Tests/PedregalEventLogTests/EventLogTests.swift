@@ -82,7 +82,7 @@ import Testing
         #expect(cut.statistics.malformedLines == 0)
     }
 
-    /// Found by the event-logs fuzz target: a task whose times are at the ends of the range made
+    /// Crashed the event-logs fuzz target: a task whose times are at the ends of the range made
     /// `Finish Time - Launch Time` overflow and trap; sums of huge metrics did too.
     @Test func extremeNumbersAreHeldAtTheBoundsNotCrashes() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eventlog-extreme-\(UUID().uuidString)")
