@@ -8,7 +8,11 @@ import PackageDescription
 // dependencies are not affected, and users' builds with newer compilers keep working.
 let warningsAsErrors: [SwiftSetting] =
     Context.environment["PEDREGAL_WARNINGS_AS_ERRORS"] == "1" ? [.unsafeFlags(["-warnings-as-errors"])] : []
-let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")] + warningsAsErrors
+// PEDREGAL_FUZZ=1 (scripts/fuzz, and CI's sanitizer step, which shares its build) adds the libFuzzer targets
+// of Tests/Fuzz and coverage instrumentation of pedregal's own modules; build it with --sanitize=address.
+let fuzzing = Context.environment["PEDREGAL_FUZZ"] == "1"
+let coverage: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table"])] : []
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")] + warningsAsErrors + coverage
 
 let package = Package(
     name: "pedregal",
@@ -354,5 +358,27 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
-    ]
+    ] + (fuzzing ? fuzzTargets : [])
 )
+
+/// One libFuzzer executable per parser of untrusted input (docs/fuzzing.md); libFuzzer's driver comes from
+/// the toolchain (-sanitize=fuzzer at link time).
+var fuzzTargets: [Target] {
+    let fuzzer: [LinkerSetting] = [.unsafeFlags(["-sanitize=fuzzer"])]
+    let targets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzTeamFiles", ["PedregalLoader", "PedregalYAML", "PedregalDiagnostics"]),
+        ("FuzzTokens", ["PedregalAuth"]),
+        ("FuzzSparkConnect", ["PedregalGateway", .product(name: "NIOCore", package: "swift-nio")]),
+        ("FuzzRequestBodies", ["PedregalRequests", "PedregalSpec"]),
+        ("FuzzEventLogs", ["PedregalEventLog"]),
+    ]
+    return [
+        .systemLibrary(name: "CLibFuzzer", path: "Tests/Fuzz/CLibFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Tests/Fuzz/FuzzSupport", swiftSettings: strict),
+    ]
+        + targets.map { target in
+            .executableTarget(
+                name: target.name, dependencies: ["FuzzSupport"] + target.dependencies, path: "Tests/Fuzz/\(target.name)",
+                swiftSettings: strict, linkerSettings: fuzzer)
+        }
+}

@@ -56,7 +56,9 @@ public struct ExecutorPeaks: Sendable, Equatable, Hashable {
     public var isEmpty: Bool { self == ExecutorPeaks() }
 
     /// Off-heap memory the JVM uses beside its heap: non-heap, direct and mapped pools.
-    public var offHeapTotal: Int { jvmOffHeap + directPool + mappedPool + offHeapExecution + offHeapStorage }
+    public var offHeapTotal: Int {
+        [directPool, mappedPool, offHeapExecution, offHeapStorage].reduce(jvmOffHeap) { $0.clampedAdding($1) }
+    }
 
     /// Each field the larger of the two.
     public func merged(with other: ExecutorPeaks) -> ExecutorPeaks {

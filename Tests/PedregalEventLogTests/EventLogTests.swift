@@ -82,6 +82,28 @@ import Testing
         #expect(cut.statistics.malformedLines == 0)
     }
 
+    /// Crashed the event-logs fuzz target: a task whose times are at the ends of the range made
+    /// `Finish Time - Launch Time` overflow and trap; sums of huge metrics did too.
+    @Test func extremeNumbersAreHeldAtTheBoundsNotCrashes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eventlog-extreme-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let task =
+            #"{"Event":"SparkListenerTaskEnd","Stage ID":0,"Stage Attempt ID":0,"Task End Reason":{"Reason":"Success"},"#
+            + #""Task Info":{"Task ID":N,"Index":N,"Executor ID":"1","Launch Time":-9000000000000000000,"#
+            + #""Finish Time":9000000000000000000},"Task Metrics":{"Executor Run Time":9000000000000000000,"#
+            + #""Shuffle Read Metrics":{"Remote Bytes Read":9000000000000000000,"Local Bytes Read":9000000000000000000}}}"#
+        let lines = (1...2).map { task.replacingOccurrences(of: "N", with: "\($0)") }
+        let path = folder.appendingPathComponent("app-extreme").path
+        _ = FileManager.default.createFile(atPath: path, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let run = try EventLog.open(path).summary()
+        #expect(run.tasks.count == 2)
+        #expect(run.tasks.allSatisfy { $0.duration == Int.max })
+        #expect(run.stages.first?.taskTime == Int.max)
+        #expect(run.stages.first?.runTime == Int.max)
+        #expect(run.stages.first?.shuffleReadBytes == Int.max)
+    }
+
     @Test func corruptOrForeignFilesAreErrorsNotCrashes() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("eventlog-bad-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -124,5 +146,16 @@ import Testing
         #expect(seen == ["short", "last"])
         #expect(lines.droppedLines == 1)
         #expect(lines.lastLineUnterminated)
+    }
+
+    /// Found by the event-logs fuzz target: a line longer than the bound that arrived whole in one
+    /// chunk (a large lz4 or snappy block) was returned instead of dropped.
+    @Test func aLongLineWithinOneChunkIsDroppedToo() throws {
+        let text = "short\n" + String(repeating: "x", count: 5000) + "\nlast\n"
+        var lines = LineReader(MemoryByteSource(Array(text.utf8), chunkSize: 1 << 16), longestLine: 100)
+        var seen: [String] = []
+        while let line = try lines.next() { seen.append(String(decoding: line, as: UTF8.self)) }
+        #expect(seen == ["short", "last"])
+        #expect(lines.droppedLines == 1)
     }
 }
