@@ -29,7 +29,9 @@ struct Benchmark {
         var arguments = CommandLine.arguments.dropFirst()
         func usage() -> Never {
             FileHandle.standardError.write(
-                Data("usage: pedregal-bench [--teams N] [--regions N] [--runs N] [--dir DIR] [--write-corpus DIR] [--profile N] [--only platform]\n".utf8))
+                Data(
+                    ("usage: pedregal-bench [--teams N] [--regions N] [--runs N] [--dir DIR] [--write-corpus DIR] [--profile N]"
+                        + " [--only platform]\n").utf8))
             exit(64)
         }
         while let flag = arguments.popFirst() {
