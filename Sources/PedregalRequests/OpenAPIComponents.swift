@@ -1,5 +1,5 @@
 extension OpenAPIDocument {
-    /// `components`: the schemas, responses and security schemes the paths refer to.
+    /// `components`: the schemas, responses, links and security schemes the paths refer to.
     static let components = #"""
         components:
           securitySchemes:
@@ -25,6 +25,20 @@ extension OpenAPIDocument {
               schema:
                 type: string
                 enum: ['true']
+          links:
+            # A created or read cluster's id leads to the calls on it (schemathesis' stateful phase follows them).
+            GetCluster:
+              operationId: getCluster
+              parameters:
+                id: '$response.body#/cluster_id'
+            ExtendCluster:
+              operationId: extendCluster
+              parameters:
+                id: '$response.body#/cluster_id'
+            DeleteCluster:
+              operationId: deleteCluster
+              parameters:
+                id: '$response.body#/cluster_id'
           responses:
             Problem:
               description: RFC 9457 problem details.

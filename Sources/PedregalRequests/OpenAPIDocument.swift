@@ -52,17 +52,11 @@ public enum OpenAPIDocument {
                         $ref: '#/components/schemas/Cluster'
                   links:
                     GetCluster:
-                      operationId: getCluster
-                      parameters:
-                        id: '$response.body#/cluster_id'
+                      $ref: '#/components/links/GetCluster'
                     ExtendCluster:
-                      operationId: extendCluster
-                      parameters:
-                        id: '$response.body#/cluster_id'
+                      $ref: '#/components/links/ExtendCluster'
                     DeleteCluster:
-                      operationId: deleteCluster
-                      parameters:
-                        id: '$response.body#/cluster_id'
+                      $ref: '#/components/links/DeleteCluster'
                 '200':
                   description: The same cluster existed; its request was updated (or nothing changed).
                   headers:
@@ -74,17 +68,11 @@ public enum OpenAPIDocument {
                         $ref: '#/components/schemas/Cluster'
                   links:
                     GetCluster:
-                      operationId: getCluster
-                      parameters:
-                        id: '$response.body#/cluster_id'
+                      $ref: '#/components/links/GetCluster'
                     ExtendCluster:
-                      operationId: extendCluster
-                      parameters:
-                        id: '$response.body#/cluster_id'
+                      $ref: '#/components/links/ExtendCluster'
                     DeleteCluster:
-                      operationId: deleteCluster
-                      parameters:
-                        id: '$response.body#/cluster_id'
+                      $ref: '#/components/links/DeleteCluster'
                 '400':
                   $ref: '#/components/responses/Problem'
                 '401':
@@ -159,13 +147,9 @@ public enum OpenAPIDocument {
                         $ref: '#/components/schemas/Cluster'
                   links:
                     ExtendCluster:
-                      operationId: extendCluster
-                      parameters:
-                        id: '$response.body#/cluster_id'
+                      $ref: '#/components/links/ExtendCluster'
                     DeleteCluster:
-                      operationId: deleteCluster
-                      parameters:
-                        id: '$response.body#/cluster_id'
+                      $ref: '#/components/links/DeleteCluster'
                 '401':
                   $ref: '#/components/responses/Problem'
                 '403':
@@ -196,13 +180,9 @@ public enum OpenAPIDocument {
                         $ref: '#/components/schemas/Cluster'
                   links:
                     GetCluster:
-                      operationId: getCluster
-                      parameters:
-                        id: '$response.body#/cluster_id'
+                      $ref: '#/components/links/GetCluster'
                     DeleteCluster:
-                      operationId: deleteCluster
-                      parameters:
-                        id: '$response.body#/cluster_id'
+                      $ref: '#/components/links/DeleteCluster'
                 '400':
                   $ref: '#/components/responses/Problem'
                 '401':
