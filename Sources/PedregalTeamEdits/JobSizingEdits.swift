@@ -18,7 +18,7 @@ extension TeamFile {
             // No section yet: add `section: { key: value }` to the job.
             if opens("{", item) { return try appendingToFlow(fields.last?.value, "\(section): {\(entry)}") }
             let keys = (fields.first?.keyLocation.column ?? 1) - 1
-            let after = lastContentLine(ofItem: position, in: items, list: jobsPair)
+            let after = lastContentLine(of: position, in: items, pair: jobsPair)
             return text.applying([lineInsertion("\(String(repeating: " ", count: keys))\(section): {\(entry)}\n", afterLine: after)])
         }
         let sectionNode = fields[sectionIndex].value
@@ -74,19 +74,5 @@ extension TeamFile {
             return TextEdit(range: offset..<offset, replacement: [UInt8(ascii: "\n")] + Array(line.utf8).dropLast())
         }
         return TextEdit(range: offset..<offset, replacement: Array(line.utf8))
-    }
-
-    /// The last line of list item `position` holding more than blanks or comments.
-    private func lastContentLine(ofItem position: Int, in items: [YAMLNode], list pair: YAMLPair) -> Int {
-        let next: Int
-        if position + 1 < items.count, let start = try? itemStartLine(items[position + 1], after: pair.keyLocation.line) {
-            next = start
-        } else {
-            let index = root.firstIndex { $0.key == pair.key && $0.keyLocation == pair.keyLocation } ?? root.count
-            next = index + 1 < root.count ? root[index + 1].keyLocation.line : text.lineCount + 1
-        }
-        var line = next - 1
-        while line > items[position].location.line, text.isBlank(line: line) || text.isComment(line: line) { line -= 1 }
-        return line
     }
 }

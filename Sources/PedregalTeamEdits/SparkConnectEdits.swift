@@ -157,8 +157,9 @@ extension TeamFile {
         return Array(lines.joined().utf8)
     }
 
-    /// The last line of entry `position` that holds more than blanks or comments.
-    private func lastContentLine(of position: Int, in items: [YAMLNode], pair: YAMLPair) -> Int {
+    /// The last line of list entry `position` that holds more than blanks or comments
+    /// (Spark Connect entries and jobs alike).
+    func lastContentLine(of position: Int, in items: [YAMLNode], pair: YAMLPair) -> Int {
         let next: Int
         if position + 1 < items.count, let start = try? itemStartLine(items[position + 1], after: pair.keyLocation.line) {
             next = start

@@ -9,6 +9,19 @@ import ServiceLifecycle
 /// `pedregal serve`'s application on a loopback port, against a `GitFixture`,
 /// trusting a fresh test issuer; driven with a real HTTP client.
 final class ServerHarness: @unchecked Sendable {
+    /// Runs `body` against a started server, stopped afterwards whether or not `body` throws.
+    static func running(_ body: (ServerHarness) async throws -> Void) async throws {
+        let server = try ServerHarness()
+        try await server.start()
+        do {
+            try await body(server)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+
     static let issuerURL = "https://issuer.test/oauth2/default"
     static let audience = "pedregal"
 

@@ -10,15 +10,7 @@ import Testing
     static let base = "/api/v1/spark-connect-clusters"
 
     func withServer(_ body: (ServerHarness) async throws -> Void) async throws {
-        let server = try ServerHarness()
-        try await server.start()
-        do {
-            try await body(server)
-        } catch {
-            await server.stop()
-            throw error
-        }
-        await server.stop()
+        try await ServerHarness.running(body)
     }
 
     @Test func createsInAnAutoApprovedEnvironmentAndCommitsToMain() async throws {
