@@ -52,6 +52,11 @@ public struct BinaryWriter: Sendable {
         bytes.append(contentsOf: value)
     }
 
+    /// Appends the eight bytes of `value`, most significant first (fixed-size fields).
+    public mutating func write(bigEndian value: UInt64) {
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+    }
+
     /// Appends bytes as they are, without a count (fixed-size fields).
     public mutating func write(raw value: [UInt8]) {
         bytes.append(contentsOf: value)

@@ -24,4 +24,12 @@ public enum ByteOrder {
             }
         }
     }
+
+    /// The positions of `strings` in their byte order (stable): sorting
+    /// positions moves machine words, where sorting the values themselves
+    /// would copy and reference-count every element many times over.
+    public static func sortedPositions(_ strings: [String]) -> [Int] {
+        // Swift's sort is stable: equal strings keep their order.
+        Array(strings.indices).sorted { precedes(strings[$0], strings[$1]) }
+    }
 }

@@ -63,7 +63,6 @@ public struct Compiler: Sendable {
         guard let outputs = pass.outputs else { return result }
         result.records = outputs.records
         for unit in pass.units {
-            for object in unit.objects { result.origins[object.record.path] = unit.file }
             for file in unit.details?.files ?? [] { result.contents[file.path] = file.contents }
         }
         for file in outputs.clusterFiles { result.contents[file.path] = file.contents }
@@ -153,7 +152,7 @@ public struct Compiler: Sendable {
             }
         }
         for file in clusterFiles { entries.append((file.record, file)) }
-        entries.sort { ByteOrder.precedes($0.record.path, $1.record.path) }
+        entries = ByteOrder.sortedPositions(entries.map(\.record.path)).map { entries[$0] }
         let records = entries.map(\.record)
         if let path = Emitter.firstCollision(in: records.map(\.path)) {
             pass.diagnostics =
@@ -199,11 +198,17 @@ public struct OutputCompilation: Sendable {
     public var records: [OutputRecord] = []
     /// The bytes of the files made in this run (path → bytes).
     public var contents: [String: [UInt8]] = [:]
-    /// The team file each team object's file comes from (path → team file);
-    /// per-cluster files have none.
-    public var origins: [String: String] = [:]
     /// The team units, in file order.
     public var units: [TeamUnit] = []
+
+    /// The team files whose units made any of `paths` (files of
+    /// generated/); per-cluster files come from none.
+    public func teamFiles(making paths: [String]) -> Set<String> {
+        let wanted = Set(paths)
+        var files: Set<String> = []
+        for unit in units where unit.objects.contains(where: { wanted.contains($0.record.path) }) { files.insert(unit.file) }
+        return files
+    }
 
     public init(diagnostics: [Diagnostic], inputs: [String]) {
         self.diagnostics = diagnostics

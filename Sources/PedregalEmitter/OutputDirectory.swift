@@ -59,10 +59,21 @@ public struct FolderState: Sendable {
     /// Every generated file (its first line is the header), with its stamp
     /// and digest: the folder's index as of now.
     public var index = FolderIndex()
+    /// How many generated files were read because the index given to
+    /// ``OutputDirectory/state(index:)`` did not vouch for them.
+    public var filesRead = 0
 
     public init(all: Set<String> = [], index: FolderIndex = FolderIndex()) {
         self.all = all
         self.index = index
+    }
+
+    /// Whether ``index`` says anything `previous` did not: a file was read,
+    /// or one it listed is gone. An index that says nothing new need not be
+    /// written again.
+    public func indexDiffers(from previous: FolderIndex?) -> Bool {
+        guard let previous else { return true }
+        return filesRead > 0 || index.entries.count != previous.entries.count
     }
 }
 
@@ -110,19 +121,22 @@ public struct OutputDirectory: Sendable {
         let base = self.base
         let header = Array(OutputLayout.headerPrefix.utf8)
         let paths = FolderListing.regularFiles(below: base)
-        let seen: [(String, FolderIndex.Entry?)] = paths.filter { $0.hasSuffix(".yaml") }.parallelMap { relative in
+        let seen: [(path: String, entry: FolderIndex.Entry?, read: Bool)] = paths.filter { $0.hasSuffix(".yaml") }.parallelMap {
+            relative in
             let path = base + "/" + relative
             if let index, let stamp = FileStamp.of(path), let digest = index.digest(of: relative, stamp: stamp) {
-                return (relative, FolderIndex.Entry(stamp: stamp, digest: digest))
+                return (relative, FolderIndex.Entry(stamp: stamp, digest: digest), false)
             }
             // The stamp is taken before the bytes are read: a change made
             // while reading shows as a new stamp next time.
-            guard let (stamp, bytes) = POSIXFile.readWithStamp(path), bytes.starts(with: header) else { return (relative, nil) }
-            return (relative, FolderIndex.Entry(stamp: FileStamp(stamp), digest: ContentDigest(of: bytes)))
+            guard let (stamp, bytes) = POSIXFile.readWithStamp(path), bytes.starts(with: header) else { return (relative, nil, true) }
+            return (relative, FolderIndex.Entry(stamp: FileStamp(stamp), digest: ContentDigest(of: bytes)), true)
         }
         var state = FolderState(all: Set(paths))
-        for (path, entry) in seen {
+        state.index.entries.reserveCapacity(seen.count)
+        for (path, entry, read) in seen {
             if let entry { state.index.entries[path] = entry }
+            if read { state.filesRead += 1 }
         }
         state.index.writtenAt = index?.writtenAt
         return state
@@ -139,21 +153,29 @@ public struct OutputDirectory: Sendable {
     /// `records` describe.
     public func difference(_ records: [OutputRecord], state: FolderState) -> FolderDifference {
         var difference = FolderDifference()
-        var produced: Set<String> = []
-        produced.reserveCapacity(records.count)
+        var indexed = 0
+        var foundElsewhere = 0
         for record in records {
-            produced.insert(record.path)
             if let existing = state.index.entries[record.path] {
+                indexed += 1
                 if existing.digest != record.digest { difference.changed.append(record.path) }
             } else {
-                if state.all.contains(record.path) { difference.foreign.append(record.path) }
+                if state.all.contains(record.path) {
+                    difference.foreign.append(record.path)
+                    foundElsewhere += 1
+                }
                 difference.added.append(record.path)
             }
         }
-        difference.removed = state.index.entries.keys.filter { !produced.contains($0) }.sorted()
+        // Records have distinct paths, so when every indexed file and every
+        // file of the folder is accounted for (the usual case) nothing is
+        // removed or unexpected, and no set of 100,000 paths is built.
+        if indexed == state.index.entries.count && indexed + foundElsewhere == state.all.count { return difference }
+        let produced = Set(records.map(\.path))
+        difference.removed = state.index.entries.keys.filter { !produced.contains($0) }.sorted(by: ByteOrder.precedes)
         difference.unexpected = state.all.filter {
             state.index.entries[$0] == nil && !produced.contains($0) && !OutputLayout.isAllowedExtra($0)
-        }.sorted()
+        }.sorted(by: ByteOrder.precedes)
         return difference
     }
 

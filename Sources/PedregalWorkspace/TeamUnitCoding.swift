@@ -33,7 +33,7 @@ enum TeamUnitCoding {
         for (object, indices) in zip(unit.objects, fields) {
             for index in indices { writer.write(UInt64(index)) }
             writer.write(object.address.id.name)
-            writer.write(raw: object.record.digest.bytes)
+            object.record.digest.write(to: &writer)
         }
     }
 

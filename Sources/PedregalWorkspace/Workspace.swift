@@ -66,7 +66,7 @@ public struct Workspace: Sendable {
         if !missing.isEmpty {
             // Files of unchanged teams that the folder lacks or holds edited:
             // their teams are compiled again to have their bytes.
-            let teams = Set(missing.compactMap { compilation.origins[$0] })
+            let teams = compilation.teamFiles(making: missing)
             compilation = compiler.compileOutputs(tree, cache: units, materializing: teams)
             (plan, missing) = directory.plan(compilation.records, contents: compilation.contents, state: state)
             guard missing.isEmpty else {
@@ -94,9 +94,10 @@ public struct Workspace: Sendable {
         cache?.save(compilation.units)
         guard !compilation.hasErrors else { return Check(compilation: compilation, difference: nil) }
         let directory = OutputDirectory(url: output)
-        let state = directory.state(index: cache?.index(for: outputPath))
+        let previous = cache?.index(for: outputPath)
+        let state = directory.state(index: previous)
         // What was read is remembered, so the next check reads nothing that did not change.
-        cache?.save(state.index, for: outputPath)
+        if state.indexDiffers(from: previous) { cache?.save(state.index, for: outputPath) }
         return Check(compilation: compilation, difference: directory.difference(compilation.records, state: state))
     }
 }
