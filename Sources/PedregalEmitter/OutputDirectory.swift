@@ -21,9 +21,10 @@ public struct WritePlan: Sendable {
     /// them alone (it never deletes what it did not write).
     public var unexpected: [String] = []
 
-    /// The digests of files to write, when the planner knew them (they
-    /// are recorded in the folder's index without hashing the files again).
-    public var digests: [String: ContentDigest] = [:]
+    /// The digests of ``added`` then ``changed``, position by position, when
+    /// the planner knew them (they are recorded in the folder's index
+    /// without hashing the files again); empty when it did not.
+    public var digests: [ContentDigest] = []
 
     /// Whether writing would add, change or remove nothing.
     public var changesNothing: Bool { added.isEmpty && changed.isEmpty && removed.isEmpty }
@@ -188,18 +189,25 @@ public struct OutputDirectory: Sendable {
         let difference = difference(records, state: state)
         var plan = WritePlan()
         var missing: [String] = []
+        var digests: [ContentDigest] = []
+        // The difference lists paths in the records' order, so one walk
+        // through the records finds each one's digest.
+        var next = records.startIndex
         func files(_ paths: [String]) -> [OutputFile] {
             paths.compactMap { path in
-                guard let bytes = contents[path] else {
+                while next < records.endIndex && records[next].path != path { next += 1 }
+                guard let bytes = contents[path], next < records.endIndex else {
                     missing.append(path)
                     return nil
                 }
+                digests.append(records[next].digest)
                 return OutputFile(path: path, contents: bytes)
             }
         }
         plan.added = files(difference.added)
+        next = records.startIndex
         plan.changed = files(difference.changed)
-        for record in records where contents[record.path] != nil { plan.digests[record.path] = record.digest }
+        plan.digests = digests
         plan.removed = difference.removed
         plan.foreign = difference.foreign
         plan.unexpected = difference.unexpected
@@ -226,31 +234,35 @@ public struct OutputDirectory: Sendable {
         let base = self.base
         // Ctrl-C or a TERM from CI in the middle would leave a mix of old and
         // new files: they wait until the folder is consistent again.
-        let stamps: [String: FileStamp] = try SignalDeferral.during {
+        let writes = plan.added + plan.changed
+        let stamps: [FileStamp?] = try SignalDeferral.during {
             if plan.removed.isEmpty, FolderListing.entries(of: base)?.isEmpty ?? true, let stamps = try writeNewFolder(plan) {
                 return stamps
             }
             try write(plan)
-            return [:]
+            return []
         }
         var index = state.index
         for path in plan.removed { index.entries[path] = nil }
-        let written = (plan.added + plan.changed).parallelMap { file in
-            let digest = plan.digests[file.path] ?? ContentDigest(of: file.contents)
-            return (
-                file.path, (stamps[file.path] ?? FileStamp.of(base + "/" + file.path)).map { FolderIndex.Entry(stamp: $0, digest: digest) }
-            )
+        let digests = plan.digests.count == writes.count ? plan.digests : []
+        let entries: [FolderIndex.Entry?] = Array(writes.indices).parallelMap { position in
+            let file = writes[position]
+            let digest = digests.isEmpty ? ContentDigest(of: file.contents) : digests[position]
+            let stamp = stamps.isEmpty ? FileStamp.of(base + "/" + file.path) : stamps[position]
+            return stamp.map { FolderIndex.Entry(stamp: $0, digest: digest) }
         }
-        for (path, entry) in written { index.entries[path] = entry }
+        index.entries.reserveCapacity(index.entries.count + writes.count)
+        for (file, entry) in zip(writes, entries) { index.entries[file.path] = entry }
         return index
     }
 
     /// A folder that is missing or empty is written whole beside its place,
     /// then renamed into it: one rename instead of one per file. Returns the
-    /// files' stamps as taken when they were written (renaming their folder
-    /// changes none of them), or nil (nothing changed) when the folder cannot
-    /// be replaced that way (it is a mount point, or holds something after all).
-    private func writeNewFolder(_ plan: WritePlan) throws -> [String: FileStamp]? {
+    /// files' stamps (those of ``WritePlan/added`` then ``WritePlan/changed``)
+    /// as taken when they were written (renaming their folder changes none of
+    /// them), or nil (nothing changed) when the folder cannot be replaced
+    /// that way (it is a mount point, or holds something after all).
+    private func writeNewFolder(_ plan: WritePlan) throws -> [FileStamp?]? {
         let base = self.base
         let parent = Self.parent(base)
         let name = base.split(separator: "/").last.map(String.init) ?? "generated"
@@ -260,7 +272,7 @@ public struct OutputDirectory: Sendable {
         if lstat(staging, &info) == 0 { Self.removeTree(staging) }
         guard mkdir(staging, 0o755) == 0 else { return nil }
         let target = OutputDirectory(url: URL(fileURLWithPath: staging))
-        let stamps: [String: FileStamp]
+        let stamps: [FileStamp?]
         do {
             stamps = try target.write(plan, stagingFiles: false)
         } catch {
@@ -287,9 +299,11 @@ public struct OutputDirectory: Sendable {
     /// `stagingFiles`: whether each file is written beside its target and
     /// renamed into place once all are written (false only into a new,
     /// private folder, which is itself renamed into place).
-    /// Returns the stamps of the files written in place (`stagingFiles` false).
+    /// Returns the stamps of the files written in place (`stagingFiles`
+    /// false), in the order of ``WritePlan/added`` then ``WritePlan/changed``;
+    /// empty otherwise.
     @discardableResult
-    private func write(_ plan: WritePlan, stagingFiles: Bool = true) throws -> [String: FileStamp] {
+    private func write(_ plan: WritePlan, stagingFiles: Bool = true) throws -> [FileStamp?] {
         let base = self.base
         let writes = plan.added + plan.changed
         var created: [String] = []
@@ -350,11 +364,7 @@ public struct OutputDirectory: Sendable {
             }
             candidates = next
         }
-        var stamps: [String: FileStamp] = [:]
-        for entry in staged {
-            if let stamp = entry.stamp { stamps[String(entry.target.dropFirst(base.count + 1))] = stamp }
-        }
-        return stamps
+        return stagingFiles ? [] : staged.map(\.stamp)
     }
 
     private static func parent(_ path: String) -> String {
