@@ -14,6 +14,10 @@ public final class ZstdSource: ByteSource {
     private var outputWasFull = false
     private var frameOpen = false
     private let outputSize: Int
+    /// Where each call decompresses to, allocated once: a fresh 1 MiB array
+    /// per call cost a megabyte of allocation per input chunk however little
+    /// came out (a stream of 3-byte chunks took a second for 500 bytes).
+    private var scratch: [UInt8]
     /// True when the stream ended inside a frame (an in-progress or cut-off log).
     public private(set) var truncated = false
 
@@ -24,6 +28,7 @@ public final class ZstdSource: ByteSource {
         self.name = name
         self.stream = stream
         self.outputSize = max(Int(ZSTD_DStreamOutSize()), 1 << 20)
+        self.scratch = [UInt8](repeating: 0, count: outputSize)
         let initialized = ZSTD_initDStream(stream)
         if ZSTD_isError(initialized) != 0 {
             ZSTD_freeDStream(stream)
@@ -49,7 +54,9 @@ public final class ZstdSource: ByteSource {
             var hint = 0
             var consumed = 0
             var failure: String?
-            let output = [UInt8](unsafeUninitializedCapacity: outputSize) { buffer, initialized in
+            var produced = 0
+            let stream = self.stream
+            scratch.withUnsafeMutableBytes { buffer in
                 chunk.withUnsafeBytes { source in
                     var inBuffer = ZSTD_inBuffer(src: source.baseAddress, size: source.count, pos: 0)
                     var outBuffer = ZSTD_outBuffer(dst: buffer.baseAddress, size: buffer.count, pos: 0)
@@ -60,9 +67,10 @@ public final class ZstdSource: ByteSource {
                         hint = result
                     }
                     consumed = inBuffer.pos
-                    initialized = outBuffer.pos
+                    produced = outBuffer.pos
                 }
             }
+            let output = scratch[..<produced]
             if let failure {
                 throw EventLogError(name, "is not valid zstd data (\(failure)); is the file complete and really zstd-compressed?")
             }
@@ -70,7 +78,8 @@ public final class ZstdSource: ByteSource {
             outputWasFull = output.count == outputSize
             // 0: a frame ended and everything is flushed; otherwise more input is expected.
             frameOpen = hint != 0
-            if !output.isEmpty { return output[...] }
+            // A copy of what came out: the scratch buffer is written again on the next call.
+            if !output.isEmpty { return ArraySlice(Array(output)) }
         }
     }
 }

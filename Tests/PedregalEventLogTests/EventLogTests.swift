@@ -158,4 +158,27 @@ import Testing
         #expect(seen == ["short", "last"])
         #expect(lines.droppedLines == 1)
     }
+
+    /// Found by the event-logs fuzz target (a 511-byte input took over a second): each call of
+    /// the zstd reader allocated a fresh 1 MiB output, however small its input chunk. It now
+    /// decompresses into one buffer and returns copies; every chunk it returned must stay as it
+    /// was when later calls reuse that buffer, whatever the input's chunking.
+    @Test func zstdChunksStayIntactWhateverTheInputChunking() throws {
+        let folder = "\(Self.fixtures)/rolling-zstd-overprovisioned"
+        let logs = try FileManager.default.subpathsOfDirectory(atPath: folder).filter { $0.hasSuffix(".zstd") }.sorted()
+        let log = try #require(logs.first)
+        let compressed = try #require(FileManager.default.contents(atPath: "\(folder)/\(log)"))
+        func decompressed(chunkSize: Int) throws -> [UInt8] {
+            let source = try ZstdSource(MemoryByteSource(Array(compressed), chunkSize: chunkSize), name: "fixture")
+            var chunks: [ArraySlice<UInt8>] = []
+            while case let chunk = try source.next(), !chunk.isEmpty { chunks.append(chunk) }
+            #expect(!source.truncated)
+            return chunks.flatMap { $0 }
+        }
+        let whole = try decompressed(chunkSize: 1 << 20)
+        #expect(whole.count > compressed.count)
+        #expect(String(decoding: whole.prefix(30), as: UTF8.self).hasPrefix(#"{"Event":"SparkListener"#))
+        #expect(try decompressed(chunkSize: 3) == whole)
+        #expect(try decompressed(chunkSize: 4093) == whole)
+    }
 }
