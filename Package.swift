@@ -285,7 +285,7 @@ let package = Package(
             name: "PedregalCompilerTests",
             dependencies: [
                 "PedregalDiagnostics", "PedregalKubernetesSchemas", "PedregalLoader", "PedregalManifests", "PedregalRenderers",
-                "PedregalCompiler", "PedregalEmitter", "PedregalTestSupport",
+                "PedregalBasics", "PedregalCompiler", "PedregalEmitter", "PedregalTestSupport",
             ],
             exclude: ["Fixtures"]),
         .testTarget(name: "PedregalCLITests", dependencies: ["PedregalBasics", "PedregalTestSupport"]),

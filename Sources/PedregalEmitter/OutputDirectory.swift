@@ -151,8 +151,18 @@ public struct OutputDirectory: Sendable {
     }
 
     /// How the folder in `state` differs from holding exactly the files
-    /// `records` describe.
+    /// `records` describe (in any order); every list sorted by path.
     public func difference(_ records: [OutputRecord], state: FolderState) -> FolderDifference {
+        var difference = compare(records, state: state)
+        difference.added.sort(by: ByteOrder.precedes)
+        difference.changed.sort(by: ByteOrder.precedes)
+        difference.foreign.sort(by: ByteOrder.precedes)
+        return difference
+    }
+
+    /// ``difference(_:state:)`` with added, changed and foreign files in the
+    /// order of `records`.
+    private func compare(_ records: [OutputRecord], state: FolderState) -> FolderDifference {
         var difference = FolderDifference()
         var indexed = 0
         var foundElsewhere = 0
@@ -186,7 +196,7 @@ public struct OutputDirectory: Sendable {
     public func plan(
         _ records: [OutputRecord], contents: [String: [UInt8]], state: FolderState
     ) -> (plan: WritePlan, missing: [String]) {
-        let difference = difference(records, state: state)
+        let difference = compare(records, state: state)
         var plan = WritePlan()
         var missing: [String] = []
         var digests: [ContentDigest] = []

@@ -86,6 +86,16 @@ public enum Emitter {
     public static func firstCollision(in sortedPaths: [String]) -> String? {
         zip(sortedPaths, sortedPaths.dropFirst()).first { $0 == $1 }?.0
     }
+
+    /// The first in byte order of the paths that appear more than once in
+    /// `paths` (in any order), if any.
+    public static func collision(in paths: [String]) -> String? {
+        var seen: Set<String> = []
+        seen.reserveCapacity(paths.count)
+        var repeated: [String] = []
+        for path in paths where !seen.insert(path).inserted { repeated.append(path) }
+        return repeated.min(by: ByteOrder.precedes)
+    }
 }
 
 /// A file of generated/ known by the digest of its contents: what the
