@@ -26,6 +26,18 @@ enum HTTP2Tuning {
         return configuration
     }
 
+    /// A connection to a Spark Connect server. NIO takes a frame on a stream
+    /// the gateway reset for a protocol error unless the reset is among the
+    /// last `maximumRecentlyResetStreams` (a server may answer before it sees
+    /// the reset). Its default, 32, is below the streams one connection
+    /// carries at once: when a stall made many probes time out, and each reset
+    /// its stream, the server's late answers broke the connection.
+    static func server() -> NIOHTTP2Handler.ConnectionConfiguration {
+        var configuration = connection(maxConcurrentStreams: 100)
+        configuration.maximumRecentlyResetStreams = 4 * BackendPool.streamsPerConnection
+        return configuration
+    }
+
     static var stream: NIOHTTP2Handler.StreamConfiguration {
         var configuration = NIOHTTP2Handler.StreamConfiguration()
         configuration.targetWindowSize = streamWindow
@@ -102,9 +114,10 @@ final class BackendPool {
                         let host = address.host.first?.isLetter == true ? address.host : nil
                         try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tlsContext, serverHostname: host))
                     }
+                    try channel.pipeline.syncOperations.addHandler(GoAwayCloser())
                     ready.succeed(
                         try channel.pipeline.syncOperations.configureHTTP2Pipeline(
-                            mode: .client, connectionConfiguration: HTTP2Tuning.connection(maxConcurrentStreams: 100),
+                            mode: .client, connectionConfiguration: HTTP2Tuning.server(),
                             streamConfiguration: HTTP2Tuning.stream, inboundStreamInitializer: { $0.close() }))
                 }
             }

@@ -50,7 +50,9 @@ import FoundationNetworking
         }
     }
 
-    static func start(proxy: ProxySettings = ProxySettings()) async throws -> Setup {
+    /// The gateway in front of an echo backend, or of the server at `backendPort`
+    /// (then without health checks: only calls and probes reach it).
+    static func start(proxy: ProxySettings = ProxySettings(), backendPort: Int? = nil) async throws -> Setup {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pedregal-gateway-\(UUID().uuidString)")
         let routes = folder.appendingPathComponent("routes")
         try FileManager.default.createDirectory(at: routes, withIntermediateDirectories: true)
@@ -60,12 +62,14 @@ import FoundationNetworking
         try TokenIssuer.jwks([issuer]).write(to: folder.appendingPathComponent("jwks.json"), atomically: true, encoding: .utf8)
         try RouteFixtures.write(name: "route.sjns-ds-dev.default", route: RouteFixtures.dataScience(), to: routes)
         let backends = folder.appendingPathComponent("backends.yaml")
-        try "services:\n  sjns-ds-dev/sc-default: [127.0.0.1:\(echo.port)]\n".write(to: backends, atomically: true, encoding: .utf8)
+        try "services:\n  sjns-ds-dev/sc-default: [127.0.0.1:\(backendPort ?? echo.port)]\n".write(
+            to: backends, atomically: true, encoding: .utf8)
         let running = try await RunningGateway.start(
             GatewayConfiguration(
                 port: 0, adminPort: 0, routes: .folder(routes.path), backendsFile: backends.path,
                 verifier: VerifierConfiguration(issuer: issuerURL, audiences: ["spark"]),
-                jwks: .file(folder.appendingPathComponent("jwks.json").path), proxy: proxy, threads: 1, log: .discard))
+                jwks: .file(folder.appendingPathComponent("jwks.json").path), proxy: proxy,
+                healthInterval: backendPort == nil ? .seconds(2) : .zero, threads: 1, log: .discard))
         let client = try await GRPCLoadClient.connect(group: group, port: running.addresses.port)
         return Setup(folder: folder, running: running, echo: echo, group: group, issuer: issuer, client: client)
     }

@@ -3,12 +3,13 @@ import Foundation
 import Logging
 import NIOCore
 import PedregalAuth
+import PedregalBasics
 import PedregalRequests
 import ServiceLifecycle
 
 /// `pedregal serve`'s application on a loopback port, against a `GitFixture`,
 /// trusting a fresh test issuer; driven with a real HTTP client.
-final class ServerHarness: @unchecked Sendable {
+final class ServerHarness: Sendable {
     /// Runs `body` against a started server, stopped afterwards whether or not `body` throws.
     static func running(_ body: (ServerHarness) async throws -> Void) async throws {
         let server = try ServerHarness()
@@ -25,15 +26,34 @@ final class ServerHarness: @unchecked Sendable {
     static let issuerURL = "https://issuer.test/oauth2/default"
     static let audience = "pedregal"
 
+    /// One connection per request, however many run at once: requests that waited
+    /// for one of the shared client's 8 connections per host gave up after its
+    /// 10 s connect timeout when answers were slow (under ThreadSanitizer).
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 128
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    /// What starting and stopping change; tests read it from many tasks.
+    private struct Running: Sendable {
+        var task: Task<Void, any Error>?
+        var group: ServiceGroup?
+        var port = 0
+        var gitEnvironment: [String: String] = [:]
+    }
+
     let fixture: GitFixture
     let issuer: TokenIssuer
     let state: String
-    let client = HTTPClient.shared
-    private var task: Task<Void, any Error>?
-    private var group: ServiceGroup?
-    private(set) var port = 0
+    private let running = Locked(Running())
+    /// The port the server listens on.
+    var port: Int { running.current.port }
     /// More environment for the server's git (a trace file).
-    var gitEnvironment: [String: String] = [:]
+    var gitEnvironment: [String: String] {
+        get { running.current.gitEnvironment }
+        set { running.withLock { $0.gitEnvironment = newValue } }
+    }
 
     init(fixture: GitFixture? = nil) throws {
         self.fixture = try fixture ?? GitFixture()
@@ -58,19 +78,23 @@ final class ServerHarness: @unchecked Sendable {
         logger.logLevel = .warning
         let app = try buildApplication(configuration, logger: logger) { port in ports.continuation.yield(port) }
         let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-        self.group = group
-        task = Task { try await group.run() }
+        let task = Task { try await group.run() }
+        running.withLock {
+            $0.group = group
+            $0.task = task
+        }
         for await port in ports.stream {
-            self.port = port
+            running.withLock { $0.port = port }
             break
         }
     }
 
     /// Talks to a server started elsewhere (the built binary) on `port`.
-    func useLaunchedServer(port: Int) { self.port = port }
+    func useLaunchedServer(port: Int) { running.withLock { $0.port = port } }
 
     /// Stops the server as SIGTERM would: gracefully.
     func stop() async {
+        let (group, task) = running.withLock { ($0.group, $0.task) }
         await group?.triggerGracefulShutdown()
         _ = try? await task?.value
     }
@@ -100,7 +124,7 @@ final class ServerHarness: @unchecked Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await client.execute(request, timeout: .seconds(timeout))
+        let response = try await Self.client.execute(request, timeout: .seconds(timeout))
         let bytes = try await response.body.collect(upTo: 16 << 20)
         var fields: [String: String] = [:]
         for header in response.headers { fields[header.name.lowercased()] = header.value }
