@@ -270,7 +270,12 @@ let package = Package(
             ]),
         .testTarget(name: "PedregalTeamEditsTests", dependencies: ["PedregalTeamEdits"]),
         .testTarget(name: "PedregalEventLogTests", dependencies: ["PedregalEventLog"], exclude: ["Fixtures"]),
-        .testTarget(name: "PedregalAdvisorTests", dependencies: ["PedregalAdvisor", "PedregalEventLog"]),
+        // Random but valid jobs and runs for the advisor's property test and fuzz target, with the promises they check.
+        .target(
+            name: "PedregalAdvisorScenarios", dependencies: ["PedregalAdvisor", "PedregalEventLog", "PedregalYAML"],
+            path: "Tests/PedregalAdvisorScenarios", swiftSettings: strict),
+        .testTarget(
+            name: "PedregalAdvisorTests", dependencies: ["PedregalAdvisor", "PedregalEventLog", "PedregalAdvisorScenarios", "PedregalYAML"]),
         .testTarget(
             name: "PedregalRenderersTests", dependencies: ["PedregalCompiler", "PedregalManifests", "PedregalYAML", "PedregalTestSupport"]),
         .testTarget(
@@ -368,6 +373,7 @@ var fuzzTargets: [Target] {
         ("FuzzSparkConnect", ["PedregalGateway", .product(name: "NIOCore", package: "swift-nio")]),
         ("FuzzRequestBodies", ["PedregalRequests", "PedregalSpec"]),
         ("FuzzEventLogs", ["PedregalEventLog"]),
+        ("FuzzAdvisor", ["PedregalAdvisorScenarios"]),
     ]
     return [
         .systemLibrary(name: "CLibFuzzer", path: "Tests/Fuzz/CLibFuzzer"),

@@ -32,7 +32,7 @@ extension Advice {
             lines.append("simulated wall time by executors (mean over runs):")
             let shown = simulation.filter { point in
                 point.executors == current.executorInstances || point.executors == recommended.executorInstances
-                    || point.executors == max(1, current.executorInstances / 2) || point.executors == current.executorInstances * 2
+                    || point.executors == max(1, current.executorInstances / 2) || point.executors == current.executorInstances.times(2)
                     || simulation.count <= 12
             }
             for point in shown {
@@ -108,12 +108,12 @@ extension Advice {
             "appId": .string(run.appID), "name": .string(run.name), "startMillis": .int(run.start), "wallTimeMillis": .int(run.wallTime),
             "executors": .int(run.executors), "slots": .int(run.slots), "executorMillis": .int(run.executorTime),
             "slotMillis": .int(run.slotTime), "taskMillis": .int(run.taskTime),
-            "slotUtilisationPercent": .int(Int((run.slotUtilisation * 100).rounded())),
+            "slotUtilisationPercent": .int(Int(saturating: run.slotUtilisation * 100)),
             "criticalPathMillis": .int(run.criticalPath), "peakHeapBytes": .int(run.peakHeap),
             "peakOffHeapBytes": .int(run.peakOffHeap), "peakProcessRSSBytes": .int(run.peakProcessRSS),
             "peakPythonRSSBytes": .int(run.peakPythonRSS), "driverPeakHeapBytes": .int(run.driverPeakHeap),
             "peakTaskExecutionMemoryBytes": .int(run.peakTaskExecutionMemory), "memorySpilledBytes": .int(run.memorySpilled),
-            "diskSpilledBytes": .int(run.diskSpilled), "gcPercent": .int(Int((run.gcShare * 100).rounded())),
+            "diskSpilledBytes": .int(run.diskSpilled), "gcPercent": .int(Int(saturating: run.gcShare * 100)),
             "shuffleReadBytes": .int(run.shuffleRead), "shuffleWriteBytes": .int(run.shuffleWrite), "failedTasks": .int(run.failedTasks),
             "skewedStages": .list(
                 run.skewedStages.map {

@@ -14,6 +14,8 @@ public struct Advisor: Sendable {
     /// Among executor counts within `slowdownAllowed`, those costing at most this much more than the cheapest
     /// count as cheap, and the fastest of them is chosen.
     public static let costTolerance = 0.05
+    /// The most memory overhead recommended, MiB: the platform's limit on any one memory value (1 TiB).
+    public static let largestOverheadMiB = 1 << 20
     /// Target shuffle data per partition.
     public static let partitionTarget = 128 << 20
     /// Spark's reserved heap and the unified memory fraction (`spark.memory.fraction`).
@@ -56,12 +58,12 @@ public struct Advisor: Sendable {
         values.driverMemoryMiB = memory.driver.value
         let executors = executorAdvice(Array(analyses), values: values)
         values.executorInstances = executors.instances
-        let partitions = partitionAdvice(Array(analyses), slots: executors.instances * input.executorCores)
+        let partitions = partitionAdvice(Array(analyses), slots: executors.instances.times(max(1, input.executorCores)))
         values.shufflePartitions = partitions.value
         if let dynamic = input.dynamicAllocation { values.minExecutors = min(dynamic.minExecutors, executors.instances) }
         advice.recommended = values
         advice.simulation = executors.points
-        advice.measuredWallTime = analyses.reduce(0) { $0 + $1.wallTime } / analyses.count
+        advice.measuredWallTime = analyses.map(\.wallTime).saturatedSum() / analyses.count
         advice.predictedWallTime = executors.predicted
         advice.executorTimeNow = executors.costNow
         advice.executorTimeRecommended = executors.costRecommended
@@ -71,7 +73,26 @@ public struct Advisor: Sendable {
                 memory.driver.recommendation,
             ] + (partitions.recommendation.map { [$0] } ?? [])
         advice.notes += memory.notes + executors.notes
+        if let shortfall = quotaShortfall(values) { advice.notes.append(shortfall) }
         return advice
+    }
+
+    /// Why `values` (the driver and every executor, memory with overhead) do not fit the quota; nil when they do or it is unknown.
+    func quotaShortfall(_ values: SizingValues) -> String? {
+        guard let quota = input.quota else { return nil }
+        let count = max(0, values.executorInstances)
+        var needs: [String] = []
+        let cpu = max(0, input.driverCores).plus(count.times(max(0, input.executorCores))).times(1000)
+        if let limit = quota.cpuMillis, cpu > limit { needs.append("\(cpu)m of CPU (the quota: \(limit)m)") }
+        let memory = podMiB(heap: values.driverMemoryMiB, overhead: input.driverMemoryOverheadMiB)
+            .plus(count.times(podMiB(heap: values.executorMemoryMiB, overhead: values.executorMemoryOverheadMiB))).times(1 << 20)
+        if let limit = quota.memoryBytes, memory > limit {
+            needs.append("\(SparkSize.human(bytes: memory)) of memory with overhead (the quota: \(SparkSize.human(bytes: limit)))")
+        }
+        if let pods = quota.pods, count.plus(1) > pods { needs.append("\(count.plus(1)) pods (the quota: \(pods))") }
+        guard !needs.isEmpty else { return nil }
+        return "the recommendation does not fit the environment's quota: it needs " + needs.joined(separator: ", ")
+            + "; raise the quota, or lower the job's sizing bounds"
     }
 
     var currentValues: SizingValues {
@@ -97,35 +118,54 @@ public struct Advisor: Sendable {
     func mostExecutors(_ values: SizingValues) -> Int {
         var most = input.bounds.executorInstances.upperBound
         guard let quota = input.quota else { return most }
-        let executorMiB =
-            values.executorMemoryMiB + (values.executorMemoryOverheadMiB ?? input.defaultOverheadMiB(heap: values.executorMemoryMiB))
-        let driverMiB = values.driverMemoryMiB + (input.driverMemoryOverheadMiB ?? input.defaultOverheadMiB(heap: values.driverMemoryMiB))
-        if let cpu = quota.cpuMillis { most = min(most, (cpu - input.driverCores * 1000) / max(1, input.executorCores * 1000)) }
-        if let memory = quota.memoryBytes { most = min(most, (memory - (driverMiB << 20)) / max(1, executorMiB << 20)) }
-        if let pods = quota.pods { most = min(most, pods - 1) }
+        let executorBytes = podMiB(heap: values.executorMemoryMiB, overhead: values.executorMemoryOverheadMiB).times(1 << 20)
+        let driverBytes = podMiB(heap: values.driverMemoryMiB, overhead: input.driverMemoryOverheadMiB).times(1 << 20)
+        if let cpu = quota.cpuMillis {
+            most = min(most, cpu.minus(max(0, input.driverCores).times(1000)) / max(1, input.executorCores.times(1000)))
+        }
+        if let memory = quota.memoryBytes { most = min(most, memory.minus(driverBytes) / max(1, executorBytes)) }
+        if let pods = quota.pods { most = min(most, pods.minus(1)) }
         return max(0, most)
+    }
+
+    /// What one pod requests, MiB: the heap and its overhead (the written one, else Spark's default).
+    func podMiB(heap: Int, overhead: Int?) -> Int {
+        heap.plus(overhead ?? input.defaultOverheadMiB(heap: heap))
     }
 
     func executorAdvice(_ runs: [RunAnalysis], values: SizingValues) -> ExecutorChoice {
         let cores = max(1, input.executorCores)
-        let current = input.executorInstances
+        let current = max(0, input.executorInstances)
         let ceiling = mostExecutors(values)
         let widest = runs.flatMap { $0.simulator.jobs.flatMap { $0.stages.map(\.durations.count) } }.max() ?? 1
-        let upper = max(1, min(ceiling, max(current * 2, (widest + cores - 1) / cores)))
-        let lower = max(1, min(input.bounds.executorInstances.lowerBound, upper))
-        var candidates = Array(lower...min(upper, lower + 127))
+        let least = input.bounds.executorInstances.lowerBound
+        let upper = max(1, min(ceiling, max(current.times(2), widest / cores + (widest % cores > 0 ? 1 : 0), least)))
+        let lower = max(1, min(least, upper))
+        var candidates = Array(lower...min(upper, lower.plus(127)))
         var step = Double(candidates.last ?? lower)
-        while Int(step) < upper {
+        while Int(saturating: step, .down) < upper {
             step *= 1.25
-            candidates.append(min(upper, Int(step)))
+            candidates.append(min(upper, Int(saturating: step, .down)))
         }
         candidates = Array(Set(candidates + [min(max(current, lower), upper)])).sorted()
+        // Past a run's widest job more slots change nothing, so each run is replayed once per slot count that matters.
+        var replayed: [[Int: Int]] = Array(repeating: [:], count: runs.count)
         func wall(_ executors: Int) -> Int {
-            runs.reduce(0) { $0 + $1.simulator.predictedWallTime(slots: executors * cores) } / runs.count
+            var total = 0
+            for (index, run) in runs.enumerated() {
+                let slots = min(executors.times(cores), run.simulator.widestJob)
+                let time = replayed[index][slots] ?? run.simulator.predictedWallTime(slots: slots)
+                replayed[index][slots] = time
+                total = total.plus(time)
+            }
+            return total / runs.count
         }
-        let points = candidates.map { SimulationPoint(executors: $0, wallTime: wall($0), executorTime: $0 * wall($0)) }
+        let points = candidates.map { count in
+            let time = wall(count)
+            return SimulationPoint(executors: count, wallTime: time, executorTime: count.times(time))
+        }
         let now = wall(current)
-        let measured = runs.reduce(0) { $0 + $1.wallTime } / runs.count
+        let measured = runs.map(\.wallTime).saturatedSum() / runs.count
         let feasible = points.filter { Double($0.wallTime) <= Double(now) * (1 + Self.slowdownAllowed) }
         let cheapest = (feasible.isEmpty ? points : feasible).map(\.executorTime).min() ?? 0
         let choice =
@@ -136,17 +176,22 @@ public struct Advisor: Sendable {
         if current > ceiling {
             notes.append("today's \(current) executors do not fit the quota with the recommended memory; at most \(ceiling) do")
         }
+        if ceiling < least {
+            notes.append(
+                "the quota holds at most \(ceiling) executor\(ceiling == 1 ? "" : "s") with the recommended memory, fewer than the job's least (\(least)); raise the quota or lower sizing.executorInstances.min"
+            )
+        }
         let utilisation = runs.reduce(0.0) { $0 + $1.slotUtilisation } / Double(runs.count)
-        let used = runs.reduce(0) { $0 + $1.taskTime } / 1000
-        let allocated = runs.reduce(0) { $0 + $1.slotTime } / 1000
-        let critical = runs.reduce(0) { $0 + $1.criticalPath } / runs.count
+        let used = runs.map(\.taskTime).saturatedSum() / 1000
+        let allocated = runs.map(\.slotTime).saturatedSum() / 1000
+        let critical = runs.map(\.criticalPath).saturatedSum() / runs.count
         var evidence = [
             "slot utilisation \(Self.percent(utilisation)) over \(runs.count) run\(runs.count == 1 ? "" : "s"): tasks used \(used) of \(allocated) slot-seconds",
             "measured wall time \(Self.seconds(measured)); with unlimited executors (critical path) \(Self.seconds(critical))",
         ]
         let half = max(1, current / 2)
-        for probe in [half, current * 2] where probe != current && probe <= max(upper, current * 2) {
-            let time = runs.reduce(0) { $0 + $1.simulator.predictedWallTime(slots: probe * cores) } / runs.count
+        for probe in [half, current.times(2)] where probe != current && probe <= max(upper, current.times(2)) {
+            let time = wall(probe)
             evidence.append("simulated at \(probe) executor\(probe == 1 ? "" : "s"): \(Self.seconds(time))")
         }
         for run in runs {
@@ -156,8 +201,8 @@ public struct Advisor: Sendable {
                 )
             }
         }
-        let costNow = current * now
-        let saved = Double(costNow - choice.executorTime) / 3_600_000
+        let costNow = max(0, current).times(now)
+        let saved = (Double(costNow) - Double(choice.executorTime)) / 3_600_000
         let effect =
             choice.executors == current
             ? "no change: \(current) executors are the cheapest within \(Int(Self.slowdownAllowed * 100))% of today's time"
@@ -181,29 +226,33 @@ public struct Advisor: Sendable {
         guard runs.contains(where: \.usesSQL), runs.contains(where: { $0.shuffleRead > 0 }) else {
             return (input.shufflePartitions, nil)
         }
-        let current = input.shufflePartitions ?? 200
+        let current = max(1, input.shufflePartitions ?? 200)
         let largest = runs.map(\.largestStageShuffleRead).max() ?? 0
         let spilled = runs.map(\.memorySpilled).max() ?? 0
         let slots = max(1, slots)
-        var wanted = max(slots, (largest + Self.partitionTarget - 1) / Self.partitionTarget)
+        var wanted = max(slots, largest / Self.partitionTarget + (largest % Self.partitionTarget > 0 ? 1 : 0))
         if spilled > 0 {
             // Spilling stages hold too much per task: split the data further.
             let factor = Double(spilled) / Double(max(1, largest)) + 1
-            wanted = max(wanted, Int((Double(current) * min(4, factor)).rounded(.up)))
+            wanted = max(wanted, Int(saturating: Double(current) * min(4, factor), .up))
         }
-        wanted = (wanted + slots - 1) / slots * slots
-        wanted = min(max(wanted, input.bounds.shufflePartitions.lowerBound), input.bounds.shufflePartitions.upperBound)
+        // A multiple of the slots, unless that passes the bound (which holds it below).
+        if wanted % slots != 0 { wanted = (wanted / slots).plus(1).times(slots) }
+        let bounds = input.bounds.shufflePartitions
+        wanted = min(max(wanted, bounds.lowerBound), bounds.upperBound)
         // Fewer partitions make a skewed stage's straggler longer still.
         let skewed = runs.contains { !$0.skewedStages.isEmpty }
-        if skewed && wanted < current { wanted = current }
-        let worthIt = abs(Double(wanted - current)) / Double(current) > 0.25
+        if skewed && wanted < current { wanted = min(current, bounds.upperBound) }
+        // Today's value outside the bounds always changes.
+        let worthIt = !bounds.contains(current) || abs(Double(wanted) - Double(current)) / Double(current) > 0.25
         let value = worthIt ? wanted : current
         let perPartition = largest / max(1, current)
+        let outside = bounds.contains(current) ? [] : ["\(current) is outside the bounds \(bounds.lowerBound)…\(bounds.upperBound)"]
         let evidence =
             [
                 "largest shuffle read by one stage \(SparkSize.human(bytes: largest)) over \(current) partitions (\(SparkSize.human(bytes: perPartition)) each; target \(SparkSize.human(bytes: Self.partitionTarget)))",
                 "\(slots) task slots with the recommended executors" + (spilled > 0 ? "; \(SparkSize.human(bytes: spilled)) spilled" : ""),
-            ] + (skewed ? ["skewed stages: partitions are not reduced (that lengthens the straggler)"] : [])
+            ] + (skewed ? ["skewed stages: partitions are not reduced (that lengthens the straggler)"] : []) + outside
         let effect =
             worthIt
             ? (value > current ? "smaller tasks: less spill and shorter stragglers" : "fewer, fuller tasks: less scheduling overhead")
@@ -226,5 +275,5 @@ public struct Advisor: Sendable {
         hours < 0.1 ? String(format: "%.4f", hours) : String(format: "%.2f", hours)
     }
 
-    static func percent(_ share: Double) -> String { "\(Int((share * 100).rounded()))%" }
+    static func percent(_ share: Double) -> String { "\(Int(saturating: share * 100))%" }
 }

@@ -81,41 +81,46 @@ public struct RunAnalysis: Sendable {
         var peakRSS = 0
         var peakPython = 0
         for executor in run.executors {
-            let lifetime = max(0, (executor.removed ?? end) - executor.added)
+            let lifetime = max(0, (executor.removed ?? end).minus(executor.added))
             if executor.added > 0 {
-                executorTime += lifetime
-                slotTime += lifetime * max(1, executor.cores)
+                executorTime = executorTime.plus(lifetime)
+                slotTime = slotTime.plus(lifetime.times(max(1, executor.cores)))
             }
             if executor.peaks.jvmHeap > peakHeap {
                 peakHeap = executor.peaks.jvmHeap
                 peakHeapExecutor = executor.id
             }
-            peakOffHeap = max(peakOffHeap, executor.peaks.jvmOffHeap + executor.peaks.directPool + executor.peaks.mappedPool)
-            let rss = executor.peaks.processTreeJVMRSS + executor.peaks.processTreePythonRSS + executor.peaks.processTreeOtherRSS
+            let offHeap = [executor.peaks.jvmOffHeap, executor.peaks.directPool, executor.peaks.mappedPool].map { max(0, $0) }
+            peakOffHeap = max(peakOffHeap, offHeap.saturatedSum())
+            let rss = [executor.peaks.processTreeJVMRSS, executor.peaks.processTreePythonRSS, executor.peaks.processTreeOtherRSS]
+                .map { max(0, $0) }.saturatedSum()
             peakRSS = max(peakRSS, rss)
             peakPython = max(peakPython, executor.peaks.processTreePythonRSS)
         }
         self.executorTime = executorTime
         self.slotTime = slotTime
-        self.taskTime = run.tasks.reduce(0) { $0 + $1.duration }
+        self.taskTime = run.tasks.map(\.duration).saturatedSum()
         self.peakHeap = peakHeap
         self.peakHeapExecutor = peakHeapExecutor
         self.peakOffHeap = peakOffHeap
         self.peakProcessRSS = peakRSS
         self.peakPythonRSS = peakPython
-        driverPeakHeap = run.driverPeaks.jvmHeap
-        peakTaskExecutionMemory = run.stages.map(\.peakExecutionMemory).max() ?? 0
-        memorySpilled = run.stages.reduce(0) { $0 + $1.memoryBytesSpilled }
-        diskSpilled = run.stages.reduce(0) { $0 + $1.diskBytesSpilled }
-        let runTime = run.stages.reduce(0) { $0 + $1.runTime }
-        gcShare = runTime > 0 ? Double(run.stages.reduce(0) { $0 + $1.gcTime }) / Double(runTime) : 0
-        shuffleRead = run.stages.reduce(0) { $0 + $1.shuffleReadBytes }
-        shuffleWrite = run.stages.reduce(0) { $0 + $1.shuffleWriteBytes }
+        driverPeakHeap = max(0, run.driverPeaks.jvmHeap)
+        peakTaskExecutionMemory = max(0, run.stages.map(\.peakExecutionMemory).max() ?? 0)
+        // A log may carry negative amounts; they count as none.
+        memorySpilled = run.stages.map { max(0, $0.memoryBytesSpilled) }.saturatedSum()
+        diskSpilled = run.stages.map { max(0, $0.diskBytesSpilled) }.saturatedSum()
+        let runTime = run.stages.map { max(0, $0.runTime) }.saturatedSum()
+        let gcTime = run.stages.map { max(0, $0.gcTime) }.saturatedSum()
+        // GC time is part of run time: a log that says otherwise is held at all of it.
+        gcShare = runTime > 0 ? min(1, Double(gcTime) / Double(runTime)) : 0
+        shuffleRead = run.stages.map { max(0, $0.shuffleReadBytes) }.saturatedSum()
+        shuffleWrite = run.stages.map { max(0, $0.shuffleWriteBytes) }.saturatedSum()
         let largest = run.stages.max { $0.shuffleReadBytes < $1.shuffleReadBytes }
-        largestStageShuffleRead = largest?.shuffleReadBytes ?? 0
+        largestStageShuffleRead = max(0, largest?.shuffleReadBytes ?? 0)
         largestShuffleStageTasks = largest?.tasksEnded ?? 0
         skewedStages = run.stages.compactMap(SkewedStage.init)
-        failedTasks = run.stages.reduce(0) { $0 + $1.failedTasks }
+        failedTasks = run.stages.map(\.failedTasks).saturatedSum()
         usesSQL = run.jobs.contains { $0.sqlExecutionID != nil }
         simulator = ScheduleSimulator(run)
         slots = simulator.slots
@@ -147,8 +152,8 @@ public struct SkewedStage: Sendable, Equatable {
     /// The stage when it is skewed: at least 4 tasks, the longest ≥ 3× the
     /// median and ≥ 2 s longer than it.
     init?(_ stage: StageSummary) {
-        guard stage.tasksEnded >= 4, stage.maxTaskTime >= 3 * max(1, stage.medianTaskTime),
-            stage.maxTaskTime - stage.medianTaskTime >= 2000
+        guard stage.tasksEnded >= 4, stage.maxTaskTime >= max(1, stage.medianTaskTime).times(3),
+            stage.maxTaskTime.minus(stage.medianTaskTime) >= 2000
         else { return nil }
         id = stage.id
         name = stage.name

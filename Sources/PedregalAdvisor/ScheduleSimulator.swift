@@ -20,6 +20,8 @@ public struct ScheduleSimulator: Sendable {
     }
 
     let jobs: [Job]
+    /// The jobs' simulated times on the run's own slots, which calibrate every prediction.
+    let baseline: [Int]
     /// Wall time outside every job: the driver alone (start-up, planning, collecting).
     public let driverTime: Int
     /// The run's task slots (executor cores) at its largest.
@@ -38,13 +40,14 @@ public struct ScheduleSimulator: Sendable {
                 let key = Int64(stage.id) << 16 | Int64(stage.attempt)
                 guard let tasks = tasksByStage[key], !assigned.contains(key) else { continue }
                 let submitted = stage.submitted ?? tasks.map(\.launch).min() ?? job.submitted
-                guard submitted >= job.submitted - 1, submitted <= end else { continue }
+                guard submitted >= job.submitted.minus(1), submitted <= end else { continue }
                 assigned.insert(key)
                 let ordered = tasks.sorted { ($0.launch, $0.index) < ($1.launch, $1.index) }
                 stages.append(Stage(id: stage.id, parents: stage.parentIDs, submitted: submitted, durations: ordered.map(\.duration)))
             }
             stages.sort { ($0.submitted, $0.id) < ($1.submitted, $1.id) }
-            jobs.append(Job(measured: max(0, end - job.submitted), stages: stages, taskCount: stages.reduce(0) { $0 + $1.durations.count }))
+            jobs.append(
+                Job(measured: max(0, end.minus(job.submitted)), stages: stages, taskCount: stages.reduce(0) { $0 + $1.durations.count }))
         }
         self.jobs = jobs
         // Time covered by at least one job.
@@ -53,11 +56,12 @@ public struct ScheduleSimulator: Sendable {
         for job in run.jobs.sorted(by: { $0.submitted < $1.submitted }) {
             let end = job.completed ?? run.lastEventTime
             let start = max(job.submitted, reach)
-            if end > start { covered += end - start }
+            if end > start { covered = covered.plus(end.minus(start)) }
             reach = max(reach, end)
         }
-        self.driverTime = max(0, run.wallTime - covered)
+        self.driverTime = max(0, run.wallTime.minus(covered))
         self.slots = max(1, Self.peakSlots(run))
+        self.baseline = Self.simulatedJobTimes(jobs, slots: slots)
     }
 
     /// The most executor cores alive at once.
@@ -71,14 +75,16 @@ public struct ScheduleSimulator: Sendable {
         var current = 0
         var peak = 0
         for change in changes {
-            current += change.delta
+            current = current.plus(change.delta)
             peak = max(peak, current)
         }
         return peak
     }
 
     /// The jobs' simulated time on `slots` slots, job by job, ms.
-    func simulatedJobTimes(slots: Int) -> [Int] {
+    func simulatedJobTimes(slots: Int) -> [Int] { Self.simulatedJobTimes(jobs, slots: slots) }
+
+    static func simulatedJobTimes(_ jobs: [Job], slots: Int) -> [Int] {
         jobs.map { job in
             let count = max(1, min(slots, max(job.taskCount, 1)))
             var heap = MinHeap(repeating: 0, count: count)
@@ -89,8 +95,9 @@ public struct ScheduleSimulator: Sendable {
                 var stageEnd = ready
                 for duration in stage.durations {
                     let start = max(heap.popMin(), ready)
-                    heap.push(start + duration)
-                    stageEnd = max(stageEnd, start + duration)
+                    let end = start.plus(duration)
+                    heap.push(end)
+                    stageEnd = max(stageEnd, end)
                 }
                 finish[stage.id] = max(finish[stage.id] ?? 0, stageEnd)
                 end = max(end, stageEnd)
@@ -104,28 +111,28 @@ public struct ScheduleSimulator: Sendable {
     /// does not see, such as scheduling delays, is kept as measured).
     public func predictedWallTime(slots: Int) -> Int {
         let simulated = simulatedJobTimes(slots: slots)
-        let baseline = simulatedJobTimes(slots: self.slots)
         var total = driverTime
         for (index, job) in jobs.enumerated() {
             let base = baseline[index]
-            let predicted: Double
+            let predicted: Int
             if base <= 0 {
-                predicted = Double(job.measured)
+                predicted = job.measured
             } else if job.measured >= base {
-                predicted = Double(simulated[index] + job.measured - base)
+                predicted = simulated[index].plus(job.measured - base)
             } else {
-                predicted = Double(job.measured) * Double(simulated[index]) / Double(base)
+                predicted = Int(saturating: Double(job.measured) * Double(simulated[index]) / Double(base))
             }
-            total += Int(predicted.rounded())
+            total = total.plus(predicted)
         }
         return total
     }
 
     /// The run's wall time with as many executors as it could use: every
     /// stage as long as its longest task (the critical path), ms.
-    public var criticalPath: Int {
-        predictedWallTime(slots: max(1, jobs.map(\.taskCount).max() ?? 1))
-    }
+    public var criticalPath: Int { predictedWallTime(slots: widestJob) }
+
+    /// The most tasks of one job: with this many slots or more, every replay is the same.
+    public var widestJob: Int { max(1, jobs.map(\.taskCount).max() ?? 1) }
 }
 
 /// A binary min-heap of slot free times.

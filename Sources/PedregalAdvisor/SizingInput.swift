@@ -50,7 +50,10 @@ public struct SizingInput: Sendable, Equatable {
 
     /// What a run's Spark properties say it was given (offline advice from a folder of logs).
     public static func fromProperties(_ properties: [String: String], executorsSeen: Int) -> SizingInput {
-        func int(_ key: String) -> Int? { properties[key].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+        // A count Spark would refuse (negative, not a number) counts as unset.
+        func int(_ key: String, least: Int = 0) -> Int? {
+            properties[key].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 >= least ? $0 : nil }
+        }
         func mib(_ key: String) -> Int? { properties[key].flatMap(SparkSize.mebibytes) }
         var dynamic: DynamicAllocation?
         if properties["spark.dynamicAllocation.enabled"]?.lowercased() == "true" {
@@ -61,11 +64,11 @@ public struct SizingInput: Sendable, Equatable {
         let pythonish = properties["spark.submit.pyFiles"] != nil || properties["spark.pyspark.python"] != nil
         return SizingInput(
             executorInstances: dynamic?.maxExecutors ?? int("spark.executor.instances") ?? max(executorsSeen, 1),
-            executorCores: int("spark.executor.cores") ?? 1,
+            executorCores: int("spark.executor.cores", least: 1) ?? 1,
             executorMemoryMiB: mib("spark.executor.memory") ?? 1024,
             executorMemoryOverheadMiB: mib("spark.executor.memoryOverhead"),
-            driverCores: int("spark.driver.cores") ?? 1, driverMemoryMiB: mib("spark.driver.memory") ?? 1024,
-            driverMemoryOverheadMiB: mib("spark.driver.memoryOverhead"), shufflePartitions: int("spark.sql.shuffle.partitions"),
+            driverCores: int("spark.driver.cores", least: 1) ?? 1, driverMemoryMiB: mib("spark.driver.memory") ?? 1024,
+            driverMemoryOverheadMiB: mib("spark.driver.memoryOverhead"), shufflePartitions: int("spark.sql.shuffle.partitions", least: 1),
             dynamicAllocation: dynamic, nonJVM: pythonish)
     }
 

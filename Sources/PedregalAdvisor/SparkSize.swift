@@ -18,7 +18,9 @@ public enum SparkSize {
             factor = unit
         }
         guard let value = Int(digits), value >= 0 else { return nil }
-        return Int((Double(value) * factor).rounded(.up))
+        // Beyond what an Int of MiB holds is not a size Spark could be given.
+        let mebibytes = (Double(value) * factor).rounded(.up)
+        return mebibytes < 9.0e18 ? Int(mebibytes) : nil
     }
 
     /// How Spark and team files write `mib`: whole GiB as `4g`, else `1536m`.
@@ -26,11 +28,16 @@ public enum SparkSize {
         mib % 1024 == 0 ? "\(mib / 1024)g" : "\(mib)m"
     }
 
-    /// `bytes` as MiB, rounded up.
-    public static func mebibytes(bytes: Int) -> Int { (bytes + (1 << 20) - 1) >> 20 }
+    /// `bytes` as MiB, rounded up (none for a negative amount).
+    public static func mebibytes(bytes: Int) -> Int { bytes <= 0 ? 0 : (bytes >> 20) + (bytes & ((1 << 20) - 1) == 0 ? 0 : 1) }
 
-    /// `mib` rounded up to a multiple of `step` MiB.
-    public static func roundUp(_ mib: Int, to step: Int = 256) -> Int { (mib + step - 1) / step * step }
+    /// `mib` rounded up to a multiple of `step` MiB (held at the largest multiple `Int` holds; none for a negative amount).
+    public static func roundUp(_ mib: Int, to step: Int = 256) -> Int {
+        guard mib > 0 else { return 0 }
+        let (steps, rest) = mib.quotientAndRemainder(dividingBy: step)
+        guard rest > 0 else { return mib }
+        return steps < Int.max / step ? (steps + 1) * step : steps * step
+    }
 
     /// A size for people: `1.5 GiB`, `310 MiB`, `12 KiB`.
     public static func human(bytes: Int) -> String {

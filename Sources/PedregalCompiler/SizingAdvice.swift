@@ -76,9 +76,12 @@ public enum SizingAdvice {
             bounds.driverMemoryMiB = sizing.driverMemoryMiB
             bounds.shufflePartitions = sizing.shufflePartitions
         }
+        func mebibytes(_ memory: SparkMemory) -> Int { SparkSize.mebibytes(bytes: memory.bytes) }
         return SizingInput(
             executorInstances: dynamic?.maxExecutors ?? r.executorInstances, executorCores: r.executorCores,
-            executorMemoryMiB: r.executorMemory.bytes >> 20, driverCores: r.driverCores, driverMemoryMiB: r.driverMemory.bytes >> 20,
+            executorMemoryMiB: r.executorMemory.bytes >> 20, executorMemoryOverheadMiB: r.executorMemoryOverhead.map(mebibytes),
+            driverCores: r.driverCores, driverMemoryMiB: r.driverMemory.bytes >> 20,
+            driverMemoryOverheadMiB: r.driverMemoryOverhead.map(mebibytes),
             shufflePartitions: conf["spark.sql.shuffle.partitions"].flatMap { Int($0) }, dynamicAllocation: dynamic, nonJVM: r.nonJVM,
             quota: SizingQuota(cpuMillis: quota.cpu.millis, memoryBytes: quota.memory.bytes, pods: quota.pods), bounds: bounds)
     }
@@ -109,8 +112,10 @@ public enum SizingAdvice {
                 continue
             }
             do {
-                current = try TeamFile(path: subject.file, bytes: current).settingJobField(
-                    subject.job, section: section, key: key, to: value)
+                let file = try TeamFile(path: subject.file, bytes: current)
+                current =
+                    try value.map { try file.settingJobField(subject.job, section: section, key: key, to: $0) }
+                    ?? file.removingJobField(subject.job, section: section, key: key)
             } catch {
                 throw Problem(description: "\(error)")
             }
@@ -121,12 +126,17 @@ public enum SizingAdvice {
         return Change(files: files, written: written, notWritten: notWritten, compilation: compilation)
     }
 
-    /// Where a recommendation goes in a job entry.
-    static func edit(for recommendation: Recommendation) -> (section: String, key: String, value: EditValue)? {
+    /// Where a recommendation goes in a job entry; a nil value removes the key
+    /// (a memory overhead back to Spark's default).
+    static func edit(for recommendation: Recommendation) -> (section: String, key: String, value: EditValue?)? {
         switch recommendation.key {
         case "executor.instances": return Int(recommendation.recommended).map { ("executor", "instances", .integer($0)) }
         case "executor.memory": return ("executor", "memory", .sparkMemory(recommendation.recommended))
         case "driver.memory": return ("driver", "memory", .sparkMemory(recommendation.recommended))
+        case "executor.memoryOverhead", "driver.memoryOverhead":
+            let section = String(recommendation.key.prefix { $0 != "." })
+            let value = recommendation.recommended == "default" ? nil : EditValue.sparkMemory(recommendation.recommended)
+            return (section, "memoryOverhead", value)
         case let key where key.hasPrefix("sparkConf."):
             return ("sparkConf", String(key.dropFirst("sparkConf.".count)), .text(recommendation.recommended))
         default: return nil

@@ -17,6 +17,15 @@ public struct EventLogLocation: Sendable, Equatable, Hashable {
     /// Whether it is a rolling folder.
     public var rolling: Bool
 
+    /// A log described by its parts, as `at(_:)` and `all(in:)` find them (or a caller that holds the lines itself).
+    public init(path: String, appID: String, files: [String], inProgress: Bool, rolling: Bool) {
+        self.path = path
+        self.appID = appID
+        self.files = files
+        self.inProgress = inProgress
+        self.rolling = rolling
+    }
+
     /// The log at `path`: a single file or a rolling folder.
     public static func at(_ path: String) throws -> EventLogLocation {
         var isFolder: ObjCBool = false

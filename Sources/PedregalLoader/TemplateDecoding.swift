@@ -171,6 +171,7 @@ extension FileDecoder {
         var driver = DriverResources(location: r.location)
         driver.cores = r.int("cores", minimum: 1, maximum: 256)
         driver.memory = r.raw("memory").flatMap { self.sparkMemory($0, path: r.path("memory")) }
+        driver.memoryOverhead = r.raw("memoryOverhead").flatMap { self.sparkMemory($0, path: r.path("memoryOverhead")) }
         return driver
     }
 
@@ -179,6 +180,7 @@ extension FileDecoder {
         executor.instances = r.int("instances", minimum: 0, maximum: 10_000)
         executor.cores = r.int("cores", minimum: 1, maximum: 256)
         executor.memory = r.raw("memory").flatMap { self.sparkMemory($0, path: r.path("memory")) }
+        executor.memoryOverhead = r.raw("memoryOverhead").flatMap { self.sparkMemory($0, path: r.path("memoryOverhead")) }
         return executor
     }
 }

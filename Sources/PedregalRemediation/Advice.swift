@@ -55,7 +55,7 @@ struct Advice {
             return Advice(
                 retryable: true,
                 text:
-                    "retry with spark.\(process.rawValue).memoryOverhead 1.5×, then 2×, within the quota: the memory outside the JVM heap (Python workers, native and network buffers) was too small; to keep it, set it in the job's sparkConf",
+                    "retry with spark.\(process.rawValue).memoryOverhead 1.5×, then 2×, within the quota: the memory outside the JVM heap (Python workers, native and network buffers) was too small; to keep it, set \(process.rawValue).memoryOverhead in teams/<team>.yaml",
                 actor: nil)
         case .diskFull:
             return Advice(

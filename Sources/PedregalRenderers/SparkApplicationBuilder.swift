@@ -124,7 +124,7 @@ extension TenantContext {
 
     private func apacheSpec(_ w: SparkWorkload, podLabels labels: [String: String]) -> YAMLValue {
         let r = w.resources
-        let resourceConf: [(String, String)] = [
+        var resourceConf: [(String, String)] = [
             ("spark.kubernetes.container.image", w.engine.image),
             ("spark.kubernetes.authenticate.driver.serviceAccountName", ObjectNames.driverServiceAccount),
             ("spark.driver.cores", String(r.driverCores)),
@@ -133,6 +133,8 @@ extension TenantContext {
             ("spark.executor.cores", String(r.executorCores)),
             ("spark.executor.memory", r.executorMemory.text),
         ]
+        if let overhead = r.driverMemoryOverhead { resourceConf.append(("spark.driver.memoryOverhead", overhead.text)) }
+        if let overhead = r.executorMemoryOverhead { resourceConf.append(("spark.executor.memoryOverhead", overhead.text)) }
         let file = w.mainApplicationFile
         func pod(_ container: String, annotations: [String: String] = [:]) -> YAMLValue {
             [
@@ -211,6 +213,8 @@ extension TenantContext {
             "instances": .int(r.executorInstances), "cores": .int(r.executorCores),
             "memory": .string(r.executorMemory.text),
         ]
+        if let overhead = r.driverMemoryOverhead { driver["memoryOverhead"] = .string(overhead.text) }
+        if let overhead = r.executorMemoryOverhead { executor["memoryOverhead"] = .string(overhead.text) }
         for (key, value) in pod {
             driver[key] = value
             executor[key] = value

@@ -15,7 +15,21 @@ extension SparkResources {
         else { return nil }
         self.init(
             driverCores: driverCores.value, driverMemory: driverMemory.value, executorInstances: instances.value,
-            executorCores: executorCores.value, executorMemory: executorMemory.value)
+            executorCores: executorCores.value, executorMemory: executorMemory.value,
+            driverMemoryOverhead: (driver?.memoryOverhead ?? size?.driver?.memoryOverhead)?.value,
+            executorMemoryOverhead: (executor?.memoryOverhead ?? size?.executor?.memoryOverhead)?.value)
+    }
+}
+
+extension SparkResources {
+    /// How the check counts the overhead, for its message.
+    var overheadText: String {
+        switch (driverMemoryOverhead, executorMemoryOverhead) {
+        case (nil, nil): return "Spark's memory overhead"
+        case (let driver?, nil): return "the driver's memoryOverhead \(driver) and Spark's for executors"
+        case (nil, let executor?): return "Spark's memory overhead for the driver and executor memoryOverhead \(executor)"
+        case (let driver?, let executor?): return "memoryOverhead \(driver) for the driver and \(executor) per executor"
+        }
     }
 }
 
@@ -40,7 +54,7 @@ extension TeamResolution {
         }
         if needMemory > memoryQuota {
             problems.append(
-                "\(AmountText.memory(bytes: needMemory)) of memory (\(times)driver \(resources.driverMemory) + \(resources.executorInstances) executors × \(resources.executorMemory), with Spark's memory overhead) but the quota allows \(AmountText.memory(bytes: memoryQuota))"
+                "\(AmountText.memory(bytes: needMemory)) of memory (\(times)driver \(resources.driverMemory) + \(resources.executorInstances) executors × \(resources.executorMemory), with \(resources.overheadText)) but the quota allows \(AmountText.memory(bytes: memoryQuota))"
             )
         }
         if needPods > quota.value.pods {

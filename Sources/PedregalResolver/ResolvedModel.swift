@@ -125,15 +125,20 @@ public struct SparkResources: Sendable, Hashable {
     public var executorCores: Int
     /// `executor.memory`: `spark.executor.memory`, JVM heap without overhead.
     public var executorMemory: SparkMemory
+    /// `driver.memoryOverhead`: `spark.driver.memoryOverhead`; nil: Spark's default.
+    public var driverMemoryOverhead: SparkMemory? = nil
+    /// `executor.memoryOverhead`: `spark.executor.memoryOverhead`; nil: Spark's default.
+    public var executorMemoryOverhead: SparkMemory? = nil
     /// Python and R applications: Spark gives their pods more memory
     /// overhead (0.4 instead of 0.1) for the interpreter beside the JVM.
     public var nonJVM: Bool = false
 
-    /// What a pod asks for: the memory plus Spark's overhead
-    /// (`spark.kubernetes.memoryOverheadFactor`: 0.1, or 0.4 for non-JVM
-    /// applications; at least 384 MiB), so quota checks count what pods
-    /// request. Sums saturate: absurd inputs fail the check, not overflow.
-    public func podMemory(_ memory: SparkMemory) -> Int {
+    /// What a pod asks for: the memory plus its overhead, the written one or
+    /// Spark's (`spark.kubernetes.memoryOverheadFactor`: 0.1, or 0.4 for
+    /// non-JVM applications; at least 384 MiB), so quota checks count what
+    /// pods request. Sums saturate: absurd inputs fail the check, not overflow.
+    public func podMemory(_ memory: SparkMemory, overhead written: SparkMemory? = nil) -> Int {
+        if let written { return memory.bytes.saturatingAdd(written.bytes) }
         let overhead = nonJVM ? memory.bytes / 10 * 4 : memory.bytes / 10
         return memory.bytes.saturatingAdd(max(overhead, 384 << 20))
     }
@@ -144,7 +149,8 @@ public struct SparkResources: Sendable, Hashable {
     }
     /// Memory the driver and all executors request, overhead included.
     public var totalBytes: Int {
-        podMemory(driverMemory).saturatingAdd(executorInstances.saturatingMultiply(podMemory(executorMemory)))
+        podMemory(driverMemory, overhead: driverMemoryOverhead).saturatingAdd(
+            executorInstances.saturatingMultiply(podMemory(executorMemory, overhead: executorMemoryOverhead)))
     }
     /// Pods: the driver and its executors.
     public var totalPods: Int { executorInstances.saturatingAdd(1) }

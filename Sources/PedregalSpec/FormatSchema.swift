@@ -25,6 +25,10 @@ public enum FormatSchema {
         [
             FieldSchema("cores", .integer(minimum: 1, maximum: 256), "Driver cores."),
             FieldSchema("memory", .sparkMemory, "Driver JVM memory, e.g. 4g (Spark's size syntax)."),
+            FieldSchema(
+                "memoryOverhead", .sparkMemory,
+                "Driver memory beside the JVM heap (native, Python, buffers), e.g. 1g: spark.driver.memoryOverhead (default: Spark's, 10% of memory, 40% for Python and R, at least 384m)."
+            ),
         ])
 
     /// `executor` of a size or a job.
@@ -34,6 +38,10 @@ public enum FormatSchema {
             FieldSchema("instances", .integer(minimum: 0, maximum: 10_000), "Number of executors."),
             FieldSchema("cores", .integer(minimum: 1, maximum: 256), "Cores per executor."),
             FieldSchema("memory", .sparkMemory, "JVM memory per executor, e.g. 16g."),
+            FieldSchema(
+                "memoryOverhead", .sparkMemory,
+                "Memory per executor beside the JVM heap (Python workers, native and network buffers), e.g. 2g: spark.executor.memoryOverhead (default: Spark's, 10% of memory, 40% for Python and R, at least 384m)."
+            ),
         ])
 
     /// `teams/<team>.yaml` `environments.<environment>`.

@@ -291,6 +291,8 @@ public struct DriverResources: Sendable {
     public var cores: Located<Int>?
     /// `driver.memory`: the driver's JVM memory (`4g`), without Spark's memory overhead.
     public var memory: Located<SparkMemory>?
+    /// `driver.memoryOverhead`: memory beside the heap, `spark.driver.memoryOverhead`; nil: Spark's default.
+    public var memoryOverhead: Located<SparkMemory>?
 
     /// A `driver` mapping starting at `location`, with no fields read yet.
     public init(location: SourceLocation) { self.location = location }
@@ -306,6 +308,8 @@ public struct ExecutorResources: Sendable {
     public var cores: Located<Int>?
     /// `executor.memory`: JVM memory per executor (`16g`), without Spark's memory overhead.
     public var memory: Located<SparkMemory>?
+    /// `executor.memoryOverhead`: memory per executor beside the heap, `spark.executor.memoryOverhead`; nil: Spark's default.
+    public var memoryOverhead: Located<SparkMemory>?
 
     /// An `executor` mapping starting at `location`, with no fields read yet.
     public init(location: SourceLocation) { self.location = location }

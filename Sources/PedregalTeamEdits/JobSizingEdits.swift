@@ -76,3 +76,68 @@ extension TeamFile {
         return TextEdit(range: offset..<offset, replacement: Array(line.utf8))
     }
 }
+
+extension TeamFile {
+    /// The file without `section.key` of job `job`, so the value goes back
+    /// to its default (`executor.memoryOverhead` back to Spark's): in a flow
+    /// section the entry and its comma go, in a block section its lines; a
+    /// section left empty goes as a whole. Comments and everything else stay;
+    /// the file is returned as it is when the key is not written.
+    public func removingJobField(_ job: String, section: String, key: String) throws -> [UInt8] {
+        guard let jobsPair = root.first(where: { $0.key == "jobs" }), let items = jobsPair.value.sequence,
+            let position = items.firstIndex(where: { $0.mapping?.first(where: { $0.key == "name" })?.value.scalar?.text == job }),
+            let fields = items[position].mapping
+        else { throw EditError(location: .startOf(path), message: "there is no job '\(job)' in this file") }
+        guard let sectionIndex = fields.firstIndex(where: { $0.key == section }),
+            let sectionFields = fields[sectionIndex].value.mapping,
+            let index = sectionFields.firstIndex(where: { $0.key == key })
+        else { return text.bytes }
+        let item = items[position]
+        let jobEnd = { self.lastContentLine(of: position, in: items, pair: jobsPair) + 1 }
+        let afterSection = {
+            sectionIndex + 1 < fields.count ? fields[sectionIndex + 1].keyLocation.line : jobEnd()
+        }
+        if sectionFields.count == 1 {
+            return text.applying([
+                try removal(of: sectionIndex, in: fields, flow: opens("{", item), firstLine: item.location.line, after: jobEnd)
+            ])
+        }
+        return text.applying([
+            try removal(
+                of: index, in: sectionFields, flow: opens("{", fields[sectionIndex].value),
+                firstLine: fields[sectionIndex].keyLocation.line, after: afterSection)
+        ])
+    }
+
+    /// The edit that takes pair `index` out of `pairs` (a mapping of at least
+    /// two pairs, or one whose removal leaves its container valid). Flow: from
+    /// the end of the previous value (or this key up to the next key). Block:
+    /// the pair's lines, up to the next key or `after()` (the line after the
+    /// mapping's content), leaving blank lines and comments that belong to
+    /// what follows. A pair on the mapping's first line (`- executor:`) is
+    /// left to a person.
+    private func removal(of index: Int, in pairs: [YAMLPair], flow: Bool, firstLine: Int, after: () -> Int) throws -> TextEdit {
+        let pair = pairs[index]
+        func end(_ node: YAMLNode) throws -> Int {
+            guard let end = node.end else {
+                throw EditError(location: node.location, message: "cannot find the end of this value; edit this file by hand")
+            }
+            return text.offset(end)
+        }
+        if flow {
+            if index > 0 { return TextEdit(range: try end(pairs[index - 1].value)..<(try end(pair.value)), replacement: []) }
+            guard pairs.count > 1 else {
+                throw EditError(location: pair.keyLocation, message: "cannot remove the only key of '\(pair.key)'; edit this file by hand")
+            }
+            return TextEdit(range: text.offset(pair.keyLocation)..<text.offset(pairs[1].keyLocation), replacement: [])
+        }
+        let from = pair.keyLocation.line
+        guard from != firstLine, text.text(ofLine: from).drop(while: { $0 == " " }).first != "-" else {
+            throw EditError(
+                location: pair.keyLocation, message: "cannot remove '\(pair.key)' on the entry's first line; edit this file by hand")
+        }
+        let next = index + 1 < pairs.count ? pairs[index + 1].keyLocation.line : after()
+        let to = max(endOfBlock(before: next, indentation: pair.keyLocation.column - 1), from + 1)
+        return TextEdit(range: text.start(ofLine: from)..<text.start(ofLine: to), replacement: [])
+    }
+}

@@ -18,7 +18,7 @@ struct AdviseCommand: AsyncParsableCommand {
 
             For each run it reports wall time, slot utilisation, peak heap, off-heap and process memory per executor, spill, GC share, shuffle volume, skewed stages and the critical path, simulates the run at other executor counts, and recommends executor instances (or dynamicAllocation.maxExecutors), executor and driver memory, memory overhead and spark.sql.shuffle.partitions within the environment's quota and the job's sizing bounds, each with its evidence and expected effect.
 
-            --write applies the recommendation to teams/<team>.yaml as a minimal edit (comments kept) and regenerates generated/, after compiling the result; commit both for review (`pedregal diff` shows the change). Memory overhead is reported, not written: pedregal sets overhead itself.
+            --write applies the recommendation to teams/<team>.yaml as a minimal edit (comments kept) and regenerates generated/, after compiling the result; commit both for review (`pedregal diff` shows the change). That includes executor.memoryOverhead (removed from the job when Spark's default is enough).
 
             Exit status: 0 advice given (or written); 1 the result would not compile, or no run to learn from; 64 bad usage; 74 logs or files unreadable.
 
@@ -152,7 +152,7 @@ struct AdviseCommand: AsyncParsableCommand {
             say("wrote      \(recommendation.key): \(recommendation.current) → \(recommendation.recommended)")
         }
         for recommendation in change.notWritten {
-            say("not written \(recommendation.key): \(recommendation.recommended) (pedregal sets it; see the report)")
+            say("not written \(recommendation.key): \(recommendation.recommended) (the team file has no place for it; see the report)")
         }
         say("wrote \(root.display(subject.file)) and \(root.display("generated")); commit both for review")
     }

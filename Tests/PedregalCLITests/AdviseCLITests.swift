@@ -86,6 +86,69 @@ import Testing
         #expect(again.stdout.contains("nothing to write"))
     }
 
+    /// The team file with the job's executor written as `executor`.
+    func team(executor: String) throws -> String {
+        let text = Self.team.replacingOccurrences(of: "executor: { instances: 6, cores: 1, memory: 1g }", with: executor)
+        try text.write(to: root.appendingPathComponent("teams/alpha.yaml"), atomically: true, encoding: .utf8)
+        return text
+    }
+
+    func recommended() throws -> [String: Any] {
+        let json = pedregal(["advise", "alpha/nightly", "--env", "dev", "--event-logs", logs.path, "--format", "json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        return try #require(document["recommended"] as? [String: Any])
+    }
+
+    @Test func writeRaisesATooSmallMemoryOverhead() throws {
+        // Python workers and off-heap memory took 167.5 MiB beside the heap: 128m is too little.
+        let before = try team(executor: "executor: { instances: 6, cores: 1, memory: 1g, memoryOverhead: 128m }")
+        let values = try recommended()
+        let overhead = try #require(values["executorMemoryOverhead"] as? String)
+        let instances = try #require(values["executorInstances"] as? Int)
+        let memory = try #require(values["executorMemory"] as? String)
+        #expect(overhead != "128m")
+        let written = pedregal(["advise", "alpha/nightly", "--env", "dev", "--event-logs", logs.path, "--write"])
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(written.stdout.contains("wrote      executor.memoryOverhead: 128m → \(overhead)"), "\(written.stdout)")
+        let after = try String(contentsOf: root.appendingPathComponent("teams/alpha.yaml"), encoding: .utf8)
+        var expected = before.replacingOccurrences(
+            of: "{ instances: 6, cores: 1, memory: 1g, memoryOverhead: 128m }",
+            with: "{ instances: \(instances), cores: 1, memory: \(memory), memoryOverhead: \(overhead) }")
+        if let driver = values["driverMemory"] as? String {
+            expected = expected.replacingOccurrences(
+                of: "driver: { cores: 1, memory: 1g }", with: "driver: { cores: 1, memory: \(driver) }")
+        }
+        #expect(after == expected)
+        // The SparkApplication template carries it, and the generated files are current.
+        let generated = try #require(
+            FileManager.default.enumerator(at: root.appendingPathComponent("generated"), includingPropertiesForKeys: nil)?
+                .compactMap { $0 as? URL }.first { $0.lastPathComponent.hasSuffix("configmap-job-nightly.yaml") })
+        #expect(try String(contentsOf: generated, encoding: .utf8).contains("spark.executor.memoryOverhead: \"\(overhead)\""))
+        #expect(pedregal(["check"]).status == 0)
+    }
+
+    @Test func writeRemovesAnOverheadSparksDefaultCovers() throws {
+        let before = try team(executor: "executor: { instances: 6, cores: 1, memoryOverhead: 4g, memory: 1g }")
+        let values = try recommended()
+        #expect(values["executorMemoryOverhead"] == nil || values["executorMemoryOverhead"] is NSNull)
+        let written = pedregal(["advise", "alpha/nightly", "--env", "dev", "--event-logs", logs.path, "--write"])
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(written.stdout.contains("wrote      executor.memoryOverhead: 4g → default"), "\(written.stdout)")
+        let after = try String(contentsOf: root.appendingPathComponent("teams/alpha.yaml"), encoding: .utf8)
+        let instances = try #require(values["executorInstances"] as? Int)
+        let memory = try #require(values["executorMemory"] as? String)
+        var expected = before.replacingOccurrences(
+            of: "{ instances: 6, cores: 1, memoryOverhead: 4g, memory: 1g }",
+            with: "{ instances: \(instances), cores: 1, memory: \(memory) }")
+        if let driver = values["driverMemory"] as? String {
+            expected = expected.replacingOccurrences(
+                of: "driver: { cores: 1, memory: 1g }", with: "driver: { cores: 1, memory: \(driver) }")
+        }
+        #expect(after == expected)
+        #expect(pedregal(["check"]).status == 0)
+    }
+
     @Test func usageAndMissingHistory() throws {
         #expect(pedregal(["advise", "alpha/nightly", "--env", "dev", "--event-logs", "x", "--history-server", "http://h"]).status == 64)
         #expect(pedregal(["advise", "alpha/nightly", "--event-logs", logs.path]).status == 64)

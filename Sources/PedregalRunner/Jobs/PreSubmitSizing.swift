@@ -63,6 +63,10 @@ public enum PreSubmitSizing {
             properties["spark.executor.memory"] = text(spec?["executor"]?["memory"]) ?? properties["spark.executor.memory"]
             properties["spark.driver.memory"] = text(spec?["driver"]?["memory"]) ?? properties["spark.driver.memory"]
             properties["spark.driver.cores"] = text(spec?["driver"]?["cores"]) ?? properties["spark.driver.cores"]
+            for role in ["driver", "executor"] {
+                let key = "spark.\(role).memoryOverhead"
+                properties[key] = text(spec?[role]?["memoryOverhead"]) ?? properties[key]
+            }
         }
         return properties
     }
