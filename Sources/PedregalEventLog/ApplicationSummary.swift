@@ -43,7 +43,7 @@ public struct ApplicationSummary: Sendable {
     /// Wall time from start to end (to the last event seen while in progress), ms.
     public var wallTime: Int {
         guard let start else { return 0 }
-        return max(0, (end ?? lastEventTime).clampedSubtracting(start))
+        return max(0, (end ?? lastEventTime).minus(start))
     }
     /// The latest time any event carried.
     public var lastEventTime: Int
@@ -183,7 +183,7 @@ public struct TaskRecord: Sendable, Equatable {
     public var finish: Int
 
     /// Wall time, ms.
-    public var duration: Int { max(0, finish.clampedSubtracting(launch)) }
+    public var duration: Int { max(0, finish.minus(launch)) }
 }
 
 /// A failed task attempt, for failure classification.

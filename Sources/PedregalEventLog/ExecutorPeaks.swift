@@ -57,7 +57,7 @@ public struct ExecutorPeaks: Sendable, Equatable, Hashable {
 
     /// Off-heap memory the JVM uses beside its heap: non-heap, direct and mapped pools.
     public var offHeapTotal: Int {
-        [directPool, mappedPool, offHeapExecution, offHeapStorage].reduce(jvmOffHeap) { $0.clampedAdding($1) }
+        [directPool, mappedPool, offHeapExecution, offHeapStorage].reduce(jvmOffHeap) { $0.plus($1) }
     }
 
     /// Each field the larger of the two.

@@ -179,7 +179,7 @@ public struct TaskEnd: Sendable, Equatable {
     /// Whether the task succeeded.
     public var succeeded: Bool { reason.kind == "Success" }
     /// Wall time from launch to finish, in ms.
-    public var duration: Int { max(0, finishTime.clampedSubtracting(launchTime)) }
+    public var duration: Int { max(0, finishTime.minus(launchTime)) }
 }
 
 /// `Task End Reason`: `Success`, or why the task failed.

@@ -117,24 +117,24 @@ public struct SummaryBuilder {
         let executorIndex = executor(task.executorID)
         let e = Int(executorIndex)
         summary.executors[e].tasks += 1
-        summary.executors[e].taskTime = summary.executors[e].taskTime.clampedAdding(task.duration)
-        summary.executors[e].gcTime = summary.executors[e].gcTime.clampedAdding(task.metrics.gcTime)
+        summary.executors[e].taskTime = summary.executors[e].taskTime.plus(task.duration)
+        summary.executors[e].gcTime = summary.executors[e].gcTime.plus(task.metrics.gcTime)
         if !task.executorMetrics.isEmpty {
             summary.executors[e].peaks = summary.executors[e].peaks.merged(with: task.executorMetrics)
         }
         let s = stage(task.stageID, task.stageAttempt)
         let m = task.metrics
         summary.stages[s].tasksEnded += 1
-        summary.stages[s].taskTime = summary.stages[s].taskTime.clampedAdding(task.duration)
-        summary.stages[s].runTime = summary.stages[s].runTime.clampedAdding(m.runTime)
-        summary.stages[s].cpuTime = summary.stages[s].cpuTime.clampedAdding(m.cpuTimeNanos / 1_000_000)
-        summary.stages[s].gcTime = summary.stages[s].gcTime.clampedAdding(m.gcTime)
-        summary.stages[s].memoryBytesSpilled = summary.stages[s].memoryBytesSpilled.clampedAdding(m.memoryBytesSpilled)
-        summary.stages[s].diskBytesSpilled = summary.stages[s].diskBytesSpilled.clampedAdding(m.diskBytesSpilled)
-        summary.stages[s].shuffleReadBytes = summary.stages[s].shuffleReadBytes.clampedAdding(m.shuffleReadBytes)
-        summary.stages[s].shuffleWriteBytes = summary.stages[s].shuffleWriteBytes.clampedAdding(m.shuffleWriteBytes)
-        summary.stages[s].inputBytes = summary.stages[s].inputBytes.clampedAdding(m.inputBytes)
-        summary.stages[s].outputBytes = summary.stages[s].outputBytes.clampedAdding(m.outputBytes)
+        summary.stages[s].taskTime = summary.stages[s].taskTime.plus(task.duration)
+        summary.stages[s].runTime = summary.stages[s].runTime.plus(m.runTime)
+        summary.stages[s].cpuTime = summary.stages[s].cpuTime.plus(m.cpuTimeNanos / 1_000_000)
+        summary.stages[s].gcTime = summary.stages[s].gcTime.plus(m.gcTime)
+        summary.stages[s].memoryBytesSpilled = summary.stages[s].memoryBytesSpilled.plus(m.memoryBytesSpilled)
+        summary.stages[s].diskBytesSpilled = summary.stages[s].diskBytesSpilled.plus(m.diskBytesSpilled)
+        summary.stages[s].shuffleReadBytes = summary.stages[s].shuffleReadBytes.plus(m.shuffleReadBytes)
+        summary.stages[s].shuffleWriteBytes = summary.stages[s].shuffleWriteBytes.plus(m.shuffleWriteBytes)
+        summary.stages[s].inputBytes = summary.stages[s].inputBytes.plus(m.inputBytes)
+        summary.stages[s].outputBytes = summary.stages[s].outputBytes.plus(m.outputBytes)
         summary.stages[s].peakExecutionMemory = max(summary.stages[s].peakExecutionMemory, m.peakExecutionMemory)
         if task.succeeded {
             stageShuffleReads[StageKey(id: task.stageID, attempt: task.stageAttempt), default: []].append(m.shuffleReadBytes)

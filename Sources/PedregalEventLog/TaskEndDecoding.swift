@@ -73,7 +73,7 @@ extension EventDecoder {
                 try s.beginObject()
                 while let field = try s.nextKey() {
                     switch field {
-                    case "Remote Bytes Read", "Local Bytes Read": m.shuffleReadBytes = m.shuffleReadBytes.clampedAdding(try s.int())
+                    case "Remote Bytes Read", "Local Bytes Read": m.shuffleReadBytes = m.shuffleReadBytes.plus(try s.int())
                     case "Total Records Read": m.shuffleReadRecords = try s.int()
                     case "Fetch Wait Time": m.shuffleFetchWait = try s.int()
                     default: try s.skip()
