@@ -11,10 +11,11 @@ Jobs:
   overprovisioned  many executors, stages of few, sleep-bound tasks: most slots idle
   spilling         a wide sort in little executor memory: spills to disk
   skewed           a group-by where one key holds most rows: one straggler task per stage
-  scaling          stages of many sleep-bound tasks of known lengths: time falls with executors
+  scaling          map and reduce stages of JVM-side sleeps of known lengths: time falls with executors
 
 Tasks sleep rather than compute where the point is the schedule, so the runs
-measure slots, not this machine's two shared cores. Prints the application
+measure slots, not this machine's two shared cores (the scaling job sleeps in
+the executor JVM itself, so no Python worker competes for them either). Prints the application
 id and the wall time as JSON on the last line.
 """
 import argparse
@@ -97,10 +98,27 @@ def overprovisioned(spark, args):
         sc.parallelize(range(10_000), partitions).mapPartitionsWithIndex(sleeper(args.scale * 2)).collect()
 
 
+def jvm_sleep(args, column):
+    """A column that sleeps inside the executor's JVM for a length fixed by `column` (0.4 s to 1.3 s,
+    times --scale) and yields null: Spark SQL's reflect, so no Python worker starts and the task's
+    time does not depend on how many processes share this machine's cores."""
+    from pyspark.sql import functions as F
+
+    millis = f"cast({args.scale} * (400 + 100 * pmod({column} * 7, 10)) as bigint)"
+    return F.expr(f"reflect('java.lang.Thread', 'sleep', {millis})")
+
+
 def scaling(spark, args):
-    sc = spark.sparkContext
-    for partitions in (16, 24, 12):
-        sc.parallelize(range(100_000), partitions).mapPartitionsWithIndex(sleeper(args.scale)).collect()
+    from pyspark.sql import functions as F
+
+    # Three jobs of two stages each: map tasks that each sleep once, a real shuffle (a group-by on
+    # id mod the reduce count), and reduce tasks that sleep once per group they receive. 78 tasks
+    # whose lengths are the same on every run, so wall time falls with executors.
+    for maps, reduces in ((16, 8), (24, 12), (12, 6)):
+        spark.conf.set("spark.sql.shuffle.partitions", str(reduces))
+        mapped = spark.range(0, maps, 1, maps).select("id", jvm_sleep(args, "id").alias("slept"))
+        groups = mapped.groupBy((F.col("id") % reduces).alias("k")).agg(F.count("slept").alias("n"))
+        groups.select("k", "n", jvm_sleep(args, "k + 3").alias("slept")).collect()
 
 
 def spilling(spark, args):
