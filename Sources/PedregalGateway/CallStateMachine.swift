@@ -271,6 +271,12 @@ struct CallStateMachine {
         }
     }
 
+    /// The verified subject of a call that has ended (answered or refused).
+    var endedSubject: String? {
+        if case .finished(let ending) = state { return ending.subject }
+        return nil
+    }
+
     /// The `:authority` the client asked for, once its headers were accepted.
     var authority: String { request?.authority ?? "" }
 

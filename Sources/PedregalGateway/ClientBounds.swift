@@ -132,6 +132,9 @@ final class ClientBounds: Sendable {
     /// false when the subject is past its bound (close the connection).
     func reset(by subject: String) -> Bool { resets.withLock { $0.take(subject, now: .now) } }
 
+    /// Whether `subject` is past its reset bound now (until its bucket refills).
+    func isPastResetBound(_ subject: String) -> Bool { resets.withLock { $0.isExhausted(subject, now: .now) } }
+
     /// Takes a session lookup for `subject`; false when it has made too many.
     func takeLookup(_ subject: String) -> Bool { lookups.withLock { $0.take(subject, now: .now) } }
 }

@@ -6,6 +6,17 @@ import NIOHTTP2
 extension ProxyStreamHandler {
     func place(_ facts: RequestFacts) {
         guard let context, let route = machine.route, let method = machine.method, let subject = machine.subject else { return }
+        // Rapid reset with reconnects: each new connection of a subject past its reset bound
+        // would otherwise place a few calls (a session, a server stream: work on the Spark
+        // server) before its first reset closes it. Such a subject gets nothing placed until
+        // its bucket refills.
+        if core.bounds.isPastResetBound(subject) {
+            core.metrics.recordLimited("reset-budget")
+            let refusal = GatewayRefusal(.resourceExhausted, "too many cancelled calls from \(subject); retry later")
+            end(machine.finish(refusal, tellClient: true))
+            connection.manager?.misbehaving(.resetBudget)
+            return
+        }
         let loop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: loop)
         core.place(route: route, method: method, subject: subject, facts: facts, authority: machine.authority, on: loop)

@@ -177,9 +177,11 @@ final class ProxyStreamHandler: ChannelDuplexHandler {
     }
 
     private func clientReset() {
-        let subject = machine.subject
-        guard let ending = machine.finish(GatewayRefusal(.cancelled, "the client cancelled the call"), tellClient: false) else { return }
-        end(ending)
+        // A reset counts whether or not the call was still running: a rapid-reset client whose
+        // calls the gateway refuses at once (past its session lookups, say) resets answered
+        // streams, and those must count against its bound as much as running ones.
+        let subject = machine.subject ?? machine.endedSubject
+        if let ending = machine.finish(GatewayRefusal(.cancelled, "the client cancelled the call"), tellClient: false) { end(ending) }
         // One subject resetting streams across connections (rapid reset with reconnects): past
         // its bound, the connection it resets on is closed at once.
         if let subject, !core.bounds.reset(by: subject) { connection.manager?.misbehaving(.resetBudget) }

@@ -118,8 +118,47 @@ import Testing
             let servers = try await GatewayProxyTests.get(port: setup.addresses.adminPort, path: "/servers")
             #expect(servers.contains("\"sessions\":0"), "sessions of reset calls stay pinned: \(servers)")
             #expect(try await Self.metric(setup, "pedregal_gateway_connections_closed_total{reason=\"reset-budget\"}") == 1)
+            // It reconnects: its next call is refused before it is placed (no session, no server
+            // stream) and that connection is closed too, until the subject's bucket refills.
+            let again = try await RawHTTP2Client.connect(group: group, port: setup.addresses.port)
+            var body: [UInt8] = []
+            ProtobufWire.appendBytesField(1, Array("after-bound".utf8), to: &body)
+            await again.send(
+                RawHTTP2Client.handshake + (try RawHTTP2Client.headers(stream: 1, path: Self.path, authority: Self.host, token: token))
+                    + RawHTTP2Client.message(stream: 1, body))
+            let refusal = await again.waitFrame(within: .seconds(5)) { $0.type == 1 && $0.streamID == 1 }
+            #expect(refusal.flatMap(RawHTTP2Client.grpcStatus) == GRPCStatusCode.resourceExhausted.rawValue)
+            #expect(await again.waitClosed(within: .seconds(5)), "a subject past its reset bound keeps its new connection")
+            #expect(again.goAwayCode == 0xB)
+            let after = try await GatewayProxyTests.get(port: setup.addresses.adminPort, path: "/servers")
+            #expect(after.contains("\"sessions\":0"), "a refused call pinned a session: \(after)")
+            #expect(try await Self.metric(setup, "pedregal_gateway_limited_total{limit=\"reset-budget\"}") ?? 0 >= 1)
             // Other subjects are not affected.
             #expect(try await setup.call(token: try setup.token("alice@example.com"), session: "s-after").status == 0)
+        }
+    }
+
+    /// Rapid reset of calls the gateway refuses at once (here: past the subject's session
+    /// lookups): the resets of answered streams count against the subject's bound too.
+    @Test func resetsOfRefusedCallsCountAgainstTheSubject() async throws {
+        let limits = ClientLimits(
+            resetsPerSubject: 60, resetPeriod: .seconds(600), sessionLookupsPerSubject: 1, sessionLookupPeriod: .seconds(600))
+        try await Self.withGateway(limits: limits) { setup, group in
+            let token = try setup.token("mallory@example.com")
+            let client = try await RawHTTP2Client.connect(group: group, port: setup.addresses.port)
+            var bytes = RawHTTP2Client.handshake
+            for index in 0..<100 {
+                let stream = UInt32(2 * index + 1)
+                var body: [UInt8] = []
+                ProtobufWire.appendBytesField(1, Array("refused-\(index)".utf8), to: &body)
+                bytes += try RawHTTP2Client.headers(stream: stream, path: Self.path, authority: Self.host, token: token)
+                bytes += RawHTTP2Client.message(stream: stream, body) + RawHTTP2Client.reset(stream: stream)
+            }
+            await client.send(bytes)
+            #expect(await client.waitClosed(within: .seconds(5)), "resets of refused calls are not counted")
+            #expect(client.goAwayCode == 0xB, "ENHANCE_YOUR_CALM, not \(client.goAwayCode.map(String.init) ?? "none")")
+            #expect(try await Self.metric(setup, "pedregal_gateway_limited_total{limit=\"session-lookups\"}") ?? 0 >= 50)
+            #expect(try await Self.metric(setup, "pedregal_gateway_connections_closed_total{reason=\"reset-budget\"}") == 1)
         }
     }
 
