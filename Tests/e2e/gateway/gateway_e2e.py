@@ -143,30 +143,8 @@ class Cluster:
         process.wait(timeout=40)
 
     def session(self, gateway, token, session_id=None, user_id=None, host=HOST, default_retries=False):
-        from pyspark.sql.connect.client import DefaultChannelBuilder
-        from pyspark.sql.connect.session import SparkSession
         _, port, _, tls = self.gateways[gateway]
-        params = []
-        if token is not None:
-            params.append(f"token={token}")
-        if session_id:
-            params.append(f"session_id={session_id}")
-        if user_id:
-            params.append(f"user_id={user_id}")
-        if tls:
-            params.append("use_ssl=true")
-        url = f"sc://{'127.0.0.1' if tls else 'localhost'}:{port}/;" + ";".join(params)
-        options = [("grpc.default_authority", host)]
-        if tls:
-            options.append(("grpc.ssl_target_name_override", host))
-        spark = SparkSession.builder.channelBuilder(DefaultChannelBuilder(url, channelOptions=options)).create()
-        if default_retries:
-            return spark  # as users run it: pyspark retries UNAVAILABLE for about 10 minutes
-        # pyspark retries UNAVAILABLE for 10 minutes by default; a bounded policy keeps failures visible.
-        from pyspark.sql.connect.client.retries import DefaultPolicy
-        spark.client.set_retry_policies([DefaultPolicy(max_retries=4, initial_backoff=100, backoff_multiplier=2.0,
-                                                       max_backoff=1000, jitter=50, min_jitter_threshold=500)])
-        return spark
+        return connect(port, tls, token, session_id=session_id, user_id=user_id, host=host, default_retries=default_retries)
 
     def servers(self, gateway):
         """GET /servers of a gateway: sessions and health by server address."""
@@ -187,6 +165,33 @@ class Cluster:
                 os.killpg(process.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+
+def connect(port, tls, token, session_id=None, user_id=None, host=HOST, default_retries=False):
+    """A pyspark Spark Connect session through the gateway on `port` (the route `host`), as a user opens one."""
+    from pyspark.sql.connect.client import DefaultChannelBuilder
+    from pyspark.sql.connect.session import SparkSession
+    params = []
+    if token is not None:
+        params.append(f"token={token}")
+    if session_id:
+        params.append(f"session_id={session_id}")
+    if user_id:
+        params.append(f"user_id={user_id}")
+    if tls:
+        params.append("use_ssl=true")
+    url = f"sc://{'127.0.0.1' if tls else 'localhost'}:{port}/;" + ";".join(params)
+    options = [("grpc.default_authority", host)]
+    if tls:
+        options.append(("grpc.ssl_target_name_override", host))
+    spark = SparkSession.builder.channelBuilder(DefaultChannelBuilder(url, channelOptions=options)).create()
+    if default_retries:
+        return spark  # as users run it: pyspark retries UNAVAILABLE for about 10 minutes
+    # pyspark retries UNAVAILABLE for 10 minutes by default; a bounded policy keeps failures visible.
+    from pyspark.sql.connect.client.retries import DefaultPolicy
+    spark.client.set_retry_policies([DefaultPolicy(max_retries=4, initial_backoff=100, backoff_multiplier=2.0,
+                                                   max_backoff=1000, jitter=50, min_jitter_threshold=500)])
+    return spark
 
 
 def server_port(spark):

@@ -306,9 +306,12 @@ def execute_request(session, rows):
             sql=relations_pb2.SQL(query=f"SELECT id, repeat('x', 100) AS pad FROM range({rows})")))).SerializeToString()
 
 
-def stalled_readers(port, token, authority, seconds, connections=4, rows=3_000_000):
+def stalled_readers(port, token, authority, seconds, connections=4, rows=300_000):
     """Clients that ask for a large result and stop reading: two never read their socket, two grant a zero
-    window (SETTINGS_INITIAL_WINDOW_SIZE 0, no WINDOW_UPDATE)."""
+    window (SETTINGS_INITIAL_WINDOW_SIZE 0, no WINDOW_UPDATE). Each result (300,000 rows, about 33 MB) is
+    one that four clients reading at once collect from the suite's Spark server (768 MiB heap) without
+    trouble: with 1,000,000 rows (or 3,000,000) four *reading* clients run that server out of heap too, in
+    its task results, so a larger result measures the server's size, not what stalled clients do."""
     tally = Tally("a client that stops reading")
     for index in range(connections):
         starve = index % 2 == 1

@@ -16,6 +16,7 @@ Prints a table, writes the figures as JSON (--report), and exits 1 if any goal i
 
 import argparse
 import json
+import multiprocessing
 import os
 import shutil
 import statistics
@@ -26,7 +27,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 import h2_attacks  # noqa: E402
-from gateway_e2e import HOST, Cluster, Keys, wait_port  # noqa: E402
+from gateway_e2e import HOST, Cluster, Keys, connect, wait_port  # noqa: E402
 
 GATEWAY_FLAGS = ["--idle-timeout", "5", "--first-message-timeout", "10", "--write-stall-timeout", "10"]
 
@@ -39,22 +40,58 @@ def rss_mb(pid):
     return 0.0
 
 
-class Victim(threading.Thread):
-    """A notebook user: `SELECT 1` collected in a loop, each query's start time and latency recorded."""
-
-    def __init__(self, spark):
-        super().__init__(daemon=True)
-        self.spark, self.samples, self.errors, self.stopping = spark, [], [], threading.Event()
-
-    def run(self):
-        while not self.stopping.is_set():
+def run_victim(port, token, path, stopping):
+    """The victim's loop, in a process of its own: each query's start and latency (or error) as a JSON line."""
+    spark = connect(port, False, token)
+    with open(path, "a", buffering=1) as out:
+        while not stopping.is_set():
             started = time.time()
             try:
-                self.spark.sql("SELECT 1").collect()
-                self.samples.append((started, time.time() - started))
+                spark.sql("SELECT 1").collect()
+                out.write(json.dumps({"started": started, "seconds": time.time() - started}) + "\n")
             except Exception as error:  # a failed query is a finding, not a crash of the suite
-                self.errors.append((started, str(error)[:300]))
+                out.write(json.dumps({"started": started, "error": str(error)[:300]}) + "\n")
                 time.sleep(0.2)
+
+
+class Victim:
+    """A notebook user: `SELECT 1` collected in a loop. It runs in a process of its own, as a real
+    user does on a machine of their own: in a thread of this process it would wait for the
+    interpreter lock while the attacks build their frames in Python, and its latency would measure
+    this script, not the gateway."""
+
+    def __init__(self, port, token, folder):
+        self.path = os.path.join(folder, "victim.jsonl")
+        context = multiprocessing.get_context("spawn")
+        self.stopping = context.Event()
+        self.process = context.Process(target=run_victim, args=(port, token, self.path, self.stopping), daemon=True)
+
+    def start(self, timeout=120):
+        """Starts the loop and returns once its first query has answered."""
+        self.process.start()
+        deadline = time.time() + timeout
+        while not self.samples:
+            if time.time() > deadline or not self.process.is_alive():
+                raise RuntimeError(f"the victim's first query did not answer: {self.errors[:1]}")
+            time.sleep(0.1)
+
+    def stop(self):
+        self.stopping.set()
+        self.process.join(10)
+
+    def records(self):
+        if not os.path.exists(self.path):
+            return []
+        with open(self.path) as f:
+            return [json.loads(line) for line in f if line.endswith("\n")]
+
+    @property
+    def samples(self):
+        return [(r["started"], r["seconds"]) for r in self.records() if "seconds" in r]
+
+    @property
+    def errors(self):
+        return [(r["started"], r["error"]) for r in self.records() if "error" in r]
 
     def between(self, start, end):
         return [latency for began, latency in self.samples if start <= began < end]
@@ -107,10 +144,8 @@ def main():
         wait_port(cluster.spark_ports[0], 180, cluster.spark[cluster.spark_ports[0]], "Spark Connect")
         port = cluster.start_gateway("G", tls=False, extra=args.gateway_flags.split())
         gateway = cluster.gateways["G"][0]
-        victim_spark = cluster.session("G", keys.token("alice@example.com"))
-        victim_spark.sql("SELECT 1").collect()
         attacker = keys.token("mallory@example.com", lifetime=7200)
-        victim, memory = Victim(victim_spark), Memory(gateway.pid)
+        victim, memory = Victim(port, keys.token("alice@example.com", lifetime=7200), folder), Memory(gateway.pid)
         victim.start()
         memory.start()
         time.sleep(3)  # warm up: the JIT, the session, the connections
@@ -155,7 +190,7 @@ def main():
             failures += [f"{summary['attack']}: {name}" for name in figures["failed"]]
             if not figures["gateway_alive"]:
                 break
-        victim.stopping.set()
+        victim.stop()
         memory.stopping.set()
     finally:
         cluster.close()
