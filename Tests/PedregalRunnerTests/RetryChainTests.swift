@@ -6,9 +6,12 @@ import PedregalTestSupport
 import PedregalYAML
 import Testing
 
+// A time limit: in one full `swift test` run on a loaded 2-core machine a test of this suite never
+// finished (the runner polled an attempt that stayed running); it passes alone, and the cause is
+// not found yet. A hung test fails here after a minute instead of stalling the whole run.
 /// `submit --retry auto` end to end against the fake API server, with a
 /// stand-in operator that fails or succeeds each run from what it asks for.
-@Suite struct RetryChainTests {
+@Suite(.timeLimit(.minutes(1))) struct RetryChainTests {
     static let namespace = "sjns-alpha-prod"
     static let oomLog = """
         26/06/01 00:00:01 INFO SparkContext: Running Spark version 4.0.1
