@@ -34,6 +34,20 @@ import Testing
         return text.split(separator: "\n").first { $0.hasPrefix(line + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
     }
 
+    /// The handshake, then `streams` calls that each send their request (a session
+    /// `<sessions>-<n>` of its own) and reset at once: rapid reset on one connection.
+    static func rapidReset(streams: Int, sessions: String, token: String) throws -> [UInt8] {
+        var bytes = RawHTTP2Client.handshake
+        for index in 0..<streams {
+            let stream = UInt32(2 * index + 1)
+            var body: [UInt8] = []
+            ProtobufWire.appendBytesField(1, Array("\(sessions)-\(index)".utf8), to: &body)
+            bytes += try RawHTTP2Client.headers(stream: stream, path: path, authority: host, token: token)
+            bytes += RawHTTP2Client.message(stream: stream, body) + RawHTTP2Client.reset(stream: stream)
+        }
+        return bytes
+    }
+
     @Test func aConnectionErrorGetsGoAwayAndTheConnectionIsClosed() async throws {
         try await Self.withGateway { setup, group in
             let client = try await RawHTTP2Client.connect(group: group, port: setup.addresses.port)
@@ -102,15 +116,7 @@ import Testing
         try await Self.withGateway(limits: ClientLimits(resetsPerSubject: 60, resetPeriod: .seconds(600))) { setup, group in
             let token = try setup.token("mallory@example.com")
             let client = try await RawHTTP2Client.connect(group: group, port: setup.addresses.port)
-            var bytes = RawHTTP2Client.handshake
-            for index in 0..<100 {
-                let stream = UInt32(2 * index + 1)
-                var body: [UInt8] = []
-                ProtobufWire.appendBytesField(1, Array("reset-\(index)".utf8), to: &body)
-                bytes += try RawHTTP2Client.headers(stream: stream, path: Self.path, authority: Self.host, token: token)
-                bytes += RawHTTP2Client.message(stream: stream, body) + RawHTTP2Client.reset(stream: stream)
-            }
-            await client.send(bytes)
+            await client.send(try Self.rapidReset(streams: 100, sessions: "reset", token: token))
             #expect(await client.waitClosed(within: .seconds(5)), "a subject past its reset bound keeps its connection")
             #expect(client.goAwayCode == 0xB, "ENHANCE_YOUR_CALM, not \(client.goAwayCode.map(String.init) ?? "none")")
             try await Task.sleep(for: .seconds(1))
@@ -146,15 +152,7 @@ import Testing
         try await Self.withGateway(limits: limits) { setup, group in
             let token = try setup.token("mallory@example.com")
             let client = try await RawHTTP2Client.connect(group: group, port: setup.addresses.port)
-            var bytes = RawHTTP2Client.handshake
-            for index in 0..<100 {
-                let stream = UInt32(2 * index + 1)
-                var body: [UInt8] = []
-                ProtobufWire.appendBytesField(1, Array("refused-\(index)".utf8), to: &body)
-                bytes += try RawHTTP2Client.headers(stream: stream, path: Self.path, authority: Self.host, token: token)
-                bytes += RawHTTP2Client.message(stream: stream, body) + RawHTTP2Client.reset(stream: stream)
-            }
-            await client.send(bytes)
+            await client.send(try Self.rapidReset(streams: 100, sessions: "refused", token: token))
             #expect(await client.waitClosed(within: .seconds(5)), "resets of refused calls are not counted")
             #expect(client.goAwayCode == 0xB, "ENHANCE_YOUR_CALM, not \(client.goAwayCode.map(String.init) ?? "none")")
             #expect(try await Self.metric(setup, "pedregal_gateway_limited_total{limit=\"session-lookups\"}") ?? 0 >= 50)
