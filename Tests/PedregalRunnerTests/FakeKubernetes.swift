@@ -143,6 +143,12 @@ final class FakeKubernetes: @unchecked Sendable {
         lock.withLock { setStatusLocked(apiVersion, kind, namespace: namespace, name: name, status) }
     }
 
+    /// Whether the object is stored, for a caller that holds the lock.
+    func existsLocked(_ apiVersion: String, _ kind: String, namespace: String?, name: String) -> Bool {
+        guard let resource = served.first(where: { $0.apiVersion == apiVersion && $0.kind == kind }) else { return false }
+        return objects[key(resource, namespace, name)] != nil
+    }
+
     /// `setStatus` for a caller that holds the lock.
     func setStatusLocked(_ apiVersion: String, _ kind: String, namespace: String?, name: String, _ status: YAMLValue) {
         let resource = served.first { $0.apiVersion == apiVersion && $0.kind == kind }!
