@@ -17,6 +17,16 @@ public struct ClientLimits: Sendable, Equatable {
     public var misbehavingConnectionsPerSource: Int
     /// The period of `misbehavingConnectionsPerSource`.
     public var misbehaviourPeriod: Duration
+    /// How long a connection refused for its address's misbehaviour is held,
+    /// unread and unregistered, before it is closed. A client that reconnects
+    /// the moment it is closed (the attack suite's rapid reset did so 1,400
+    /// times a second) turns cheap refusals into a connection flood, whose TCP
+    /// handshakes and teardowns cost every other client on the machine; held,
+    /// each of its attempts takes this long. Zero closes at once.
+    public var misbehavingSourceCloseDelay: Duration
+    /// Connections held for `misbehavingSourceCloseDelay` at once, in all;
+    /// past that, refused connections are closed at once.
+    public var maxHeldRefusals: Int
     /// Streams one subject may reset before they finish, per `resetPeriod`,
     /// across connections; past that, a connection on which the subject
     /// resets another stream is closed (GOAWAY `ENHANCE_YOUR_CALM`) at once
@@ -36,13 +46,16 @@ public struct ClientLimits: Sendable, Equatable {
     /// The defaults.
     public init(
         maxConnections: Int = 10_000, maxConnectionsPerSource: Int = 512, misbehavingConnectionsPerSource: Int = 100,
-        misbehaviourPeriod: Duration = .seconds(10), resetsPerSubject: Int = 1000, resetPeriod: Duration = .seconds(30),
+        misbehaviourPeriod: Duration = .seconds(10), misbehavingSourceCloseDelay: Duration = .seconds(1),
+        maxHeldRefusals: Int = 256, resetsPerSubject: Int = 1000, resetPeriod: Duration = .seconds(30),
         sessionLookupsPerSubject: Int = 200, sessionLookupPeriod: Duration = .seconds(10), requestBufferBytes: Int = 192 << 20
     ) {
         self.maxConnections = maxConnections
         self.maxConnectionsPerSource = maxConnectionsPerSource
         self.misbehavingConnectionsPerSource = misbehavingConnectionsPerSource
         self.misbehaviourPeriod = misbehaviourPeriod
+        self.misbehavingSourceCloseDelay = misbehavingSourceCloseDelay
+        self.maxHeldRefusals = maxHeldRefusals
         self.resetsPerSubject = resetsPerSubject
         self.resetPeriod = resetPeriod
         self.sessionLookupsPerSubject = sessionLookupsPerSubject
@@ -74,9 +87,14 @@ struct ConnectionCounts: Sendable {
     /// Open connections from `source`.
     func open(from source: String) -> Int { bySource[source] ?? 0 }
 
+    /// Whether `source` is past its misbehaviour bound now: its connections are refused until its bucket refills.
+    func isMisbehaving(_ source: String, now: ContinuousClock.Instant) -> Bool {
+        misbehaviour.isExhausted(source, now: now)
+    }
+
     /// Takes a connection from `source`, or says why not.
     mutating func admit(_ source: String, now: ContinuousClock.Instant) -> Refusal? {
-        if misbehaviour.isExhausted(source, now: now) { return .misbehaving }
+        if isMisbehaving(source, now: now) { return .misbehaving }
         guard total < limits.maxConnections else { return .total }
         guard open(from: source) < limits.maxConnectionsPerSource else { return .perSource }
         total += 1
@@ -118,6 +136,9 @@ final class ClientBounds: Sendable {
     func admitConnection(from source: String) -> ConnectionCounts.Refusal? {
         connections.withLock { $0.admit(source, now: .now) }
     }
+
+    /// Whether connections from `source` are refused for misbehaving now; admits nothing.
+    func refusesMisbehaving(_ source: String) -> Bool { connections.withLock { $0.isMisbehaving(source, now: .now) } }
 
     func connectionClosed(from source: String, misbehaved: Bool) {
         connections.withLock { counts in

@@ -8,7 +8,9 @@ import PedregalBasics
 /// The client-facing listener: TLS (ALPN `h2`) or, on loopback only, h2c;
 /// HTTP/2 with one `ProxyStreamHandler` per stream and a `ConnectionManager`
 /// per connection. Connections past the bounds of `ClientBounds` (in all,
-/// per address, an address that keeps misbehaving) are closed at accept.
+/// per address, an address that keeps misbehaving) are closed at accept;
+/// those of a misbehaving address before NIO registers them, after a delay
+/// (`MisbehavingSourceFilter`).
 /// Tracks connections so a shutdown can send GOAWAY and wait for running
 /// calls to end.
 final class ProxyServer: Sendable {
@@ -31,6 +33,16 @@ final class ProxyServer: Sendable {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        MisbehavingSourceFilter(limits: core.bounds.limits) { [self] source in
+                            guard core.bounds.refusesMisbehaving(source) else { return false }
+                            refused(source, .misbehaving)
+                            return true
+                        })
+                }
+            }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { [self] channel in
@@ -79,6 +91,45 @@ final class ProxyServer: Sendable {
             }
         }
         try channel.pipeline.syncOperations.addHandler(manager)
+    }
+
+    /// On the listener's pipeline, ahead of NIO's accept handler: refuses an accepted connection
+    /// whose address is past its misbehaviour bound before it is registered with an event loop,
+    /// its options set or its pipeline built (each of which cost the gateway CPU per refusal),
+    /// and closes it after `misbehavingSourceCloseDelay` without reading it, so that a client
+    /// that reconnects as soon as it is closed waits that long per attempt.
+    private final class MisbehavingSourceFilter: ChannelInboundHandler {
+        typealias InboundIn = any Channel
+        typealias InboundOut = any Channel
+        let refuses: (String) -> Bool
+        let delay: TimeAmount
+        let maxHeld: Int
+        /// Connections waiting for their delayed close; only touched on the listener's event loop.
+        var held = 0
+
+        init(limits: ClientLimits, refuses: @escaping (String) -> Bool) {
+            self.refuses = refuses
+            delay = TimeAmount(limits.misbehavingSourceCloseDelay)
+            maxHeld = limits.maxHeldRefusals
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let accepted = unwrapInboundIn(data)
+            guard let source = accepted.remoteAddress?.ipAddress, refuses(source) else {
+                context.fireChannelRead(data)
+                return
+            }
+            guard delay > .zero, held < maxHeld else {
+                accepted.close(promise: nil)
+                return
+            }
+            held += 1
+            let filter = NIOLoopBound(self, eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: delay) {
+                accepted.close(promise: nil)
+                filter.value.held -= 1
+            }
+        }
     }
 
     private func refused(_ source: String, _ refusal: ConnectionCounts.Refusal) {

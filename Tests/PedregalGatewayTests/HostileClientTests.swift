@@ -109,6 +109,39 @@ import Testing
         }
     }
 
+    /// Past its misbehaviour bound an address's new connections are refused at accept: held
+    /// unread for the close delay (a client reconnecting as soon as it is closed waits that
+    /// long per attempt), then closed without a frame.
+    @Test(arguments: [Duration.milliseconds(600), .zero])
+    func anAddressThatKeepsMisbehavingIsRefusedAtAccept(closeDelay: Duration) async throws {
+        let limits = ClientLimits(
+            misbehavingConnectionsPerSource: 2, misbehaviourPeriod: .seconds(600), misbehavingSourceCloseDelay: closeDelay)
+        try await Self.withGateway(limits: limits) { setup, group in
+            for _ in 0..<2 {
+                // DATA on stream 0: a connection error, closed as misbehaving.
+                let client = try await RawHTTP2Client.connect(group: group, port: setup.addresses.port)
+                await client.send(RawHTTP2Client.handshake + RawHTTP2Client.frame(type: 0, stream: 0, [1, 2, 3]))
+                #expect(await client.waitClosed(within: .seconds(5)))
+                await client.close()
+            }
+            // The gateway counts a close once its side of the connection is gone, just after the client sees it.
+            try await Task.sleep(for: .milliseconds(300))
+            let started = ContinuousClock.now
+            let refused = try await RawHTTP2Client.connect(group: group, port: setup.addresses.port)
+            await refused.send(RawHTTP2Client.handshake)
+            #expect(await refused.waitClosed(within: .seconds(5)), "an address past its misbehaviour bound still gets connections")
+            let held = ContinuousClock.now - started
+            #expect(refused.frames.isEmpty, "a refused connection was read and answered")
+            #expect(held >= closeDelay - .milliseconds(100), "closed after \(held), before the delay of \(closeDelay)")
+            #expect(held < closeDelay + .seconds(2))
+            #expect(try await Self.metric(setup, "pedregal_gateway_connections_refused_total{reason=\"source-misbehaving\"}") == 1)
+            #expect(try await Self.metric(setup, "pedregal_gateway_connections") == 1, "only the harness's own client")
+            // Connections accepted before are left alone.
+            #expect(try await setup.call(token: try setup.token("alice@example.com"), session: "s-misbehaving").status == 0)
+            await refused.close()
+        }
+    }
+
     /// Rapid reset: each stream sends its request, then RST_STREAM. Nothing of the
     /// calls stays: no stream state, no session pinned for a call that never reached
     /// its server, and past the subject's reset bound its connection is closed.

@@ -6,7 +6,8 @@
 # Usage: Tests/e2e/gateway/run.sh [path/to/pedregal]   (run from the repository root)
 # Installs what it needs into a venv (PEDREGAL_E2E_VENV, default .build/e2e-venv).
 # PEDREGAL_GATEWAY_E2E="functional hostile" runs both (default: functional; the hostile suite's p99
-# ratios need a quiet machine, so .ci/run runs it last, after every build: docs/gateway.md).
+# ratios need a quiet machine and the gateway users run, so .ci/run runs it last, after every build,
+# against the release binary: docs/gateway.md).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
