@@ -105,7 +105,7 @@ final class ProxyServer: Sendable {
         let delay: TimeAmount
         let maxHeld: Int
         /// Connections waiting for their delayed close; only touched on the listener's event loop.
-        var held = 0
+        var held: [ObjectIdentifier: any Channel] = [:]
 
         init(limits: ClientLimits, refuses: @escaping (String) -> Bool) {
             self.refuses = refuses
@@ -119,16 +119,24 @@ final class ProxyServer: Sendable {
                 context.fireChannelRead(data)
                 return
             }
-            guard delay > .zero, held < maxHeld else {
+            guard delay > .zero, held.count < maxHeld else {
                 accepted.close(promise: nil)
                 return
             }
-            held += 1
+            let id = ObjectIdentifier(accepted)
+            held[id] = accepted
             let filter = NIOLoopBound(self, eventLoop: context.eventLoop)
             context.eventLoop.scheduleTask(in: delay) {
-                accepted.close(promise: nil)
-                filter.value.held -= 1
+                filter.value.held.removeValue(forKey: id)?.close(promise: nil)
             }
+        }
+
+        /// The listener closed (the gateway is shutting down): a held connection is closed now,
+        /// not left to a timer its event loop may never run.
+        func channelInactive(context: ChannelHandlerContext) {
+            for channel in held.values { channel.close(promise: nil) }
+            held.removeAll()
+            context.fireChannelInactive()
         }
     }
 

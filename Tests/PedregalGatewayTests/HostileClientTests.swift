@@ -117,15 +117,7 @@ import Testing
         let limits = ClientLimits(
             misbehavingConnectionsPerSource: 2, misbehaviourPeriod: .seconds(600), misbehavingSourceCloseDelay: closeDelay)
         try await Self.withGateway(limits: limits) { setup, group in
-            for _ in 0..<2 {
-                // DATA on stream 0: a connection error, closed as misbehaving.
-                let client = try await RawHTTP2Client.connect(group: group, port: setup.addresses.port)
-                await client.send(RawHTTP2Client.handshake + RawHTTP2Client.frame(type: 0, stream: 0, [1, 2, 3]))
-                #expect(await client.waitClosed(within: .seconds(5)))
-                await client.close()
-            }
-            // The gateway counts a close once its side of the connection is gone, just after the client sees it.
-            try await Task.sleep(for: .milliseconds(300))
+            try await Self.misbehave(times: 2, setup, group)
             let started = ContinuousClock.now
             let refused = try await RawHTTP2Client.connect(group: group, port: setup.addresses.port)
             await refused.send(RawHTTP2Client.handshake)
@@ -140,6 +132,34 @@ import Testing
             #expect(try await setup.call(token: try setup.token("alice@example.com"), session: "s-misbehaving").status == 0)
             await refused.close()
         }
+    }
+
+    @Test func aHeldRefusalIsClosedWhenTheGatewayStops() async throws {
+        let limits = ClientLimits(
+            misbehavingConnectionsPerSource: 1, misbehaviourPeriod: .seconds(600), misbehavingSourceCloseDelay: .seconds(60))
+        try await Self.withGateway(limits: limits) { setup, group in
+            try await Self.misbehave(times: 1, setup, group)
+            let refused = try await RawHTTP2Client.connect(group: group, port: setup.addresses.port)
+            await refused.send(RawHTTP2Client.handshake)
+            #expect(!(await refused.waitClosed(within: .milliseconds(500))), "a refused connection was not held")
+            await setup.running.stop()
+            #expect(await refused.waitClosed(within: .seconds(5)), "a held connection outlives the gateway's listener")
+            #expect(refused.frames.isEmpty)
+            await refused.close()
+        }
+    }
+
+    /// `times` connections from the test's address closed for a connection error (DATA on stream 0),
+    /// once the gateway has counted them.
+    static func misbehave(times: Int, _ setup: GatewayProxyTests.Setup, _ group: MultiThreadedEventLoopGroup) async throws {
+        for _ in 0..<times {
+            let client = try await RawHTTP2Client.connect(group: group, port: setup.addresses.port)
+            await client.send(RawHTTP2Client.handshake + RawHTTP2Client.frame(type: 0, stream: 0, [1, 2, 3]))
+            #expect(await client.waitClosed(within: .seconds(5)))
+            await client.close()
+        }
+        // The gateway counts a close once its side of the connection is gone, just after the client sees it.
+        try await Task.sleep(for: .milliseconds(300))
     }
 
     /// Rapid reset: each stream sends its request, then RST_STREAM. Nothing of the
