@@ -75,8 +75,9 @@ final class ProxyServer: Sendable {
         let bound = NIOLoopBound(manager, eventLoop: channel.eventLoop)
         channel.closeFuture.whenComplete { [connections] _ in
             _ = connections.withLock { $0.removeValue(forKey: id) }
-            core.metrics.connectionsChanged(by: -1)
+            // The bounds first: once the gauge shows the connection gone, its misbehaviour is counted.
             core.bounds.connectionClosed(from: source, misbehaved: bound.value.closeReason?.isMisbehaviour ?? false)
+            core.metrics.connectionsChanged(by: -1)
         }
         if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
         let connection = NIOLoopBound(ClientConnection(peer: source), eventLoop: channel.eventLoop)

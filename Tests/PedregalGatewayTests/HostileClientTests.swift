@@ -158,8 +158,12 @@ import Testing
             #expect(await client.waitClosed(within: .seconds(5)))
             await client.close()
         }
-        // The gateway counts a close once its side of the connection is gone, just after the client sees it.
-        try await Task.sleep(for: .milliseconds(300))
+        // The gateway counts a close once its side of the connection is gone, just after the client sees
+        // it: wait until only the harness's own client is open (the misbehaviour is counted before that).
+        for _ in 0..<100 where try await metric(setup, "pedregal_gateway_connections") != 1 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(try await metric(setup, "pedregal_gateway_connections") == 1, "the gateway did not see the closes")
     }
 
     /// Rapid reset: each stream sends its request, then RST_STREAM. Nothing of the
