@@ -61,6 +61,25 @@ import Testing
         try handle.close()
     }
 
+    /// A burst of lines is written out in one batch soon after, without a flush: the queue is
+    /// woken once per batch, not once per line.
+    @Test func aBurstOfLinesIsOneBatch() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pedregal-sink-\(UUID().uuidString)").path
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        defer { try? handle.close() }
+        let sink = LogSink(.fileHandle(handle), batchDelay: .milliseconds(200))
+        let line = Array("{\"event\":\"call\"}\n".utf8)
+        for _ in 0..<1000 { sink.write(line) }
+        #expect(sink.writtenBytes == 0)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while sink.writtenBytes < 1000 * line.count && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(sink.writtenBytes == 1000 * line.count)
+        #expect(sink.batchesWritten == 1)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count == 1000)
+    }
+
     /// A destination that does not keep up costs lines, never memory without end.
     @Test func aFullSinkDropsAndCounts() async {
         let sink = LogSink(.standardError, capacity: 0)
