@@ -27,6 +27,12 @@ public enum FolderListing {
     public static func entries(of folder: String) -> [Entry]? {
         guard let directory = opendir(folder) else { return nil }
         defer { closedir(directory) }
+        return entries(of: directory)
+    }
+
+    /// The entries of an open folder, unsorted. Types the file system leaves
+    /// out are found with `fstatat` relative to the folder.
+    private static func entries(of directory: OpaquePointer) -> [Entry] {
         var entries: [Entry] = []
         let typeOffset = MemoryLayout<dirent>.offset(of: \dirent.d_type)!
         let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
@@ -40,7 +46,7 @@ public enum FolderListing {
             if Int32(type) == Int32(DT_UNKNOWN) {
                 // Some file systems (older XFS, some network ones) leave the type out.
                 var info = stat()
-                if lstat(folder + "/" + name, &info) == 0 {
+                if fstatat(dirfd(directory), name, &info, AT_SYMLINK_NOFOLLOW) == 0 {
                     isFolder = info.st_mode & S_IFMT == S_IFDIR
                     isRegularFile = info.st_mode & S_IFMT == S_IFREG
                 }
@@ -48,6 +54,51 @@ public enum FolderListing {
             entries.append(Entry(name: name, isFolder: isFolder, isRegularFile: isRegularFile))
         }
         return entries
+    }
+
+    /// Every regular file below `root`, as paths relative to it, with what
+    /// `stamp` makes of its `stat` (links followed, as `stat(2)` does);
+    /// unsorted. Files `stamp` returns nil for, and folders that cannot be
+    /// opened, are skipped.
+    ///
+    /// What `check` pays on a folder of 100,000 generated files, so: each
+    /// folder is opened once and its files are looked up relative to it
+    /// (`fstatat`), never by a path walked from the root, and the folders of
+    /// one depth are read in parallel.
+    public static func regularFiles<Stamp: Sendable>(
+        below root: String, stamp: @Sendable (stat) -> Stamp?
+    ) -> [(path: String, stamp: Stamp)] {
+        var files: [(path: String, stamp: Stamp)] = []
+        var level = [""]
+        while !level.isEmpty {
+            let read = level.parallelMap { folder -> (files: [(path: String, stamp: Stamp)], folders: [String]) in
+                let fd = open(folder.isEmpty ? root : root + "/" + folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                guard fd >= 0 else { return ([], []) }
+                guard let directory = fdopendir(fd) else {
+                    close(fd)
+                    return ([], [])
+                }
+                defer { closedir(directory) }
+                var files: [(path: String, stamp: Stamp)] = []
+                var folders: [String] = []
+                for entry in entries(of: directory) {
+                    let path = folder.isEmpty ? entry.name : folder + "/" + entry.name
+                    if entry.isFolder {
+                        folders.append(path)
+                    } else if entry.isRegularFile {
+                        var info = stat()
+                        guard fstatat(fd, entry.name, &info, 0) == 0, info.st_mode & S_IFMT == S_IFREG, let value = stamp(info) else {
+                            continue
+                        }
+                        files.append((path, value))
+                    }
+                }
+                return (files, folders)
+            }
+            level = read.flatMap(\.folders)
+            for part in read { files.append(contentsOf: part.files) }
+        }
+        return files
     }
 
     /// Every regular file below `root`, as paths relative to it, unsorted.

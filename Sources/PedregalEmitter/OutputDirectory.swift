@@ -121,19 +121,21 @@ public struct OutputDirectory: Sendable {
     public func state(index: FolderIndex? = nil) -> FolderState {
         let base = self.base
         let header = Array(OutputLayout.headerPrefix.utf8)
-        let paths = FolderListing.regularFiles(below: base)
-        let seen: [(path: String, entry: FolderIndex.Entry?, read: Bool)] = paths.filter { $0.hasSuffix(".yaml") }.parallelMap {
-            relative in
-            let path = base + "/" + relative
-            if let index, let stamp = FileStamp.of(path), let digest = index.digest(of: relative, stamp: stamp) {
+        // Listed with each file's stat, taken through its folder's handle.
+        let listed = FolderListing.regularFiles(below: base) { FileStamp($0) }
+        let seen: [(path: String, entry: FolderIndex.Entry?, read: Bool)] = listed.filter { $0.path.hasSuffix(".yaml") }.parallelMap {
+            relative, stamp in
+            if let index, let digest = index.digest(of: relative, stamp: stamp) {
                 return (relative, FolderIndex.Entry(stamp: stamp, digest: digest), false)
             }
-            // The stamp is taken before the bytes are read: a change made
-            // while reading shows as a new stamp next time.
-            guard let (stamp, bytes) = POSIXFile.readWithStamp(path), bytes.starts(with: header) else { return (relative, nil, true) }
+            // The stamp is taken again before the bytes are read: a change
+            // made while reading shows as a new stamp next time.
+            guard let (stamp, bytes) = POSIXFile.readWithStamp(base + "/" + relative), bytes.starts(with: header) else {
+                return (relative, nil, true)
+            }
             return (relative, FolderIndex.Entry(stamp: FileStamp(stamp), digest: ContentDigest(of: bytes)), true)
         }
-        var state = FolderState(all: Set(paths))
+        var state = FolderState(all: Set(listed.map(\.path)))
         state.index.entries.reserveCapacity(seen.count)
         for (path, entry, read) in seen {
             if let entry { state.index.entries[path] = entry }

@@ -59,6 +59,40 @@ import Testing
         }
     }
 
+    /// The listing that carries each file's stat (what `check` compares with its index) finds the
+    /// same files as the plain one, with the stat `stat(2)` gives for each path.
+    @Test func listsNestedRegularFilesWithTheirStat() throws {
+        try Self.withFolder { folder in
+            var expected: Set<String> = []
+            for cluster in 0..<2 {
+                for namespace in 0..<30 {
+                    let path = "c\(cluster)/n\(namespace)" + (namespace % 3 == 0 ? "/deeper" : "")
+                    try FileManager.default.createDirectory(atPath: folder + "/" + path, withIntermediateDirectories: true)
+                    for (index, file) in Self.names(count: 12).enumerated() {
+                        #expect(FileManager.default.createFile(atPath: "\(folder)/\(path)/\(file)", contents: Data(count: index)))
+                        expected.insert("\(path)/\(file)")
+                    }
+                }
+            }
+            try FileManager.default.createSymbolicLink(atPath: folder + "/c0/link", withDestinationPath: "n0")
+            try FileManager.default.createSymbolicLink(
+                atPath: folder + "/c0/file-link", withDestinationPath: "n1/" + Self.names(count: 1)[0])
+            #expect(mkfifo(folder + "/fifo", 0o600) == 0)
+            let listed = FolderListing.regularFiles(below: folder) { info in info }
+            #expect(listed.count == expected.count)
+            #expect(Set(listed.map(\.path)) == Set(FolderListing.regularFiles(below: folder)))
+            #expect(Set(listed.map(\.path)) == expected)
+            for (path, info) in listed {
+                var direct = stat()
+                #expect(stat(folder + "/" + path, &direct) == 0)
+                #expect(info.st_ino == direct.st_ino && info.st_size == direct.st_size && info.st_mtim.tv_nsec == direct.st_mtim.tv_nsec)
+            }
+            // What the stamp leaves out is not listed.
+            #expect(FolderListing.regularFiles(below: folder) { info in info.st_size > 5 ? Int(info.st_size) : nil }.count == 60 * 6)
+            #expect(FolderListing.regularFiles(below: "/nonexistent-\(UUID().uuidString)") { $0 }.isEmpty)
+        }
+    }
+
     @Test func aMissingFolderHasNoEntries() {
         #expect(FolderListing.entries(of: "/nonexistent-\(UUID().uuidString)") == nil)
         #expect(FolderListing.regularFiles(below: "/nonexistent-\(UUID().uuidString)").isEmpty)
