@@ -4,13 +4,29 @@ import PedregalAuth
 
 /// What the states of a call hold, and what the machine tells its handler to do.
 extension CallStateMachine {
-    /// A call whose headers were accepted.
-    struct Request: Equatable {
-        var route: LoadedRoute
-        var method: SparkConnectMethod
-        var authority: String
+    /// A call whose headers were accepted. A class, and immutable: every state
+    /// from `authenticating` on holds it, and each change of state moved a copy
+    /// of the route (a dozen strings and lists) and the headers, a retain and a
+    /// release per field, several times per call; now it moves one reference.
+    final class Request: Equatable {
+        let route: LoadedRoute
+        let method: SparkConnectMethod
+        let authority: String
         /// What is sent to the server: no token, no hop-by-hop fields.
-        var forwardedHeaders: HPACKHeaders
+        let forwardedHeaders: HPACKHeaders
+
+        init(route: LoadedRoute, method: SparkConnectMethod, authority: String, forwardedHeaders: HPACKHeaders) {
+            self.route = route
+            self.method = method
+            self.authority = authority
+            self.forwardedHeaders = forwardedHeaders
+        }
+
+        static func == (left: Request, right: Request) -> Bool {
+            left === right
+                || (left.route == right.route && left.method == right.method && left.authority == right.authority
+                    && left.forwardedHeaders == right.forwardedHeaders)
+        }
     }
 
     /// A frame that arrived while the token was being verified.

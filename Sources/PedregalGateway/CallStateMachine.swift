@@ -201,8 +201,9 @@ struct CallStateMachine {
 
     /// Response data from the server.
     mutating func responseData(endStream: Bool) -> ResponseAction {
-        guard case .proxying(let call, let placed, var exchange) = state else { return .drop }
-        guard endStream else { return .write }
+        // Most frames only pass: they are checked without binding (copying) the state's values.
+        guard case .proxying = state else { return .drop }
+        guard endStream, case .proxying(let call, let placed, var exchange) = state else { return .write }
         exchange.responseEnded = true
         state = .proxying(call, placed, exchange)
         return completed(.ok)
