@@ -56,7 +56,13 @@ public struct FolderDifference: Sendable, Equatable {
 /// What an output folder holds, as ``OutputDirectory/state(index:)`` found it.
 public struct FolderState: Sendable {
     /// Every regular file, relative to the folder.
-    public var all: Set<String> = []
+    public var all: Set<String> {
+        get { others ?? Set(index.entries.keys) }
+        set { others = newValue }
+    }
+    /// ``all``, or nil when the folder holds exactly the files of ``index``
+    /// (the usual case, in which no set of 100,000 paths is built).
+    private var others: Set<String>?
     /// Every generated file (its first line is the header), with its stamp
     /// and digest: the folder's index as of now.
     public var index = FolderIndex()
@@ -65,9 +71,20 @@ public struct FolderState: Sendable {
     public var filesRead = 0
 
     public init(all: Set<String> = [], index: FolderIndex = FolderIndex()) {
-        self.all = all
+        self.others = all
         self.index = index
     }
+
+    /// A folder holding exactly the files of `index`.
+    init(holdingOnly index: FolderIndex) {
+        self.index = index
+    }
+
+    /// How many regular files the folder holds.
+    var fileCount: Int { others?.count ?? index.entries.count }
+
+    /// Whether the folder holds a regular file at `path`.
+    func holds(_ path: String) -> Bool { others?.contains(path) ?? (index.entries[path] != nil) }
 
     /// Whether ``index`` says anything `previous` did not: a file was read,
     /// or one it listed is gone. An index that says nothing new need not be
@@ -135,12 +152,20 @@ public struct OutputDirectory: Sendable {
             }
             return (relative, FolderIndex.Entry(stamp: FileStamp(stamp), digest: ContentDigest(of: bytes)), true)
         }
-        var state = FolderState(all: Set(listed.map(\.path)))
-        state.index.entries.reserveCapacity(seen.count)
-        for (path, entry, read) in seen {
-            if let entry { state.index.entries[path] = entry }
-            if read { state.filesRead += 1 }
+        let filesRead = seen.reduce(0) { $0 + ($1.read ? 1 : 0) }
+        let allGenerated = seen.count == listed.count && seen.allSatisfy { $0.entry != nil }
+        // Nothing read and nothing gone: the index is the one given, entry for entry (each was
+        // vouched for by an unchanged stamp), and the dictionary of every file need not be
+        // built again.
+        if let index, filesRead == 0, seen.count == index.entries.count, allGenerated {
+            return FolderState(holdingOnly: index)
         }
+        var state = allGenerated ? FolderState(holdingOnly: FolderIndex()) : FolderState(all: Set(listed.map(\.path)))
+        state.index.entries.reserveCapacity(seen.count)
+        for (path, entry, _) in seen {
+            if let entry { state.index.entries[path] = entry }
+        }
+        state.filesRead = filesRead
         state.index.writtenAt = index?.writtenAt
         return state
     }
@@ -165,25 +190,45 @@ public struct OutputDirectory: Sendable {
     /// ``difference(_:state:)`` with added, changed and foreign files in the
     /// order of `records`.
     private func compare(_ records: [OutputRecord], state: FolderState) -> FolderDifference {
+        // Runs of records are looked up on every core; what they find is joined in the records' order.
+        struct Found: Sendable {
+            var added: [String] = []
+            var changed: [String] = []
+            var foreign: [String] = []
+            var indexed = 0
+            var foundElsewhere = 0
+        }
+        let run = 4096
+        let found = Array(stride(from: 0, to: records.count, by: run)).parallelMap { start in
+            var found = Found()
+            for record in records[start..<min(start + run, records.count)] {
+                if let existing = state.index.entries[record.path] {
+                    found.indexed += 1
+                    if existing.digest != record.digest { found.changed.append(record.path) }
+                } else {
+                    if state.holds(record.path) {
+                        found.foreign.append(record.path)
+                        found.foundElsewhere += 1
+                    }
+                    found.added.append(record.path)
+                }
+            }
+            return found
+        }
         var difference = FolderDifference()
         var indexed = 0
         var foundElsewhere = 0
-        for record in records {
-            if let existing = state.index.entries[record.path] {
-                indexed += 1
-                if existing.digest != record.digest { difference.changed.append(record.path) }
-            } else {
-                if state.all.contains(record.path) {
-                    difference.foreign.append(record.path)
-                    foundElsewhere += 1
-                }
-                difference.added.append(record.path)
-            }
+        for part in found {
+            difference.added += part.added
+            difference.changed += part.changed
+            difference.foreign += part.foreign
+            indexed += part.indexed
+            foundElsewhere += part.foundElsewhere
         }
         // Records have distinct paths, so when every indexed file and every
         // file of the folder is accounted for (the usual case) nothing is
         // removed or unexpected, and no set of 100,000 paths is built.
-        if indexed == state.index.entries.count && indexed + foundElsewhere == state.all.count { return difference }
+        if indexed == state.index.entries.count && indexed + foundElsewhere == state.fileCount { return difference }
         let produced = Set(records.map(\.path))
         difference.removed = state.index.entries.keys.filter { !produced.contains($0) }.sorted(by: ByteOrder.precedes)
         difference.unexpected = state.all.filter {
