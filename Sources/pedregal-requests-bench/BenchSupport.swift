@@ -71,6 +71,14 @@ struct BenchServer: Sendable {
     let remote: String
     let group: ServiceGroup
     let task: Task<Void, any Error>
+    /// A client of the benchmark's own: `HTTPClient.shared` keeps 8 connections per host, so 20
+    /// concurrent creates held all of them and the reads meant to run beside them waited for a
+    /// connection until the pool's 10 s timeout, measuring the client instead of the server.
+    let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 128
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     static func start(remote: String, state: String, groups: [String]) async throws -> BenchServer {
         let folder = (state as NSString).deletingLastPathComponent
@@ -107,7 +115,7 @@ struct BenchServer: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(300))
+        let response = try await client.execute(request, timeout: .seconds(300))
         _ = try await response.body.collect(upTo: 16 << 20)
         return Int(response.status.code)
     }
@@ -124,6 +132,7 @@ struct BenchServer: Sendable {
     func stop() async {
         await group.triggerGracefulShutdown()
         _ = try? await task.value
+        try? await client.shutdown()
     }
 }
 

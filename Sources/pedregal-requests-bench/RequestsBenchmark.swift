@@ -93,14 +93,21 @@ struct RequestsBenchmark {
         let first = options.requests + 1
         let commitsBefore = try await server.commitCount()
         let burst = clock.now
-        let reader = Task {
+        // A read that fails ends the benchmark with its error: an empty row would read as "no reads".
+        let reader = Task { () async throws -> [(String, Duration)] in
             var latencies: [(String, Duration)] = []
             var turn = 0
             while !Task.isCancelled {
                 turn += 1
                 let path =
                     turn % 2 == 0 ? "/api/v1/spark-connect-clusters/\(id)" : "/api/v1/spark-connect-clusters?team=\(teams[1].name)"
-                let (status, latency) = try await timed { try await server.send("GET", path) }
+                let status: Int
+                let latency: Duration
+                do {
+                    (status, latency) = try await timed { try await server.send("GET", path) }
+                } catch where Task.isCancelled {
+                    break  // the read in flight when the creates ended
+                }
                 precondition(status == 200, "\(path) answered \(status)")
                 latencies.append((turn % 2 == 0 ? "GET" : "LIST", latency))
             }
@@ -116,7 +123,13 @@ struct RequestsBenchmark {
         }
         let burstTime = clock.now - burst
         reader.cancel()
-        let during = (try? await reader.value) ?? []
+        let during: [(String, Duration)]
+        do {
+            during = try await reader.value
+        } catch {
+            print("a read while the creates ran failed: \(error)")
+            exit(1)
+        }
         let commits = try await server.commitCount() - commitsBefore
         let pushes = try await server.pushCount()
         await server.stop()
