@@ -105,8 +105,9 @@ struct RequestsBenchmark {
                 let latency: Duration
                 do {
                     (status, latency) = try await timed { try await server.send("GET", path) }
-                } catch where Task.isCancelled {
-                    break  // the read in flight when the creates ended
+                } catch {
+                    if Task.isCancelled { break }  // the read in flight when the creates ended
+                    throw error
                 }
                 precondition(status == 200, "\(path) answered \(status)")
                 latencies.append((turn % 2 == 0 ? "GET" : "LIST", latency))
