@@ -62,16 +62,34 @@ public enum FolderListing {
     /// opened, are skipped.
     ///
     /// What `check` pays on a folder of 100,000 generated files, so: each
-    /// folder is opened once and its files are looked up relative to it
-    /// (`fstatat`), never by a path walked from the root, and the folders of
-    /// one depth are read in parallel.
+    /// file is looked up relative to its open folder (`fstatat`), never by a
+    /// path walked from the root.
     public static func regularFiles<Stamp: Sendable>(
-        below root: String, stamp: @Sendable (stat) -> Stamp?
+        below root: String, stamp: @Sendable @escaping (stat) -> Stamp?
     ) -> [(path: String, stamp: Stamp)] {
-        var files: [(path: String, stamp: Stamp)] = []
+        walk(below: root) { folder, name, path in
+            var info = stat()
+            guard fstatat(folder, name, &info, 0) == 0, info.st_mode & S_IFMT == S_IFREG, let value = stamp(info) else { return nil }
+            return (path, value)
+        }
+    }
+
+    /// Every regular file below `root`, as paths relative to it, unsorted.
+    /// Folders that cannot be opened are skipped.
+    public static func regularFiles(below root: String) -> [String] {
+        walk(below: root) { _, _, path in path }
+    }
+
+    /// The one walk below `root`: each folder opened once, the folders of one
+    /// depth read in parallel, and `file` called for each regular file with
+    /// its folder's descriptor, its name and its path relative to `root`.
+    private static func walk<Found: Sendable>(
+        below root: String, file: @Sendable @escaping (_ folder: Int32, _ name: String, _ path: String) -> Found?
+    ) -> [Found] {
+        var found: [Found] = []
         var level = [""]
         while !level.isEmpty {
-            let read = level.parallelMap { folder -> (files: [(path: String, stamp: Stamp)], folders: [String]) in
+            let read = level.parallelMap { folder -> (found: [Found], folders: [String]) in
                 let fd = open(folder.isEmpty ? root : root + "/" + folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                 guard fd >= 0 else { return ([], []) }
                 guard let directory = fdopendir(fd) else {
@@ -79,44 +97,21 @@ public enum FolderListing {
                     return ([], [])
                 }
                 defer { closedir(directory) }
-                var files: [(path: String, stamp: Stamp)] = []
+                var found: [Found] = []
                 var folders: [String] = []
                 for entry in entries(of: directory) {
                     let path = folder.isEmpty ? entry.name : folder + "/" + entry.name
                     if entry.isFolder {
                         folders.append(path)
-                    } else if entry.isRegularFile {
-                        var info = stat()
-                        guard fstatat(fd, entry.name, &info, 0) == 0, info.st_mode & S_IFMT == S_IFREG, let value = stamp(info) else {
-                            continue
-                        }
-                        files.append((path, value))
+                    } else if entry.isRegularFile, let value = file(fd, entry.name, path) {
+                        found.append(value)
                     }
                 }
-                return (files, folders)
+                return (found, folders)
             }
             level = read.flatMap(\.folders)
-            for part in read { files.append(contentsOf: part.files) }
+            for part in read { found.append(contentsOf: part.found) }
         }
-        return files
-    }
-
-    /// Every regular file below `root`, as paths relative to it, unsorted.
-    /// Folders that cannot be opened are skipped.
-    public static func regularFiles(below root: String) -> [String] {
-        var paths: [String] = []
-        var folders = [""]
-        while let folder = folders.popLast() {
-            guard let entries = entries(of: folder.isEmpty ? root : root + "/" + folder) else { continue }
-            for entry in entries {
-                let path = folder.isEmpty ? entry.name : folder + "/" + entry.name
-                if entry.isFolder {
-                    folders.append(path)
-                } else if entry.isRegularFile {
-                    paths.append(path)
-                }
-            }
-        }
-        return paths
+        return found
     }
 }
