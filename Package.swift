@@ -103,7 +103,7 @@ let package = Package(
         .target(
             name: "PedregalKubernetes",
             dependencies: [
-                "PedregalConsole", "PedregalManifests", "PedregalYAML",
+                "PedregalConsole", "PedregalManifests", "PedregalYAML", "PedregalBasics",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -123,6 +123,7 @@ let package = Package(
         .target(
             name: "PedregalAuth",
             dependencies: [
+                "PedregalBasics",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -167,8 +168,9 @@ let package = Package(
             dependencies: [
                 "PedregalDiagnostics", "PedregalEmitter", "PedregalLoader", "PedregalManifests", "PedregalResolver", "PedregalSpec",
                 "PedregalCompiler", "PedregalTeamEdits", "PedregalRunner", "PedregalKubernetes", "PedregalConsole", "PedregalAuth",
-                "PedregalBasics",
+                "PedregalBasics", "PedregalServerSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -200,7 +202,7 @@ let package = Package(
                 "PedregalDiff",
                 "PedregalConsole", "PedregalKubernetes", "PedregalRunner",
                 "PedregalGateway",
-                "PedregalRequests",
+                "PedregalRequests", "PedregalServerSupport",
                 "PedregalAuth",
                 "PedregalAdvisor", "PedregalEventLog", "PedregalYAML",
                 .product(name: "Logging", package: "swift-log"),
@@ -341,7 +343,7 @@ let package = Package(
             dependencies: [
                 "PedregalYAML", "PedregalBasics",
                 "PedregalGateway", "PedregalAuth", "PedregalGatewayPeers", "PedregalCompiler", "PedregalManifests", "PedregalKubernetes",
-                "PedregalTestSupport", "PedregalLoader",
+                "PedregalTestSupport", "PedregalLoader", "PedregalServerSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),

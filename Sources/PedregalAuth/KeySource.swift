@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import PedregalBasics
 
 /// Where an issuer's JWKS comes from: a local file (mounted from a Secret or
 /// ConfigMap) or an HTTPS URL (the issuer's `jwks_uri`).
@@ -132,19 +133,5 @@ public final class KeyStore: Sendable {
             try? await refresh()
             try? await Task.sleep(for: refreshInterval)
         }
-    }
-}
-
-/// A value behind a lock.
-final class Locked<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
     }
 }

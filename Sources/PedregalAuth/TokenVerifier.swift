@@ -1,4 +1,5 @@
 import Foundation
+import PedregalBasics
 
 /// What the verifier checks besides the signature.
 public struct VerifierConfiguration: Sendable {

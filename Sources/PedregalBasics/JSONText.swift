@@ -1,6 +1,18 @@
 /// Minimal JSON string quoting, shared by every JSON writer in the package so
 /// that none of them depends on Foundation's key ordering.
 public enum JSONText {
+    /// Appends `s` as a JSON string literal to `out`, escaped as `quote` escapes it.
+    public static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+        out.append(0x22)
+        // Most strings need no escape: copy them whole (the gateway writes several per call).
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) {
+            out.append(contentsOf: s.utf8)
+        } else {
+            out.append(contentsOf: quote(s).utf8.dropFirst().dropLast())
+        }
+        out.append(0x22)
+    }
+
     /// `s` as a JSON string literal.
     public static func quote(_ s: String) -> String {
         // Most strings need no escape: copy them whole (the gateway quotes several per call).

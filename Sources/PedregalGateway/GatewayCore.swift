@@ -232,16 +232,11 @@ final class GatewayCore: Sendable {
         }
         let routeName = ending.route?.name ?? "(none)"
         metrics.record(route: routeName, code: ending.outcome.code, duration: duration)
-        var fields: Logger.Metadata = [
-            "route": .string(routeName), "peer": .string(peer), "host": .string(ending.host), "status": .string(ending.outcome.code.name),
-            "duration_ms": .double(Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15),
-        ]
-        if let team = ending.route?.team { fields["team"] = .string(team) }
-        if let subject = ending.subject { fields["subject"] = .string(subject) }
-        if let method = ending.method { fields["method"] = .string(method.rawValue) }
-        if let sessionID = ending.sessionID { fields["session"] = .string(sessionID) }
-        if let server = ending.placed?.server { fields["server"] = .string(server.description) }
-        if !ending.outcome.message.isEmpty { fields["message"] = .string(ending.outcome.message) }
-        log.access(fields)
+        log.access(
+            GatewayLog.Access(
+                route: routeName, peer: peer, host: ending.host, status: ending.outcome.code.name,
+                durationMilliseconds: Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15,
+                team: ending.route?.team, subject: ending.subject, method: ending.method?.rawValue, session: ending.sessionID,
+                server: ending.placed?.server.description, message: ending.outcome.message.isEmpty ? nil : ending.outcome.message))
     }
 }

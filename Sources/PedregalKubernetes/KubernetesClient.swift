@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOSSL
+import PedregalBasics
 import PedregalYAML
 
 /// `KubernetesAPI` over HTTPS with AsyncHTTPClient: bearer token or client
@@ -209,26 +210,28 @@ public final class KubernetesClient: KubernetesAPI {
 /// The bearer token, read again from its file once a minute: the kubelet
 /// rotates a pod's projected token well before it expires (the scheduled
 /// submit's expires after ten minutes), and a retry chain runs for hours.
-final class TokenSource: @unchecked Sendable {
-    private let lock = NSLock()
-    private var token: String?
+final class TokenSource: Sendable {
+    private struct Read {
+        var token: String?
+        var at = ContinuousClock.now
+    }
+    private let last: Locked<Read>
     private let file: String?
-    private var readAt = ContinuousClock.now
     static let refresh = Duration.seconds(60)
 
     init(token: String?, file: String?) {
-        self.token = token
+        last = Locked(Read(token: token))
         self.file = file
     }
 
     /// The token; a file that cannot be read now keeps the last one.
     func current() -> String? {
-        lock.withLock {
-            if let file, ContinuousClock.now - readAt >= Self.refresh {
-                readAt = ContinuousClock.now
-                if let fresh = try? Connection.readToken(file) { token = fresh }
+        last.withLock { last in
+            if let file, ContinuousClock.now - last.at >= Self.refresh {
+                last.at = ContinuousClock.now
+                if let fresh = try? Connection.readToken(file) { last.token = fresh }
             }
-            return token
+            return last.token
         }
     }
 }

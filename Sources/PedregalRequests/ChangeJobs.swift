@@ -1,4 +1,5 @@
 import Foundation
+import PedregalBasics
 
 /// A queued change, whatever its answer's type.
 protocol ChangeJob: AnyObject, Sendable {
@@ -27,17 +28,23 @@ typealias BeforePush<T> = @Sendable (T, [String]) async throws -> Void
 typealias Answering<T> = @Sendable (Workspace) async throws -> T
 
 /// One change and its submitter, waiting to be told to lead or that it is answered.
+// Unchecked: `answering`, `prepared`, `commits` and `afterPush` are touched only by the batch's
+// leader, one task at a time; what the submitter and the leader share is behind `shared`'s lock.
 final class Job<T: Sendable>: ChangeJob, @unchecked Sendable {
     private let body: @Sendable (Workspace) async throws -> Answering<T>
     private let beforePush: BeforePush<T>?
-    private let lock = NSLock()
     private var answering: Answering<T>?
     private var prepared: T?
     private var commits: [String] = []
     private var afterPush: [@Sendable () -> Void] = []
-    private var outcome: Result<T, any Error>?
-    private var continuation: CheckedContinuation<Bool, Never>?
-    private var signal: Bool?
+
+    /// What the submitter and the leader share: the answer, and the hand-off of a turn.
+    private struct Shared: @unchecked Sendable {  // `any Error` in the outcome is not Sendable-checked.
+        var outcome: Result<T, any Error>?
+        var continuation: CheckedContinuation<Bool, Never>?
+        var signal: Bool?
+    }
+    private let shared = Locked(Shared())
 
     init(beforePush: BeforePush<T>?, _ body: @escaping @Sendable (Workspace) async throws -> Answering<T>) {
         self.body = body
@@ -80,50 +87,44 @@ final class Job<T: Sendable>: ChangeJob, @unchecked Sendable {
     func fail(_ error: any Error) { set(.failure(error)) }
 
     private func set(_ result: Result<T, any Error>) {
-        lock.lock()
-        outcome = result
-        lock.unlock()
+        shared.withLock { $0.outcome = result }
     }
 
-    var isAnswered: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return outcome != nil
-    }
+    var isAnswered: Bool { shared.withLock { $0.outcome != nil } }
 
     /// The answer (once answered).
     func result() throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let outcome else { throw Problem.unavailable("the change was not made; try again") }
+        guard let outcome = shared.withLock({ $0.outcome }) else { throw Problem.unavailable("the change was not made; try again") }
         return try outcome.get()
     }
 
     /// Waits until woken: true to lead the next batch, false when answered.
     func waitForTurn() async -> Bool {
         await withCheckedContinuation { continuation in
-            lock.lock()
-            if let signal {
-                self.signal = nil
-                lock.unlock()
-                continuation.resume(returning: signal)
-            } else {
-                self.continuation = continuation
-                lock.unlock()
+            // A wake that came first left its signal; otherwise the continuation waits for one.
+            let signal = shared.withLock { shared -> Bool? in
+                guard let signal = shared.signal else {
+                    shared.continuation = continuation
+                    return nil
+                }
+                shared.signal = nil
+                return signal
             }
+            if let signal { continuation.resume(returning: signal) }
         }
     }
 
     func wake(lead: Bool) {
-        lock.lock()
-        if let continuation {
-            self.continuation = nil
-            lock.unlock()
-            continuation.resume(returning: lead)
-        } else {
-            signal = lead
-            lock.unlock()
+        // Resumed outside the lock: the woken task may run at once on this thread.
+        let waiting = shared.withLock { shared -> CheckedContinuation<Bool, Never>? in
+            guard let continuation = shared.continuation else {
+                shared.signal = lead
+                return nil
+            }
+            shared.continuation = nil
+            return continuation
         }
+        waiting?.resume(returning: lead)
     }
 }
 

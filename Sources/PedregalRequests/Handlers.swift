@@ -105,7 +105,7 @@ struct RequestMiddleware: RouterMiddleware {
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let route = context.endpointPath ?? "unmatched"
-        state.metrics.finished(method: request.method.rawValue, route: route, status: Int(response.status.code), seconds: seconds)
+        state.metrics.finished(method: request.method.rawValue, route: route, status: Int(response.status.code), duration: elapsed)
         state.logger.info(
             "request",
             metadata: [

@@ -1,8 +1,10 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import PedregalAuth
 import PedregalKubernetes
+import PedregalServerSupport
 import ServiceLifecycle
 
 /// Everything `pedregal serve` is told: where to listen, which repository
@@ -70,9 +72,11 @@ public struct ServeConfiguration: Sendable {
 /// Builds the Cluster Request API: the router, its handlers and the services
 /// that run beside the HTTP server (JWKS refresh), ready for `runService()`.
 /// Nothing is read or fetched here: the repository is prepared and the keys
-/// loaded before the server starts.
+/// loaded before the server starts. `logSink`, where the logger's lines go
+/// if they go through one, runs as the first service, so that it stops last
+/// and writes out every line logged while the others stop.
 public func buildApplication(
-    _ configuration: ServeConfiguration, logger: Logger = Logger(label: "pedregal.serve"),
+    _ configuration: ServeConfiguration, logger: Logger = Logger(label: "pedregal.serve"), logSink: LogSink? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let state = try ServiceState(configuration, logger: logger)
@@ -87,7 +91,11 @@ public func buildApplication(
     }
     router.get("healthz") { _, _ in state.text("ok\n") }
     router.get("readyz") { _, _ in await state.readiness() }
-    router.get("metrics") { _, _ in state.text(state.metrics.text(), type: "text/plain; version=0.0.4") }
+    router.get("metrics") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: PrometheusExporter.contentType],
+            body: .init(byteBuffer: ByteBuffer(bytes: state.metrics.exporter.exposition())))
+    }
     router.get("openapi.yaml") { _, _ in state.text(OpenAPIDocument.text, type: "application/yaml") }
 
     var app = Application(
@@ -95,6 +103,7 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pedregal"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
+    if let logSink { app.addServices(logSink) }
     app.addServices(KeyRefresher(keys: state.keys), PendingChangeKeeper(state: state))
     app.beforeServerStarts {
         try await state.start()
@@ -141,10 +150,13 @@ struct PendingChangeKeeper: Service {
 }
 
 /// Builds the application and runs it until SIGTERM or SIGINT.
-public func serve(_ configuration: ServeConfiguration, logger: Logger? = nil) async throws {
+public func serve(_ configuration: ServeConfiguration, logger: Logger? = nil, logSink: LogSink? = nil) async throws {
     let log = logger ?? Logger(label: "pedregal.serve")
-    let app = try buildApplication(configuration, logger: log) { port in
+    let app = try buildApplication(configuration, logger: log, logSink: logSink) { port in
         log.notice("listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
     }
     try await app.runService()
+    log.notice("stopped")
+    // The sink stopped with the other services; this last line would otherwise die with the process.
+    await logSink?.flush()
 }

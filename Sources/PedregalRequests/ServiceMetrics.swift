@@ -1,66 +1,70 @@
-import Foundation
+import CoreMetrics
+import PedregalBasics
+import PedregalServerSupport
 
-/// Request counts and latencies in the Prometheus text format, kept by
-/// route pattern (never by raw path, so the series stay few).
-public final class ServiceMetrics: @unchecked Sendable {
-    private let lock = NSLock()
-    private var requests: [String: Int] = [:]
-    private var durations: [String: (buckets: [Int], sum: Double, count: Int)] = [:]
-    private var changes: [String: Int] = [:]
-    private var inFlight = 0
+/// The request API's metrics: swift-metrics types exported by the same
+/// Prometheus exporter as the gateway's, kept by route pattern (never by raw
+/// path, so the series stay few). Handles are made once per label set and
+/// kept, so a request costs one dictionary lookup under one lock.
+public final class ServiceMetrics: Sendable {
+    /// Latency histogram bucket bounds, seconds: a read answers in
+    /// milliseconds, a change waits for a compile and a push.
+    static let buckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-    /// Upper bounds of the latency buckets, in seconds.
-    static let bounds: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    /// Every metric the request API exports.
+    static let families: [PrometheusExporter.Family] = [
+        .init("pedregal_requests_total", help: "HTTP requests answered, by method, route pattern and status."),
+        .init("pedregal_request_duration_seconds", help: "Time to answer a request, by method and route pattern.", buckets: buckets),
+        .init("pedregal_cluster_changes_total", help: "Changes committed and pushed, by action."),
+        .init("pedregal_requests_in_flight", help: "Requests being answered."),
+    ]
 
-    public init() {}
+    /// The exporter `/metrics` renders.
+    public let exporter = PrometheusExporter(families: ServiceMetrics.families)
+    private let counters = Locked<[[String]: Counter]>([:])
+    private let timers = Locked<[[String]: CoreMetrics.Timer]>([:])
+    private let inFlight: Meter
+
+    /// Creates the metrics.
+    public init() {
+        inFlight = Meter(label: "pedregal_requests_in_flight", factory: exporter.factory)
+    }
 
     /// A request started.
     public func started() {
-        lock.lock()
-        inFlight += 1
-        lock.unlock()
+        inFlight.increment()
     }
 
-    /// A request ended with `status` after `seconds`.
-    public func finished(method: String, route: String, status: Int, seconds: Double) {
-        let key = "method=\"\(method)\",route=\"\(route)\""
-        lock.lock()
-        defer { lock.unlock() }
-        inFlight -= 1
-        requests["\(key),status=\"\(status)\"", default: 0] += 1
-        var entry = durations[key] ?? (Array(repeating: 0, count: Self.bounds.count), 0, 0)
-        for (index, bound) in Self.bounds.enumerated() where seconds <= bound { entry.buckets[index] += 1 }
-        entry.sum += seconds
-        entry.count += 1
-        durations[key] = entry
+    /// A request ended with `status` after `duration`.
+    public func finished(method: String, route: String, status: Int, duration: Duration) {
+        inFlight.decrement()
+        counter("pedregal_requests_total", [("method", method), ("route", route), ("status", String(status))]).increment()
+        timer(method: method, route: route).recordNanoseconds(
+            Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     /// A change was committed.
     public func changed(action: String) {
-        lock.lock()
-        changes["action=\"\(action)\"", default: 0] += 1
-        lock.unlock()
+        counter("pedregal_cluster_changes_total", [("action", action)]).increment()
     }
 
-    /// The exposition.
-    public func text() -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        var out = "# HELP pedregal_requests_total HTTP requests answered.\n# TYPE pedregal_requests_total counter\n"
-        for (labels, count) in requests.sorted(by: { $0.key < $1.key }) { out += "pedregal_requests_total{\(labels)} \(count)\n" }
-        out += "# HELP pedregal_request_duration_seconds Time to answer a request.\n# TYPE pedregal_request_duration_seconds histogram\n"
-        for (labels, entry) in durations.sorted(by: { $0.key < $1.key }) {
-            for (index, bound) in Self.bounds.enumerated() {
-                out += "pedregal_request_duration_seconds_bucket{\(labels),le=\"\(bound)\"} \(entry.buckets[index])\n"
-            }
-            out += "pedregal_request_duration_seconds_bucket{\(labels),le=\"+Inf\"} \(entry.count)\n"
-            out += "pedregal_request_duration_seconds_sum{\(labels)} \(entry.sum)\n"
-            out += "pedregal_request_duration_seconds_count{\(labels)} \(entry.count)\n"
+    private func counter(_ name: String, _ labels: [(String, String)]) -> Counter {
+        let key = [name] + labels.map(\.1)
+        return counters.withLock { cache in
+            if let existing = cache[key] { return existing }
+            let made = Counter(label: name, dimensions: labels, factory: exporter.factory)
+            cache[key] = made
+            return made
         }
-        out += "# HELP pedregal_cluster_changes_total Changes committed and pushed.\n# TYPE pedregal_cluster_changes_total counter\n"
-        for (labels, count) in changes.sorted(by: { $0.key < $1.key }) { out += "pedregal_cluster_changes_total{\(labels)} \(count)\n" }
-        out += "# HELP pedregal_requests_in_flight Requests being answered.\n# TYPE pedregal_requests_in_flight gauge\n"
-        out += "pedregal_requests_in_flight \(inFlight)\n"
-        return out
+    }
+
+    private func timer(method: String, route: String) -> CoreMetrics.Timer {
+        timers.withLock { cache in
+            if let existing = cache[[method, route]] { return existing }
+            let made = CoreMetrics.Timer(
+                label: "pedregal_request_duration_seconds", dimensions: [("method", method), ("route", route)], factory: exporter.factory)
+            cache[[method, route]] = made
+            return made
+        }
     }
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import PedregalAuth
+import PedregalBasics
 
 /// What the HTTP handlers share: the verifier, the request logic, the
 /// idempotency records and the metrics. Handlers stay thin: parse, call,
@@ -16,7 +17,7 @@ final class ServiceState: Sendable {
     let idempotency: IdempotencyStore
     let metrics = ServiceMetrics()
     let logger: Logger
-    private let started = LockedFlag()
+    private let started = Locked(false)
 
     init(_ configuration: ServeConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -49,16 +50,16 @@ final class ServiceState: Sendable {
             logger.error("cannot load the issuer's keys: \(error)")
         }
         await idempotency.prune(now: Int(Date().timeIntervalSince1970))
-        started.set()
+        started.withLock { $0 = true }
         logger.notice(
             "ready", metadata: ["remote": "\(redactingCredentials(configuration.remote))", "branch": "\(configuration.targetBranch)"])
     }
 
     /// Whether the repository is prepared.
-    var isStarted: Bool { started.value }
+    var isStarted: Bool { started.current }
 
     func readiness() async -> Response {
-        guard started.value else { return text("starting: preparing the repository\n", status: .serviceUnavailable) }
+        guard started.current else { return text("starting: preparing the repository\n", status: .serviceUnavailable) }
         guard keys.isLoaded else { return text("the issuer's keys are not loaded\n", status: .serviceUnavailable) }
         return text("ready\n")
     }
@@ -220,20 +221,4 @@ final class ServiceState: Sendable {
     }
 
     private func now() -> Int { Int(Date().timeIntervalSince1970) }
-}
-
-/// A flag set once, read from anywhere.
-final class LockedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored = false
-    func set() {
-        lock.lock()
-        stored = true
-        lock.unlock()
-    }
-    var value: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
 }

@@ -25,6 +25,13 @@ public struct JSONLogHandler: LogHandler {
         self.leadingKeys = leadingKeys
     }
 
+    /// A handler for `LoggingSystem.bootstrap`: each line names the logger it
+    /// came from (`label`) under `logger`, right after the level.
+    public init(sink: LogSink, label: String) {
+        self.init(sink: sink, leadingKeys: ["logger"])
+        metadata["logger"] = .string(label)
+    }
+
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
@@ -45,54 +52,18 @@ public struct JSONLogHandler: LogHandler {
 
     /// One line, newline included.
     func line(level: Logger.Level, message: String, fields: Logger.Metadata, time: String = JSONLogHandler.now()) -> [UInt8] {
-        var out = "{\"time\":\"" + time + "\",\"level\":\"" + level.rawValue + "\""
-        out.reserveCapacity(256)
+        var line = JSONLine(time: time, level: level)
         for key in leadingKeys {
-            if let value = fields[key] { Self.append(key: key, value: value, to: &out) }
+            if let value = fields[key] { line.add(key, value) }
         }
-        if !message.isEmpty { out += "," + JSONText.quote(messageKey) + ":" + JSONText.quote(message) }
+        if !message.isEmpty { line.add(messageKey, message) }
         // The other keys, sorted, read in place: no copy of the dictionary per line.
         var rest: [(key: String, value: Logger.Metadata.Value)] = []
         rest.reserveCapacity(fields.count)
         for entry in fields where !leadingKeys.contains(entry.key) && (message.isEmpty || entry.key != messageKey) { rest.append(entry) }
         rest.sort { $0.key < $1.key }
-        for (key, value) in rest { Self.append(key: key, value: value, to: &out) }
-        out += "}\n"
-        return Array(out.utf8)
-    }
-
-    private static func append(key: String, value: Logger.Metadata.Value, to out: inout String) {
-        out += "," + JSONText.quote(key) + ":"
-        render(value, into: &out)
-    }
-
-    /// A metadata value as JSON.
-    static func render(_ value: Logger.Metadata.Value, into out: inout String) {
-        switch value {
-        case .string(let text): out += JSONText.quote(text)
-        case .stringConvertible(let item):
-            switch item {
-            case let number as Int: out += String(number)
-            case let flag as Bool: out += flag ? "true" : "false"
-            case let number as Double: out += threeDecimals(number)
-            default: out += JSONText.quote(item.description)
-            }
-        case .array(let items):
-            out += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
-                render(item, into: &out)
-            }
-            out += "]"
-        case .dictionary(let entries):
-            out += "{"
-            for (index, key) in entries.keys.sorted().enumerated() {
-                if index > 0 { out += "," }
-                out += JSONText.quote(key) + ":"
-                if let item = entries[key] { render(item, into: &out) }
-            }
-            out += "}"
-        }
+        for (key, value) in rest { line.add(key, value) }
+        return line.finished()
     }
 
     /// The current time as RFC 3339 UTC with milliseconds.

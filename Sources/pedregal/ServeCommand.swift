@@ -3,6 +3,7 @@ import Logging
 import PedregalAuth
 import PedregalKubernetes
 import PedregalRequests
+import PedregalServerSupport
 
 /// `pedregal serve`: the Cluster Request API. Only flags are parsed here;
 /// `buildApplication` makes the server.
@@ -110,9 +111,12 @@ struct ServeCommand: AsyncParsableCommand {
             host: host, port: port, remote: remote!, targetBranch: branch, stateDirectory: stateDir!, issuer: issuer!,
             audiences: audience, jwks: KeySource(parsing: jwks!), groupsClaim: groupsClaim, clockSkew: .seconds(clockSkew),
             clusters: connections, maxBodyBytes: maxBodyBytes, committerName: committerName, committerEmail: committerEmail)
-        if logFormat == .json { LoggingSystem.bootstrap(JSONLogHandler.init) }
+        // JSON lines go through a sink that writes them off the request's thread; it runs as a service, so
+        // that the lines logged during shutdown are written before the process exits.
+        let logSink = logFormat == .json ? LogSink(.standardError) : nil
+        if let logSink { LoggingSystem.bootstrap { label in JSONLogHandler(sink: logSink, label: label) } }
         do {
-            try await serve(configuration)
+            try await serve(configuration, logSink: logSink)
         } catch {
             throw failure("\(error)", .internalError)
         }

@@ -125,7 +125,7 @@ import Testing
         #expect(process.terminationStatus == 0, "a graceful stop exits 0")
     }
 
-    static func launch(_ arguments: [String], home: String) throws -> Process {
+    static func launch(_ arguments: [String], home: String, standardError: FileHandle = .nullDevice) throws -> Process {
         let process = Process()
         process.executableURL = Paths.binary
         process.arguments = arguments
@@ -134,9 +134,45 @@ import Testing
         environment["GIT_CONFIG_NOSYSTEM"] = "1"
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardError = standardError
         try process.run()
         return process
+    }
+
+    /// `serve` logs JSON lines by default, written off the request's thread: each line is one JSON
+    /// object naming its logger, requests are logged, and the lines logged while the server stops
+    /// are written before it exits.
+    @Test func servesJSONLogLinesToTheEnd() async throws {
+        let fixture = try GitFixture()
+        let harness = try ServerHarness(fixture: fixture)
+        let port = try Self.freePort()
+        let logPath = fixture.folder + "/serve.log"
+        #expect(FileManager.default.createFile(atPath: logPath, contents: nil))
+        let log = try #require(FileHandle(forWritingAtPath: logPath))
+        let process = try Self.launch(
+            [
+                "serve", "--port", String(port), "--remote", fixture.remote, "--state-dir", harness.state, "--issuer",
+                ServerHarness.issuerURL, "--audience", ServerHarness.audience, "--jwks", harness.jwksPath,
+            ], home: fixture.home, standardError: log)
+        try await Self.waitUntilReady(harness, port: port)
+        let token = try harness.token()
+        #expect(try await harness.send("GET", Self.base, token: token).status == 200)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        try log.close()
+        let lines = try String(contentsOfFile: logPath, encoding: .utf8).split(separator: "\n")
+        let objects = try lines.map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not a JSON object: \(line)")
+        }
+        #expect(objects.allSatisfy { ($0["logger"] as? String)?.isEmpty == false && $0["time"] is String && $0["level"] is String })
+        #expect(objects.contains { $0["message"] as? String == "listening" && $0["port"] as? String == String(port) })
+        #expect(
+            objects.contains {
+                $0["message"] as? String == "request" && $0["path"] as? String == Self.base && $0["status"] as? String == "200"
+            })
+        // The last line, logged after every service stopped, made it out before the process ended.
+        #expect(objects.last?["message"] as? String == "stopped", "\(lines.suffix(2))")
     }
 
     static func waitUntilReady(_ harness: ServerHarness, port: Int) async throws {
