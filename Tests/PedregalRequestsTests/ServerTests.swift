@@ -262,6 +262,15 @@ import Testing
             let metrics = try await server.send("GET", "/metrics", token: nil)
             #expect(
                 metrics.body.contains("pedregal_requests_total{method=\"GET\",route=\"/api/v1/spark-connect-clusters\",status=\"200\"} 1"))
+            // The latency histogram has the request in its last bucket, with its help text; the
+            // request being answered (the scrape itself) is in flight.
+            #expect(
+                metrics.body.contains(
+                    "pedregal_request_duration_seconds_bucket{method=\"GET\",route=\"/api/v1/spark-connect-clusters\",le=\"+Inf\"} 1"))
+            #expect(metrics.body.contains("# HELP pedregal_request_duration_seconds Time to answer a request"))
+            #expect(metrics.body.contains("# TYPE pedregal_request_duration_seconds histogram"))
+            #expect(metrics.body.contains("pedregal_requests_in_flight 1"))
+            #expect(metrics.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
         }
     }
 }
