@@ -12,6 +12,15 @@ let warningsAsErrors: [SwiftSetting] =
 // of Tests/Fuzz and coverage instrumentation of pedregal's own modules; build it with --sanitize=address.
 let fuzzing = Context.environment["PEDREGAL_FUZZ"] == "1"
 let coverage: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table"])] : []
+// PEDREGAL_SANITIZE_ADDRESS=1 (CI's sanitizer step, scripts/fuzz) instruments pedregal's own modules with
+// AddressSanitizer, tests included, and links its runtime into every executable and test bundle (the loop at
+// the end). Dependencies keep the objects of the plain build: on top of CI's debug build only
+// pedregal's modules rebuild, about a minute, where `--sanitize=address` rebuilds every dependency too (six).
+// The runtime still checks every allocation and free, whoever makes them; what it does not see is a bad
+// access inside a dependency's own code (docs/fuzzing.md).
+let addressSanitizer = Context.environment["PEDREGAL_SANITIZE_ADDRESS"] == "1"
+let sanitizing: [SwiftSetting] = addressSanitizer ? [.unsafeFlags(["-sanitize=address"])] : []
+let sanitizerRuntime: [LinkerSetting] = addressSanitizer ? [.unsafeFlags(["-sanitize=address"])] : []
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")] + warningsAsErrors + coverage
 
 let package = Package(
@@ -386,4 +395,9 @@ var fuzzTargets: [Target] {
                 name: target.name, dependencies: ["FuzzSupport"] + target.dependencies, path: "Tests/Fuzz/\(target.name)",
                 swiftSettings: strict, linkerSettings: fuzzer)
         }
+}
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + sanitizing
+    target.linkerSettings = (target.linkerSettings ?? []) + sanitizerRuntime
 }
