@@ -62,6 +62,7 @@ public struct Compiler: Sendable {
         var result = OutputCompilation(diagnostics: pass.diagnostics, inputs: pass.inputs)
         guard let outputs = pass.outputs else { return result }
         result.records = outputs.records
+        result.fileCount = outputs.records.count
         for unit in pass.units {
             for file in unit.details?.files ?? [] { result.contents[file.path] = file.contents }
         }
@@ -171,13 +172,16 @@ public struct Compiler: Sendable {
         return pass
     }
 
+    /// pedregal's version and every setting of this compiler that can change its output: two
+    /// compilers with the same signature make the same output from the same files.
+    public var signature: String {
+        "pedregal \(PedregalVersion.current) \(resolver.version) checks-manifests=\(checksManifests) parser=\(loader.parser.limits) renderers=\(renderer.signature)"
+    }
+
     /// What every unit key starts with: the build, the compiler's settings,
     /// and every file of templates/ (names and bytes).
     private func keyPrefix(_ tree: any SourceTree, templateFiles: [String], fingerprint: String) -> ContentDigest {
-        var parts: [[UInt8]] = [
-            Array("pedregal \(PedregalVersion.current) \(resolver.version) \(fingerprint)".utf8),
-            Array("checks-manifests=\(checksManifests) parser=\(loader.parser.limits) renderers=\(renderer.signature)".utf8),
-        ]
+        var parts: [[UInt8]] = [Array("\(signature) \(fingerprint)".utf8)]
         let names = ((try? tree.fileNames(in: "templates")) ?? nil) ?? []
         parts.append(Array(names.sorted(by: ByteOrder.precedes).joined(separator: "\n").utf8))
         for file in templateFiles {
@@ -205,6 +209,11 @@ public struct OutputCompilation: Sendable {
     public var contents: [String: [UInt8]] = [:]
     /// The team units, in file order.
     public var units: [TeamUnit] = []
+    /// How many files generated/ holds (the count of ``records`` when this run compiled).
+    public var fileCount = 0
+    /// Whether this result is the last compile's, reused because nothing that compile read had
+    /// changed (see `Workspace`): then ``records``, ``contents`` and ``units`` are empty.
+    public var isReused = false
 
     /// The team files whose units made any of `paths` (files of
     /// generated/); per-cluster files come from none.

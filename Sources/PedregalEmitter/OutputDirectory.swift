@@ -26,6 +26,9 @@ public struct WritePlan: Sendable {
     /// without hashing the files again); empty when it did not.
     public var digests: [ContentDigest] = []
 
+    /// A plan that writes nothing.
+    public init() {}
+
     /// Whether writing would add, change or remove nothing.
     public var changesNothing: Bool { added.isEmpty && changed.isEmpty && removed.isEmpty }
     /// Whether the folder holds exactly the planned files and nothing else.
@@ -69,15 +72,20 @@ public struct FolderState: Sendable {
     /// How many generated files were read because the index given to
     /// ``OutputDirectory/state(index:)`` did not vouch for them.
     public var filesRead = 0
+    /// Whether the folder holds exactly the files of the index given to
+    /// ``OutputDirectory/state(index:)`` (the same paths, with the same digests) and nothing
+    /// else. Files whose `stat` changed were read to know it (``filesRead``).
+    public internal(set) var holdsExactlyTheGivenIndex = false
 
     public init(all: Set<String> = [], index: FolderIndex = FolderIndex()) {
         self.others = all
         self.index = index
     }
 
-    /// A folder holding exactly the files of `index`.
-    init(holdingOnly index: FolderIndex) {
+    /// A folder holding exactly the files of `index`; `given` when it is the index that was given.
+    init(holdingOnly index: FolderIndex, given: Bool = false) {
         self.index = index
+        self.holdsExactlyTheGivenIndex = given
     }
 
     /// How many regular files the folder holds.
@@ -158,7 +166,7 @@ public struct OutputDirectory: Sendable {
         // vouched for by an unchanged stamp), and the dictionary of every file need not be
         // built again.
         if let index, filesRead == 0, seen.count == index.entries.count, allGenerated {
-            return FolderState(holdingOnly: index)
+            return FolderState(holdingOnly: index, given: true)
         }
         var state = allGenerated ? FolderState(holdingOnly: FolderIndex()) : FolderState(all: Set(listed.map(\.path)))
         state.index.entries.reserveCapacity(seen.count)
@@ -167,6 +175,11 @@ public struct OutputDirectory: Sendable {
         }
         state.filesRead = filesRead
         state.index.writtenAt = index?.writtenAt
+        // The folder may still hold exactly the given index's files: those read (written in the
+        // index's own timestamp tick, or touched without a change) have the digests it gives.
+        if let index, allGenerated, seen.count == index.entries.count {
+            state.holdsExactlyTheGivenIndex = seen.allSatisfy { !$0.read || index.entries[$0.path]?.digest == $0.entry?.digest }
+        }
         return state
     }
 

@@ -9,8 +9,8 @@ import Glibc
 
 /// The command line's cache, in `.pedregal/cache/` below the root (git
 /// ignores it): one file per team file holding its unit (diagnostics,
-/// claims, and each object's address and digest), and one index per output
-/// folder.
+/// claims, and each object's address and digest), one index per output
+/// folder, and the memo of the last compile (``RootMemo``).
 ///
 /// Every file starts with a magic line and ends with the SHA-256 of what
 /// precedes it; units are used only when their key, which covers the
@@ -103,14 +103,65 @@ public struct CacheFolder: Sendable {
 
     /// The index of the output folder at `folder` (absolute), if a usable one is kept.
     public func index(for folder: String) -> FolderIndex? {
-        guard let (info, bytes) = POSIXFile.readWithStamp(indexPath(for: folder)) else { return nil }
-        return FolderIndex.decode(bytes, for: folder, writtenAt: FileStamp(info).modified)
+        storedIndex(for: folder)?.index
     }
 
-    /// Keeps `index` for the output folder at `folder`.
-    public func save(_ index: FolderIndex, for folder: String) {
-        guard makeFolder(indexesFolder) else { return }
-        writeAtomically(index.encoded(for: folder), to: indexPath(for: folder))
+    /// The index of the output folder at `folder`, and the checksum its file ends with (which
+    /// tells one written index from another).
+    func storedIndex(for folder: String) -> (index: FolderIndex, checksum: ContentDigest)? {
+        guard let (info, bytes) = POSIXFile.readWithStamp(indexPath(for: folder)),
+            let index = FolderIndex.decode(bytes, for: folder, writtenAt: FileStamp(info).modified),
+            let checksum = ContentDigest(stored: Array(bytes.suffix(32)))
+        else { return nil }
+        return (index, checksum)
+    }
+
+    /// Keeps `index` for the output folder at `folder`; the checksum of the file, or nil when it
+    /// could not be written.
+    @discardableResult
+    public func save(_ index: FolderIndex, for folder: String) -> ContentDigest? {
+        guard makeFolder(indexesFolder) else { return nil }
+        let bytes = index.encoded(for: folder)
+        return writeAtomically(bytes, to: indexPath(for: folder)) ? ContentDigest(stored: Array(bytes.suffix(32))) : nil
+    }
+
+    // MARK: The last compile
+
+    private static let memoMagic = Array("pedregal-root-memo\n".utf8)
+    private static let memoFormat: UInt64 = 1
+    private var memoPath: String { path + "/root-v\(Self.memoFormat).memo" }
+
+    /// The memo of the last compile, if a usable one is kept.
+    func memo() -> RootMemo? {
+        guard let bytes = POSIXFile.read(memoPath), bytes.count > Self.memoMagic.count + 32, bytes.starts(with: Self.memoMagic) else {
+            return nil
+        }
+        let body = Array(bytes.dropLast(32))
+        guard ContentDigest(of: body).bytes == Array(bytes.suffix(32)) else { return nil }
+        var reader = BinaryReader(body, offset: Self.memoMagic.count)
+        do {
+            guard try reader.readUInt64() == Self.memoFormat, try reader.readString() == fingerprint else { return nil }
+            let memo = try RootMemo.decode(from: &reader)
+            return reader.isAtEnd ? memo : nil
+        } catch {
+            return nil
+        }
+    }
+
+    /// Keeps `memo` in place of the last one; nil removes it.
+    func save(_ memo: RootMemo?) {
+        guard let memo else {
+            unlink(memoPath)
+            return
+        }
+        guard makeFolder(path) else { return }
+        var writer = BinaryWriter()
+        writer.write(raw: Self.memoMagic)
+        writer.write(Self.memoFormat)
+        writer.write(fingerprint)
+        memo.encode(to: &writer)
+        writer.write(raw: ContentDigest(of: writer.bytes).bytes)
+        writeAtomically(writer.bytes, to: memoPath)
     }
 
     // MARK: Files
@@ -129,11 +180,13 @@ public struct CacheFolder: Sendable {
     }
 
     /// Written beside the target, then renamed: a reader sees the old file or the new one.
-    private func writeAtomically(_ bytes: [UInt8], to target: String) {
+    @discardableResult
+    private func writeAtomically(_ bytes: [UInt8], to target: String) -> Bool {
         let temporary = target + ".\(getpid()).tmp"
         guard POSIXFile.write(bytes, to: temporary) == nil, rename(temporary, target) == 0 else {
             unlink(temporary)
-            return
+            return false
         }
+        return true
     }
 }

@@ -94,7 +94,7 @@ enum TeamUnitCoding {
         SourceLocation(file: try reader.readString(), line: try reader.readInt(), column: try reader.readInt())
     }
 
-    private static func encode(_ diagnostics: [Diagnostic], to writer: inout BinaryWriter) {
+    static func encode(_ diagnostics: [Diagnostic], to writer: inout BinaryWriter) {
         writer.write(UInt64(diagnostics.count))
         for diagnostic in diagnostics {
             writer.write(diagnostic.severity == .error)
@@ -109,7 +109,7 @@ enum TeamUnitCoding {
         }
     }
 
-    private static func decodeDiagnostics(from reader: inout BinaryReader) throws(BinaryReader.Malformed) -> [Diagnostic] {
+    static func decodeDiagnostics(from reader: inout BinaryReader) throws(BinaryReader.Malformed) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         for _ in 0..<(try reader.readCount()) {
             let severity: Diagnostic.Severity = try reader.readBool() ? .error : .warning

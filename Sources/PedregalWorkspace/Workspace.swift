@@ -35,11 +35,55 @@ public struct Workspace: Sendable {
     private var tree: DiskSourceTree { DiskSourceTree(root: root) }
     private var outputPath: String { output.standardizedFileURL.path }
 
+    /// The memo of the last compile, when nothing it read has changed (and it was made by this
+    /// executable with this compiler's settings).
+    private func unchangedMemo() -> RootMemo? {
+        guard let memo = cache?.memo(), memo.signature == compiler.signature, memo.holds(in: tree) else { return nil }
+        return memo
+    }
+
+    /// Compiles through a tree that records every read, for the memo.
+    private func compileRecording(
+        _ recorder: RecordingSourceTree, units: CompilationCache, materializing: Set<String> = []
+    ) -> OutputCompilation {
+        compiler.compileOutputs(recorder, cache: units, materializing: materializing)
+    }
+
+    /// Keeps the memo of `compilation`, what `recorder` saw, and the output folder it was found
+    /// to match, if any.
+    private func remember(_ compilation: OutputCompilation, _ recorder: RecordingSourceTree, verifiedWith checksum: ContentDigest?) {
+        let verified = checksum.map { RootMemo.Verified(folder: outputPath, indexChecksum: $0) }
+        cache?.save(RootMemo(signature: compiler.signature, tree: recorder, compilation: compilation, verified: verified))
+    }
+
+    /// The output folder as the memo knows it: its state, found with the index the memo was
+    /// verified with (when it still is the kept one), and whether that shows the folder holding
+    /// exactly the memo's result.
+    private func folderAgainst(_ memo: RootMemo?, stored: (index: FolderIndex, checksum: ContentDigest)?) -> FolderState? {
+        guard let memo, !memo.compilation.hasErrors, let stored, memo.indexChecksum(verifying: outputPath) == stored.checksum else {
+            return nil
+        }
+        return OutputDirectory(url: output).state(index: stored.index)
+    }
+
+    /// After the folder was found holding the memo's result: when files had to be read to know
+    /// it (their `stat` changed, not their bytes), the index keeps their new `stat` and the memo
+    /// the new index, so the next run reads none of them.
+    private func refresh(_ memo: RootMemo, found state: FolderState) {
+        guard state.filesRead > 0, let cache else { return }
+        var memo = memo
+        memo.verified = cache.save(state.index, for: outputPath).map { RootMemo.Verified(folder: outputPath, indexChecksum: $0) }
+        cache.save(memo)
+    }
+
     /// Compiles the root: every diagnostic, and every output file by digest.
     public func validate() -> OutputCompilation {
+        if let memo = unchangedMemo() { return memo.compilation }
+        let recorder = RecordingSourceTree(tree)
         let units = cache?.load() ?? CompilationCache()
-        let result = compiler.compileOutputs(tree, cache: units)
+        let result = compileRecording(recorder, units: units)
         cache?.save(result.units)
+        remember(result, recorder, verifiedWith: nil)
         return result
     }
 
@@ -54,20 +98,31 @@ public struct Workspace: Sendable {
     /// hold exactly its files (all or nothing; foreign files are refused,
     /// other files left alone).
     public func generate() throws -> Generation {
+        let memo = unchangedMemo()
+        if let memo, memo.compilation.hasErrors { return Generation(compilation: memo.compilation, plan: nil) }
+        let stored = cache?.storedIndex(for: outputPath)
+        let known = folderAgainst(memo, stored: stored)
+        if let memo, let known, known.holdsExactlyTheGivenIndex {
+            refresh(memo, found: known)
+            return Generation(compilation: memo.compilation, plan: WritePlan())
+        }
+
+        let recorder = RecordingSourceTree(tree)
         let units = cache?.load() ?? CompilationCache()
-        var compilation = compiler.compileOutputs(tree, cache: units)
+        var compilation = compileRecording(recorder, units: units)
         guard !compilation.hasErrors else {
             cache?.save(compilation.units)
+            remember(compilation, recorder, verifiedWith: nil)
             return Generation(compilation: compilation, plan: nil)
         }
         let directory = OutputDirectory(url: output)
-        let state = directory.state(index: cache?.index(for: outputPath))
+        let state = known ?? directory.state(index: stored?.index)
         var (plan, missing) = directory.plan(compilation.records, contents: compilation.contents, state: state)
         if !missing.isEmpty {
             // Files of unchanged teams that the folder lacks or holds edited:
             // their teams are compiled again to have their bytes.
             let teams = compilation.teamFiles(making: missing)
-            compilation = compiler.compileOutputs(tree, cache: units, materializing: teams)
+            compilation = compileRecording(recorder, units: units, materializing: teams)
             (plan, missing) = directory.plan(compilation.records, contents: compilation.contents, state: state)
             guard missing.isEmpty else {
                 throw OutputDirectory.WriteError(description: "pedregal could not make \(missing[0]); this is a bug, please report it")
@@ -75,7 +130,11 @@ public struct Workspace: Sendable {
         }
         let index = try directory.apply(plan, updating: state)
         cache?.save(compilation.units)
-        cache?.save(index, for: outputPath)
+        // The folder now holds exactly the compilation's files, as the index says; when nothing was
+        // written or read, that is the kept index (a change to a comment changes no file).
+        let unchanged = plan.changesNothing && state.filesRead == 0 && state.holdsExactlyTheGivenIndex
+        let checksum = unchanged ? stored?.checksum : cache?.save(index, for: outputPath)
+        remember(compilation, recorder, verifiedWith: checksum)
         return Generation(compilation: compilation, plan: plan)
     }
 
@@ -89,15 +148,29 @@ public struct Workspace: Sendable {
     /// Compiles the root and compares the output folder with its files,
     /// writing nothing there.
     public func check() -> Check {
+        let memo = unchangedMemo()
+        if let memo, memo.compilation.hasErrors { return Check(compilation: memo.compilation, difference: nil) }
+        let stored = cache?.storedIndex(for: outputPath)
+        let known = folderAgainst(memo, stored: stored)
+        if let memo, let known, known.holdsExactlyTheGivenIndex {
+            refresh(memo, found: known)
+            return Check(compilation: memo.compilation, difference: FolderDifference())
+        }
+
+        let recorder = RecordingSourceTree(tree)
         let units = cache?.load() ?? CompilationCache()
-        let compilation = compiler.compileOutputs(tree, cache: units)
+        let compilation = compileRecording(recorder, units: units)
         cache?.save(compilation.units)
-        guard !compilation.hasErrors else { return Check(compilation: compilation, difference: nil) }
+        guard !compilation.hasErrors else {
+            remember(compilation, recorder, verifiedWith: nil)
+            return Check(compilation: compilation, difference: nil)
+        }
         let directory = OutputDirectory(url: output)
-        let previous = cache?.index(for: outputPath)
-        let state = directory.state(index: previous)
+        let state = known ?? directory.state(index: stored?.index)
         // What was read is remembered, so the next check reads nothing that did not change.
-        if state.indexDiffers(from: previous) { cache?.save(state.index, for: outputPath) }
-        return Check(compilation: compilation, difference: directory.difference(compilation.records, state: state))
+        let checksum = state.indexDiffers(from: stored?.index) ? cache?.save(state.index, for: outputPath) : stored?.checksum
+        let difference = directory.difference(compilation.records, state: state)
+        remember(compilation, recorder, verifiedWith: difference.isEmpty ? checksum : nil)
+        return Check(compilation: compilation, difference: difference)
     }
 }

@@ -28,7 +28,7 @@ struct CheckCommand: ParsableCommand {
         guard let plan = check.difference else { return }
         let whereText = output.display(root: root)
         if plan.isEmpty {
-            diagnostics.say("\(whereText) is up to date (\(check.compilation.records.count) files)")
+            diagnostics.say("\(whereText) is up to date (\(check.compilation.fileCount) files)")
             return
         }
         let lines =

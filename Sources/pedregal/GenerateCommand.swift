@@ -30,10 +30,10 @@ struct GenerateCommand: ParsableCommand {
             guard let plan = generation.plan else { return }
             let whereText = output.display(root: root)
             if plan.changesNothing {
-                diagnostics.say("\(whereText) is up to date (\(compilation.records.count) files)")
+                diagnostics.say("\(whereText) is up to date (\(compilation.fileCount) files)")
             } else {
                 diagnostics.say(
-                    "wrote \(whereText): \(plan.added.count) added, \(plan.changed.count) changed, \(plan.removed.count) removed (\(compilation.records.count) files)"
+                    "wrote \(whereText): \(plan.added.count) added, \(plan.changed.count) changed, \(plan.removed.count) removed (\(compilation.fileCount) files)"
                 )
             }
             for path in plan.unexpected {

@@ -40,7 +40,7 @@ struct ValidateCommand: ParsableCommand {
         diagnostics.report(compilation.diagnostics, root: root)
         try diagnostics.exitOnErrors(compilation.diagnostics)
         if diagnostics.format == .text {
-            print("\(compilation.inputs.count) files valid, \(compilation.records.count) manifests")
+            print("\(compilation.inputs.count) files valid, \(compilation.fileCount) manifests")
         }
     }
 }
