@@ -70,27 +70,43 @@ public struct CacheFolder: Sendable {
     }
 
     private func encodeUnit(_ unit: TeamUnit) -> [UInt8] {
-        var writer = BinaryWriter()
-        writer.write(raw: Self.unitMagic)
-        writer.write(Self.unitFormat)
-        writer.write(fingerprint)
-        TeamUnitCoding.encode(unit, to: &writer)
-        writer.write(raw: ContentDigest(of: writer.bytes).bytes)
-        return writer.bytes
+        frame(magic: Self.unitMagic, format: Self.unitFormat) { TeamUnitCoding.encode(unit, to: &$0) }
     }
 
     private func decodeUnit(_ bytes: [UInt8]) -> TeamUnit? {
-        guard bytes.count > Self.unitMagic.count + 32, bytes.starts(with: Self.unitMagic) else { return nil }
+        unframe(bytes, magic: Self.unitMagic, format: Self.unitFormat) { reader throws(BinaryReader.Malformed) in
+            try TeamUnitCoding.decode(from: &reader)
+        }
+    }
+
+    /// The body of a cache file: after the magic line, the format and the fingerprint, before
+    /// the SHA-256 of all that precedes it. Nil when any of them is not as expected, or when
+    /// `decode` fails or leaves bytes unread.
+    private func unframe<Value>(
+        _ bytes: [UInt8], magic: [UInt8], format: UInt64, decode: (inout BinaryReader) throws(BinaryReader.Malformed) -> Value
+    ) -> Value? {
+        guard bytes.count > magic.count + 32, bytes.starts(with: magic) else { return nil }
         let body = Array(bytes.dropLast(32))
         guard ContentDigest(of: body).bytes == Array(bytes.suffix(32)) else { return nil }
-        var reader = BinaryReader(body, offset: Self.unitMagic.count)
+        var reader = BinaryReader(body, offset: magic.count)
         do {
-            guard try reader.readUInt64() == Self.unitFormat, try reader.readString() == fingerprint else { return nil }
-            let unit = try TeamUnitCoding.decode(from: &reader)
-            return reader.isAtEnd ? unit : nil
+            guard try reader.readUInt64() == format, try reader.readString() == fingerprint else { return nil }
+            let value = try decode(&reader)
+            return reader.isAtEnd ? value : nil
         } catch {
             return nil
         }
+    }
+
+    /// A cache file as ``unframe(_:magic:format:decode:)`` reads it.
+    private func frame(magic: [UInt8], format: UInt64, encode: (inout BinaryWriter) -> Void) -> [UInt8] {
+        var writer = BinaryWriter()
+        writer.write(raw: magic)
+        writer.write(format)
+        writer.write(fingerprint)
+        encode(&writer)
+        writer.write(raw: ContentDigest(of: writer.bytes).bytes)
+        return writer.bytes
     }
 
     // MARK: Output folder indexes
@@ -106,14 +122,20 @@ public struct CacheFolder: Sendable {
         storedIndex(for: folder)?.index
     }
 
-    /// The index of the output folder at `folder`, and the checksum its file ends with (which
-    /// tells one written index from another).
-    func storedIndex(for folder: String) -> (index: FolderIndex, checksum: ContentDigest)? {
+    /// An output folder's index as kept, and the checksum its file ends with (which tells one
+    /// written index from another).
+    struct StoredIndex {
+        var index: FolderIndex
+        var checksum: ContentDigest
+    }
+
+    /// The index of the output folder at `folder` as kept, if a usable one is.
+    func storedIndex(for folder: String) -> StoredIndex? {
         guard let (info, bytes) = POSIXFile.readWithStamp(indexPath(for: folder)),
             let index = FolderIndex.decode(bytes, for: folder, writtenAt: FileStamp(info).modified),
             let checksum = ContentDigest(stored: Array(bytes.suffix(32)))
         else { return nil }
-        return (index, checksum)
+        return StoredIndex(index: index, checksum: checksum)
     }
 
     /// Keeps `index` for the output folder at `folder`; the checksum of the file, or nil when it
@@ -133,18 +155,10 @@ public struct CacheFolder: Sendable {
 
     /// The memo of the last compile, if a usable one is kept.
     func memo() -> RootMemo? {
-        guard let bytes = POSIXFile.read(memoPath), bytes.count > Self.memoMagic.count + 32, bytes.starts(with: Self.memoMagic) else {
-            return nil
-        }
-        let body = Array(bytes.dropLast(32))
-        guard ContentDigest(of: body).bytes == Array(bytes.suffix(32)) else { return nil }
-        var reader = BinaryReader(body, offset: Self.memoMagic.count)
-        do {
-            guard try reader.readUInt64() == Self.memoFormat, try reader.readString() == fingerprint else { return nil }
-            let memo = try RootMemo.decode(from: &reader)
-            return reader.isAtEnd ? memo : nil
-        } catch {
-            return nil
+        POSIXFile.read(memoPath).flatMap { bytes in
+            unframe(bytes, magic: Self.memoMagic, format: Self.memoFormat) { reader throws(BinaryReader.Malformed) in
+                try RootMemo.decode(from: &reader)
+            }
         }
     }
 
@@ -155,13 +169,7 @@ public struct CacheFolder: Sendable {
             return
         }
         guard makeFolder(path) else { return }
-        var writer = BinaryWriter()
-        writer.write(raw: Self.memoMagic)
-        writer.write(Self.memoFormat)
-        writer.write(fingerprint)
-        memo.encode(to: &writer)
-        writer.write(raw: ContentDigest(of: writer.bytes).bytes)
-        writeAtomically(writer.bytes, to: memoPath)
+        writeAtomically(frame(magic: Self.memoMagic, format: Self.memoFormat) { memo.encode(to: &$0) }, to: memoPath)
     }
 
     // MARK: Files

@@ -59,7 +59,7 @@ public struct Workspace: Sendable {
     /// The output folder as the memo knows it: its state, found with the index the memo was
     /// verified with (when it still is the kept one), and whether that shows the folder holding
     /// exactly the memo's result.
-    private func folderAgainst(_ memo: RootMemo?, stored: (index: FolderIndex, checksum: ContentDigest)?) -> FolderState? {
+    private func folderAgainst(_ memo: RootMemo?, stored: CacheFolder.StoredIndex?) -> FolderState? {
         guard let memo, !memo.compilation.hasErrors, let stored, memo.indexChecksum(verifying: outputPath) == stored.checksum else {
             return nil
         }
@@ -74,6 +74,28 @@ public struct Workspace: Sendable {
         var memo = memo
         memo.verified = cache.save(state.index, for: outputPath).map { RootMemo.Verified(folder: outputPath, indexChecksum: $0) }
         cache.save(memo)
+    }
+
+    /// What the memo of the last compile answers before anything is compiled.
+    private enum Memoized {
+        /// Nothing changed, and the root has errors.
+        case errors(OutputCompilation)
+        /// Nothing changed, and the output folder holds exactly the result.
+        case upToDate(OutputCompilation)
+        /// Compile: the output folder's index as kept, and its state when it was already found.
+        case compile(stored: CacheFolder.StoredIndex?, state: FolderState?)
+    }
+
+    private func memoized() -> Memoized {
+        let memo = unchangedMemo()
+        if let memo, memo.compilation.hasErrors { return .errors(memo.compilation) }
+        let stored = cache?.storedIndex(for: outputPath)
+        let known = folderAgainst(memo, stored: stored)
+        if let memo, let known, known.holdsExactlyTheGivenIndex {
+            refresh(memo, found: known)
+            return .upToDate(memo.compilation)
+        }
+        return .compile(stored: stored, state: known)
     }
 
     /// Compiles the root: every diagnostic, and every output file by digest.
@@ -98,13 +120,11 @@ public struct Workspace: Sendable {
     /// hold exactly its files (all or nothing; foreign files are refused,
     /// other files left alone).
     public func generate() throws -> Generation {
-        let memo = unchangedMemo()
-        if let memo, memo.compilation.hasErrors { return Generation(compilation: memo.compilation, plan: nil) }
-        let stored = cache?.storedIndex(for: outputPath)
-        let known = folderAgainst(memo, stored: stored)
-        if let memo, let known, known.holdsExactlyTheGivenIndex {
-            refresh(memo, found: known)
-            return Generation(compilation: memo.compilation, plan: WritePlan())
+        let (stored, known): (CacheFolder.StoredIndex?, FolderState?)
+        switch memoized() {
+        case .errors(let compilation): return Generation(compilation: compilation, plan: nil)
+        case .upToDate(let compilation): return Generation(compilation: compilation, plan: WritePlan())
+        case .compile(let index, let state): (stored, known) = (index, state)
         }
 
         let recorder = RecordingSourceTree(tree)
@@ -148,13 +168,11 @@ public struct Workspace: Sendable {
     /// Compiles the root and compares the output folder with its files,
     /// writing nothing there.
     public func check() -> Check {
-        let memo = unchangedMemo()
-        if let memo, memo.compilation.hasErrors { return Check(compilation: memo.compilation, difference: nil) }
-        let stored = cache?.storedIndex(for: outputPath)
-        let known = folderAgainst(memo, stored: stored)
-        if let memo, let known, known.holdsExactlyTheGivenIndex {
-            refresh(memo, found: known)
-            return Check(compilation: memo.compilation, difference: FolderDifference())
+        let (stored, known): (CacheFolder.StoredIndex?, FolderState?)
+        switch memoized() {
+        case .errors(let compilation): return Check(compilation: compilation, difference: nil)
+        case .upToDate(let compilation): return Check(compilation: compilation, difference: FolderDifference())
+        case .compile(let index, let state): (stored, known) = (index, state)
         }
 
         let recorder = RecordingSourceTree(tree)
