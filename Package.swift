@@ -269,8 +269,11 @@ let package = Package(
             swiftSettings: strict),
 
         .target(
-            name: "PedregalTestSupport", dependencies: ["PedregalDiagnostics", "PedregalEmitter", "PedregalLoader", "PedregalCompiler"],
+            name: "PedregalTestSupport",
+            dependencies: ["PedregalDiagnostics", "PedregalEmitter", "PedregalLoader", "PedregalCompiler", "PedregalSeededRandom"],
             path: "Tests/PedregalTestSupport"),
+        // SplitMix64, for the seeded tests and scenario generators.
+        .target(name: "PedregalSeededRandom", path: "Tests/PedregalSeededRandom", swiftSettings: strict),
         .testTarget(name: "PedregalYAMLTests", dependencies: ["PedregalDiagnostics", "PedregalYAML", "PedregalTestSupport"]),
         .testTarget(name: "PedregalManifestsTests", dependencies: ["PedregalYAML", "PedregalManifests"]),
         .testTarget(name: "PedregalEmitterTests", dependencies: ["PedregalBasics", "PedregalEmitter"]),
@@ -283,7 +286,8 @@ let package = Package(
         .testTarget(name: "PedregalEventLogTests", dependencies: ["PedregalEventLog"], exclude: ["Fixtures"]),
         // Random but valid jobs and runs for the advisor's property test and fuzz target, with the promises they check.
         .target(
-            name: "PedregalAdvisorScenarios", dependencies: ["PedregalAdvisor", "PedregalEventLog", "PedregalYAML"],
+            name: "PedregalAdvisorScenarios",
+            dependencies: ["PedregalAdvisor", "PedregalEventLog", "PedregalYAML", "PedregalSeededRandom"],
             path: "Tests/PedregalAdvisorScenarios", swiftSettings: strict),
         .testTarget(
             name: "PedregalAdvisorTests", dependencies: ["PedregalAdvisor", "PedregalEventLog", "PedregalAdvisorScenarios", "PedregalYAML"]),

@@ -1,3 +1,5 @@
+import PedregalSeededRandom
+
 /// Where a scenario's choices come from: a fuzzer's input bytes (each
 /// choice reads the next bytes; past the end every choice is its first
 /// option, so a short input is a small scenario), or a seeded generator
@@ -59,22 +61,5 @@ public struct Choices {
         case 4: return int(Int.min...Int.max)
         default: return int(typical)
         }
-    }
-}
-
-/// Sebastiano Vigna's SplitMix64: small, fast and the same everywhere.
-public struct SplitMix64 {
-    var state: UInt64
-
-    /// A generator starting from `seed`.
-    public init(seed: UInt64) { state = seed }
-
-    /// The next 64 bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,6 @@
 import PedregalCompiler
 import PedregalLoader
+import PedregalSeededRandom
 
 /// A source tree that lists every folder in a different order per seed, so a
 /// test can prove that output never depends on the order the file system
@@ -23,23 +24,5 @@ public struct ShuffledSourceTree: SourceTree {
 
     public func contents(of path: String) throws -> [UInt8]? {
         try base.contents(of: path)
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failing order can be
-/// reproduced from its seed.
-public struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    public init(seed: UInt64) {
-        state = seed
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
