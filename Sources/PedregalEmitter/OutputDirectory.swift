@@ -74,7 +74,8 @@ public struct FolderState: Sendable {
     public var filesRead = 0
     /// Whether the folder holds exactly the files of the index given to
     /// ``OutputDirectory/state(index:)`` (the same paths, with the same digests) and nothing
-    /// else. Files whose `stat` changed were read to know it (``filesRead``).
+    /// else but allowed extras (``OutputLayout/isAllowedExtra(_:)``). Files whose `stat` changed
+    /// were read to know it (``filesRead``).
     public internal(set) var holdsExactlyTheGivenIndex = false
 
     public init(all: Set<String> = [], index: FolderIndex = FolderIndex()) {
@@ -175,10 +176,17 @@ public struct OutputDirectory: Sendable {
         }
         state.filesRead = filesRead
         state.index.writtenAt = index?.writtenAt
-        // The folder may still hold exactly the given index's files: those read (written in the
-        // index's own timestamp tick, or touched without a change) have the digests it gives.
-        if let index, allGenerated, seen.count == index.entries.count {
-            state.holdsExactlyTheGivenIndex = seen.allSatisfy { !$0.read || index.entries[$0.path]?.digest == $0.entry?.digest }
+        // The folder may still hold exactly the given index's files, besides the extras a folder
+        // may hold (a README): those read (written in the index's own timestamp tick, or touched
+        // without a change) have the digests it gives.
+        if let index,
+            listed.allSatisfy({ $0.path.hasSuffix(".yaml") || OutputLayout.isAllowedExtra($0.path) }),
+            seen.allSatisfy({ $0.entry != nil || OutputLayout.isAllowedExtra($0.path) }),
+            seen.reduce(0, { $0 + ($1.entry == nil ? 0 : 1) }) == index.entries.count
+        {
+            state.holdsExactlyTheGivenIndex = seen.allSatisfy {
+                !$0.read || $0.entry == nil || index.entries[$0.path]?.digest == $0.entry?.digest
+            }
         }
         return state
     }
@@ -305,12 +313,11 @@ public struct OutputDirectory: Sendable {
         // Ctrl-C or a TERM from CI in the middle would leave a mix of old and
         // new files: they wait until the folder is consistent again.
         let writes = plan.added + plan.changed
-        let stamps: [FileStamp?] = try SignalDeferral.during {
+        let (stamps, renamedFiles): ([FileStamp?], Bool) = try SignalDeferral.during {
             if plan.removed.isEmpty, FolderListing.entries(of: base)?.isEmpty ?? true, let stamps = try writeNewFolder(plan) {
-                return stamps
+                return (stamps, false)
             }
-            try write(plan)
-            return []
+            return (try write(plan), true)
         }
         var index = state.index
         for path in plan.removed { index.entries[path] = nil }
@@ -318,7 +325,15 @@ public struct OutputDirectory: Sendable {
         let entries: [FolderIndex.Entry?] = Array(writes.indices).parallelMap { position in
             let file = writes[position]
             let digest = digests.isEmpty ? ContentDigest(of: file.contents) : digests[position]
-            let stamp = stamps.isEmpty ? FileStamp.of(base + "/" + file.path) : stamps[position]
+            var stamp = stamps[position]
+            if renamedFiles, let written = stamp {
+                // Renaming a file changes its change time, so its stamp is taken again; it must still
+                // be the file written (inode, size, modification time), or another writer replaced it
+                // since, and the index must not vouch for its bytes: it is read next time.
+                stamp = FileStamp.of(base + "/" + file.path).flatMap {
+                    $0.inode == written.inode && $0.size == written.size && $0.modified == written.modified ? $0 : nil
+                }
+            }
             return stamp.map { FolderIndex.Entry(stamp: $0, digest: digest) }
         }
         index.entries.reserveCapacity(index.entries.count + writes.count)
@@ -369,9 +384,8 @@ public struct OutputDirectory: Sendable {
     /// `stagingFiles`: whether each file is written beside its target and
     /// renamed into place once all are written (false only into a new,
     /// private folder, which is itself renamed into place).
-    /// Returns the stamps of the files written in place (`stagingFiles`
-    /// false), in the order of ``WritePlan/added`` then ``WritePlan/changed``;
-    /// empty otherwise.
+    /// Returns the stamps of the files as written (staged files before
+    /// their rename), in the order of ``WritePlan/added`` then ``WritePlan/changed``.
     @discardableResult
     private func write(_ plan: WritePlan, stagingFiles: Bool = true) throws -> [FileStamp?] {
         let base = self.base
@@ -408,7 +422,7 @@ public struct OutputDirectory: Sendable {
             let temporary = stagingFiles ? base + "/" + Self.stagingName(file.path) : target
             var info = stat()
             let error = POSIXFile.write(file.contents, to: temporary, stat: &info)
-            return (temporary, target, error, error == nil && !stagingFiles ? FileStamp(info) : nil)
+            return (temporary, target, error, error == nil ? FileStamp(info) : nil)
         }
         if let failure = staged.first(where: { $0.error != nil }) {
             _ = staged.parallelMap { unlink($0.temporary) }
@@ -434,7 +448,7 @@ public struct OutputDirectory: Sendable {
             }
             candidates = next
         }
-        return stagingFiles ? [] : staged.map(\.stamp)
+        return staged.map(\.stamp)
     }
 
     private static func parent(_ path: String) -> String {

@@ -30,13 +30,14 @@ public struct CacheFolder: Sendable {
     }
 
     /// Identifies this pedregal executable: its version and the file's
-    /// device, inode, size and modification time, so a rebuilt or
-    /// upgraded pedregal never reuses another build's units.
+    /// device, inode, size, and modification and change times (the second
+    /// set by the kernel alone), so a rebuilt or upgraded pedregal never
+    /// reuses another build's units.
     public static func executableFingerprint() -> String {
         var info = stat()
         guard stat("/proc/self/exe", &info) == 0 else { return "pedregal \(PedregalVersion.current)" }
         let stamp = FileStamp(info)
-        return "pedregal \(PedregalVersion.current) exe \(stamp.device):\(stamp.inode):\(stamp.size):\(stamp.modified)"
+        return "pedregal \(PedregalVersion.current) exe \(stamp.device):\(stamp.inode):\(stamp.size):\(stamp.modified):\(stamp.changed)"
     }
 
     private static let unitMagic = Array("pedregal-team-unit\n".utf8)

@@ -13,7 +13,8 @@ import PedregalLoader
 /// What `check` and `generate` cost when nothing changed is then what noticing a change costs:
 /// reading the inputs again and a `stat` of every generated file.
 struct RootMemo: Sendable, Equatable {
-    /// The compiler's ``Compiler/signature`` and the cache's fingerprint (the executable).
+    /// The compiler's ``Compiler/signature`` (the cache file's framing holds the executable's
+    /// fingerprint).
     var signature: String
     /// Every read of the compile, in byte order of path.
     var reads: [SourceRead]

@@ -120,11 +120,13 @@ public struct Workspace: Sendable {
     /// hold exactly its files (all or nothing; foreign files are refused,
     /// other files left alone).
     public func generate() throws -> Generation {
-        let (stored, known): (CacheFolder.StoredIndex?, FolderState?)
+        let stored: CacheFolder.StoredIndex?
         switch memoized() {
         case .errors(let compilation): return Generation(compilation: compilation, plan: nil)
         case .upToDate(let compilation): return Generation(compilation: compilation, plan: WritePlan())
-        case .compile(let index, let state): (stored, known) = (index, state)
+        // The folder is looked at again after compiling, so what is written is planned against
+        // the folder as it is then (a file made meanwhile at a generated path is refused).
+        case .compile(let index, _): stored = index
         }
 
         let recorder = RecordingSourceTree(tree)
@@ -136,7 +138,7 @@ public struct Workspace: Sendable {
             return Generation(compilation: compilation, plan: nil)
         }
         let directory = OutputDirectory(url: output)
-        let state = known ?? directory.state(index: stored?.index)
+        let state = directory.state(index: stored?.index)
         var (plan, missing) = directory.plan(compilation.records, contents: compilation.contents, state: state)
         if !missing.isEmpty {
             // Files of unchanged teams that the folder lacks or holds edited:

@@ -112,11 +112,36 @@ import Glibc
         let generated = root.path + "/generated/"
         let files = root.contents(of: "generated").keys.sorted()
 
-        // Touched, not changed: read once, found the same, and not read again.
+        // Touched, not changed: read once, found the same, and not read again (the index keeps
+        // its new stamp: written once, then left alone).
+        let indexes = root.path + "/.pedregal/cache/outputs-v1"
+        func index() -> [UInt8]? {
+            FolderListing.regularFiles(below: indexes).first.flatMap { POSIXFile.read(indexes + "/" + $0) }
+        }
+        let indexBefore = try #require(index())
         #expect(utimensat(AT_FDCWD, generated + files[1], nil, 0) == 0)  // both times: now
         let touched = root.workspace(cached: true).check()
         #expect(touched.compilation.isReused)
         #expect(touched.difference?.isEmpty == true)
+        let indexAfter = try #require(index())
+        #expect(indexAfter != indexBefore)
+        #expect(root.workspace(cached: true).check().compilation.isReused)
+        #expect(index() == indexAfter)
+
+        // A README is allowed: the folder still holds exactly the result.
+        #expect(POSIXFile.write(Array("# Generated manifests\n".utf8), to: generated + "README.md") == nil)
+        let withReadme = root.workspace(cached: true).check()
+        #expect(withReadme.compilation.isReused)
+        #expect(withReadme.difference?.isEmpty == true)
+        #expect(root.workspace(cached: false).check().difference?.isEmpty == true)
+
+        // Any other file that is not YAML is not, even alone.
+        let notes = (files[0] as NSString).deletingLastPathComponent + "/notes.txt"
+        #expect(POSIXFile.write(Array("not a manifest\n".utf8), to: generated + notes) == nil)
+        let withNotes = root.workspace(cached: true).check()
+        #expect(withNotes.difference?.unexpected == [notes])
+        #expect(root.workspace(cached: false).check().difference?.unexpected == [notes])
+        #expect(unlink(generated + notes) == 0)
 
         // A file that generate does not write.
         let extra = (files[0] as NSString).deletingLastPathComponent + "/extra.yaml"
@@ -153,6 +178,14 @@ import Glibc
         var unchecked = root.workspace(cached: true)
         unchecked.compiler = Compiler(checksManifests: false)
         #expect(!unchecked.check().compilation.isReused)
+
+        // Nor does another build of pedregal, with nothing else changed.
+        _ = root.workspace(cached: true).check()
+        #expect(root.workspace(cached: true).check().compilation.isReused)
+        let otherBuild = Workspace(
+            root: root.url, output: root.url.appendingPathComponent("generated"),
+            cache: CacheFolder(root: root.url, fingerprint: "another build"))
+        #expect(!otherBuild.check().compilation.isReused)
     }
 
     @Test func aRootWithErrorsIsRememberedWithItsErrors() throws {
